@@ -1,0 +1,318 @@
+//! The department's budget-performance data (部门预算绩效), as plain domain types.
+//!
+//! Nothing here knows about Excel or Typst: the reader builds these values from a workbook, the
+//! checks inspect them, the renderer prints them. Money is in 万元 and percentages in percent,
+//! both as exact decimals.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+/// One department's 部门预算绩效文本 for one budget year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Department {
+    /// 部门名称
+    pub name: String,
+    /// 年度
+    pub year: i32,
+    /// 编制单位
+    pub compiled_by: String,
+    /// 审核单位 (optional)
+    pub reviewed_by: Option<String>,
+    /// 部门编码 (optional)
+    pub code: Option<String>,
+    /// 文档标题; defaults to `{部门名称}{年度}年部门预算绩效文本`.
+    pub title: String,
+    /// 总体绩效目标: one paragraph each.
+    pub overall_goals: Vec<String>,
+    /// 分项绩效目标
+    pub sub_goals: Vec<SubGoal>,
+    /// 工作保障措施: one measure each.
+    pub measures: Vec<String>,
+    /// 预算项目, in workbook order.
+    pub projects: Vec<Project>,
+}
+
+impl Department {
+    /// The default 文档标题.
+    pub fn default_title(name: &str, year: i32) -> String {
+        format!("{name}{year}年部门预算绩效文本")
+    }
+}
+
+/// 分项绩效目标: a named sub-goal of the department with its target and indicators in prose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubGoal {
+    /// 名称
+    pub name: String,
+    /// 绩效目标
+    pub target: String,
+    /// 绩效指标
+    pub indicators: String,
+}
+
+/// 预算项目: a budget project with its money, spending plan, goals and indicators.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Project {
+    /// 项目编码 (optional; printed as `————` when absent)
+    pub code: Option<String>,
+    /// 项目名称: unique within the department.
+    pub name: String,
+    /// 预算数, 万元
+    #[serde(serialize_with = "plain_decimal")]
+    pub budget: Decimal,
+    /// 财政资金, 万元
+    #[serde(serialize_with = "plain_decimal")]
+    pub fiscal_funds: Decimal,
+    /// 其他资金, 万元
+    #[serde(serialize_with = "plain_decimal")]
+    pub other_funds: Decimal,
+    /// 资金用途
+    pub purpose: String,
+    /// 资金支出计划
+    pub spending_plan: SpendingPlan,
+    /// 绩效目标: 目标1, 目标2, …
+    pub goals: Vec<String>,
+    /// 绩效指标, in workbook order.
+    pub indicators: Vec<Indicator>,
+}
+
+/// 资金支出计划: cumulative share of the budget spent by the end of each month named, in percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SpendingPlan {
+    /// 3月底
+    #[serde(serialize_with = "plain_decimal")]
+    pub march: Decimal,
+    /// 6月底
+    #[serde(serialize_with = "plain_decimal")]
+    pub june: Decimal,
+    /// 10月底
+    #[serde(serialize_with = "plain_decimal")]
+    pub october: Decimal,
+    /// 12月底
+    #[serde(serialize_with = "plain_decimal")]
+    pub december: Decimal,
+}
+
+impl SpendingPlan {
+    /// The four checkpoints with their column names, in order.
+    pub fn checkpoints(&self) -> [(&'static str, Decimal); 4] {
+        [
+            ("3月底", self.march),
+            ("6月底", self.june),
+            ("10月底", self.october),
+            ("12月底", self.december),
+        ]
+    }
+}
+
+/// 绩效指标: one row of a project's indicator table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Indicator {
+    /// 一级指标
+    pub level1: String,
+    /// 二级指标
+    pub level2: String,
+    /// 三级指标
+    pub level3: String,
+    /// 绩效指标描述 (may be empty)
+    pub description: String,
+    /// 指标值
+    pub value: IndicatorValue,
+    /// 指标值确定依据 (may be empty)
+    pub basis: String,
+}
+
+/// 指标值: the text as printed, and what it says when read as a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorValue {
+    /// As written, with ASCII comparators normalised (`>=95%` → `≥95%`).
+    pub text: String,
+    pub comparator: Option<Comparator>,
+    pub number: Option<Decimal>,
+    /// What follows the number (`%`, `次`, `天`, `万元`, …); empty when none.
+    pub unit: String,
+}
+
+impl Serialize for IndicatorValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl fmt::Display for IndicatorValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// How an indicator's value compares (`≥ ≤ > < =`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Comparator {
+    AtLeast,
+    AtMost,
+    Greater,
+    Less,
+    Equal,
+}
+
+impl Comparator {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::AtLeast => "≥",
+            Comparator::AtMost => "≤",
+            Comparator::Greater => ">",
+            Comparator::Less => "<",
+            Comparator::Equal => "=",
+        }
+    }
+}
+
+impl IndicatorValue {
+    /// Reads a 指标值 as written in a workbook.
+    ///
+    /// The one normalisation rule: a leading comparator in any spelling (`>=`, `＞＝`, `≧`,
+    /// `=>`, …) is printed as its mathematical sign (`≥ ≤ > < =`); everything after it is kept
+    /// as written.
+    pub fn parse(raw: &str) -> Self {
+        let raw = raw.trim();
+        let (comparator, rest) = split_comparator(raw);
+        let rest_trimmed = rest.trim_start();
+        let (number, unit) = split_number(rest_trimmed);
+        let text = match comparator {
+            Some(c) => format!("{}{}", c.symbol(), rest_trimmed),
+            None => raw.to_string(),
+        };
+        Self {
+            text,
+            comparator,
+            number,
+            unit: unit.trim().to_string(),
+        }
+    }
+
+    /// True when the value states a number (定量指标).
+    pub fn is_quantified(&self) -> bool {
+        self.number.is_some()
+    }
+}
+
+/// Splits a leading comparator off `s`, in any of its ASCII, full-width or mathematical forms.
+fn split_comparator(s: &str) -> (Option<Comparator>, &str) {
+    const FORMS: &[(&str, Comparator)] = &[
+        (">=", Comparator::AtLeast),
+        ("=>", Comparator::AtLeast),
+        ("＞＝", Comparator::AtLeast),
+        ("＞=", Comparator::AtLeast),
+        (">＝", Comparator::AtLeast),
+        ("≥", Comparator::AtLeast),
+        ("≧", Comparator::AtLeast),
+        ("<=", Comparator::AtMost),
+        ("=<", Comparator::AtMost),
+        ("＜＝", Comparator::AtMost),
+        ("＜=", Comparator::AtMost),
+        ("<＝", Comparator::AtMost),
+        ("≤", Comparator::AtMost),
+        ("≦", Comparator::AtMost),
+        (">", Comparator::Greater),
+        ("＞", Comparator::Greater),
+        ("<", Comparator::Less),
+        ("＜", Comparator::Less),
+        ("==", Comparator::Equal),
+        ("=", Comparator::Equal),
+        ("＝", Comparator::Equal),
+    ];
+    for (form, comparator) in FORMS {
+        if let Some(rest) = s.strip_prefix(form) {
+            return (Some(*comparator), rest);
+        }
+    }
+    (None, s)
+}
+
+/// Splits a leading number (ASCII or full-width digits, optional sign, decimal point and
+/// thousands separators) off `s`; returns it with the rest.
+fn split_number(s: &str) -> (Option<Decimal>, &str) {
+    let mut digits = String::new();
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        let c = crate::text::to_half_width(c);
+        match c {
+            '0'..='9' | '.' => digits.push(c),
+            '-' | '+' if i == 0 => digits.push(c),
+            ',' if !digits.is_empty() => {}
+            _ => break,
+        }
+        end = i + s[i..].chars().next().map_or(0, char::len_utf8);
+    }
+    match digits.parse::<Decimal>() {
+        Ok(n) => (Some(n.normalize()), &s[end..]),
+        Err(_) => (None, s),
+    }
+}
+
+/// Serialises a decimal without spurious digits: `54.50` → `54.5`, `80.00` → `80`.
+pub fn plain_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&d.normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn indicator_values_are_parsed() {
+        let v = IndicatorValue::parse(">=95%");
+        assert_eq!(v.text, "≥95%");
+        assert_eq!(v.comparator, Some(Comparator::AtLeast));
+        assert_eq!(v.number, Some(dec!(95)));
+        assert_eq!(v.unit, "%");
+
+        let v = IndicatorValue::parse("=0次");
+        assert_eq!(v.text, "=0次");
+        assert_eq!(
+            (v.comparator, v.number, v.unit.as_str()),
+            (Some(Comparator::Equal), Some(dec!(0)), "次")
+        );
+
+        let v = IndicatorValue::parse("≤5天");
+        assert_eq!(
+            (v.comparator, v.number, v.unit.as_str()),
+            (Some(Comparator::AtMost), Some(dec!(5)), "天")
+        );
+
+        let v = IndicatorValue::parse("100%");
+        assert_eq!(
+            (v.comparator, v.number, v.unit.as_str()),
+            (None, Some(dec!(100)), "%")
+        );
+
+        let v = IndicatorValue::parse("＞＝１，２００．５万元");
+        assert_eq!(v.text, "≥１，２００．５万元");
+        assert_eq!((v.number, v.unit.as_str()), (Some(dec!(1200.5)), "万元"));
+
+        let v = IndicatorValue::parse("明显提升");
+        assert_eq!(
+            (v.comparator, v.number, v.text.as_str()),
+            (None, None, "明显提升")
+        );
+        assert!(!v.is_quantified());
+    }
+
+    #[test]
+    fn decimals_print_without_spurious_digits() {
+        let plan = SpendingPlan {
+            march: dec!(25.00),
+            june: dec!(50),
+            october: dec!(75.5),
+            december: dec!(100.0),
+        };
+        let json = serde_json::to_string(&plan).unwrap();
+        assert_eq!(
+            json,
+            r#"{"march":"25","june":"50","october":"75.5","december":"100"}"#
+        );
+    }
+}
