@@ -1,0 +1,325 @@
+//! Opening a workbook file and loading one sheet as a sparse grid of non-blank cells.
+//!
+//! **Format detection.** calamine's `open_workbook_auto` matches lowercase extensions only, and
+//! workbooks from finance systems are often misnamed (an `.xls` that is really an `.xlsx`). The
+//! format is therefore taken from the file's first bytes, not its name: a ZIP archive is tried
+//! as xlsx/xlsm, then xlsb, then ods; an OLE compound file as xls, then as an encrypted xlsx
+//! (which is how a password-protected xlsx is stored). Anything else is not a workbook (often an
+//! HTML or CSV export renamed to `.xls`).
+//!
+//! **Size guard.** A stray cell at `XFD1048576` must not make us allocate billions of cells.
+//! - xlsx/xlsm and xlsb are streamed cell by cell with calamine's `worksheet_cells_reader`
+//!   (never `worksheet_range`, which allocates the bounding box densely). Only non-blank cells are
+//!   kept, in a sparse map, so memory is proportional to the cells actually present.
+//! - xls and ods have no streaming reader in calamine 0.38: their sheets are parsed when the file
+//!   is opened (xls is bounded by the format itself, 65,536 × 256 cells; ods by calamine's own
+//!   100,000,000-cell cap). Their range is checked before it is walked.
+//! - In every format a sheet is refused (`sheet-too-large`) when a non-blank cell lies at or
+//!   beyond row [`MAX_ROWS`] or column [`MAX_COLS`], or when more than [`MAX_CELLS`] cell records
+//!   (xlsx/xlsb: `<c>` elements, including styled empty ones; xls/ods: cells of the range) are
+//!   met. The guard fires as soon as the offending cell is read.
+//!
+//! **Percent formats.** calamine 0.38 exposes the style palette of an xlsx
+//! (`XlsxCellReader::next_cell_with_style_id` + `styles()` with each style's number format code),
+//! so for xlsx a numeric cell is marked `percent` when its format code shows a `%`. xls, xlsb and
+//! ods carry no format information through calamine; see `read::percent_plan` for the heuristic
+//! used there.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Ods, Reader, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError};
+
+use super::value::{Value, is_percent_format};
+use crate::diagnostic::CellRef;
+
+/// Rows at or beyond this 0-based index make a sheet too large.
+pub const MAX_ROWS: u32 = 100_000;
+/// Columns at or beyond this 0-based index make a sheet too large.
+pub const MAX_COLS: u32 = 200;
+/// More cell records than this make a sheet too large.
+pub const MAX_CELLS: usize = 5_000_000;
+
+type File_ = BufReader<File>;
+
+/// An open workbook of any supported format.
+pub enum Book {
+    Xlsx(Box<Xlsx<File_>>),
+    Xlsb(Box<Xlsb<File_>>),
+    Xls(Box<Xls<File_>>),
+    Ods(Box<Ods<File_>>),
+}
+
+/// Why a file could not be opened.
+#[derive(Debug)]
+pub enum OpenError {
+    Io(std::io::Error),
+    Password,
+    /// Not a spreadsheet at all; carries a short description of what it looks like.
+    NotAWorkbook(&'static str),
+    /// Looked like a workbook but calamine could not read it.
+    Invalid(String),
+}
+
+/// One sheet: its non-blank cells by absolute 0-based position, and its merged regions.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    /// The name as spelt in the workbook.
+    pub name: String,
+    /// row → column → value; whitespace-only text and empty cells are left out.
+    pub cells: BTreeMap<u32, BTreeMap<u32, Value>>,
+    /// Merged regions, as (first row, first column, last row, last column), absolute.
+    pub merges: Vec<(u32, u32, u32, u32)>,
+    /// True when percent-formatted numeric cells are marked as such (xlsx).
+    pub formats_known: bool,
+}
+
+impl Sheet {
+    pub fn get(&self, row: u32, col: u32) -> Option<&Value> {
+        self.cells.get(&row).and_then(|r| r.get(&col))
+    }
+}
+
+/// Why a sheet could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// A non-blank cell beyond the limits (its address), or too many cells (`None`).
+    TooLarge(Option<CellRef>),
+    Failed(String),
+}
+
+const ZIP_MAGIC: &[u8] = b"PK";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn reader(path: &Path) -> Result<File_, OpenError> {
+    File::open(path).map(BufReader::new).map_err(OpenError::Io)
+}
+
+/// Opens `path` as whatever workbook format its content is.
+pub fn open(path: &Path) -> Result<Book, OpenError> {
+    let mut head = [0u8; 8];
+    let n = {
+        let mut f = File::open(path).map_err(OpenError::Io)?;
+        let mut n = 0;
+        while n < head.len() {
+            match f.read(&mut head[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(OpenError::Io(e)),
+            }
+        }
+        n
+    };
+    let head = &head[..n];
+    if head.starts_with(ZIP_MAGIC) {
+        let xlsx_err = match Xlsx::new(reader(path)?) {
+            Ok(x) => return Ok(Book::Xlsx(Box::new(x))),
+            Err(XlsxError::Password) => return Err(OpenError::Password),
+            Err(e) => e,
+        };
+        if let Ok(x) = Xlsb::new(reader(path)?) {
+            return Ok(Book::Xlsb(Box::new(x)));
+        }
+        if let Ok(x) = Ods::new(reader(path)?) {
+            return Ok(Book::Ods(Box::new(x)));
+        }
+        Err(OpenError::Invalid(xlsx_err.to_string()))
+    } else if head.starts_with(CFB_MAGIC) {
+        let xls_err = match Xls::new(reader(path)?) {
+            Ok(x) => return Ok(Book::Xls(Box::new(x))),
+            Err(XlsError::Password) => return Err(OpenError::Password),
+            Err(e) => e,
+        };
+        match Xlsx::new(reader(path)?) {
+            Err(XlsxError::Password) => Err(OpenError::Password),
+            Ok(x) => Ok(Book::Xlsx(Box::new(x))),
+            Err(_) => match Xlsb::new(reader(path)?) {
+                Err(XlsbError::Password) => Err(OpenError::Password),
+                _ => Err(OpenError::Invalid(xls_err.to_string())),
+            },
+        }
+    } else {
+        let text = String::from_utf8_lossy(head)
+            .trim_start()
+            .to_ascii_lowercase();
+        if head.is_empty() {
+            Err(OpenError::NotAWorkbook("空文件"))
+        } else if text.starts_with('<') {
+            Err(OpenError::NotAWorkbook("网页或 XML 文件"))
+        } else {
+            Err(OpenError::NotAWorkbook("文本或其他类型的文件"))
+        }
+    }
+}
+
+impl Book {
+    /// Sheet names in workbook order, as spelt.
+    pub fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Book::Xlsx(x) => x.sheet_names(),
+            Book::Xlsb(x) => x.sheet_names(),
+            Book::Xls(x) => x.sheet_names(),
+            Book::Ods(x) => x.sheet_names(),
+        }
+    }
+
+    /// Loads one sheet (by its exact name), guarded against oversized sheets.
+    pub fn load(&mut self, name: &str) -> Result<Sheet, LoadError> {
+        let mut sheet = Sheet {
+            name: name.to_string(),
+            ..Sheet::default()
+        };
+        match self {
+            Book::Xlsx(x) => {
+                load_xlsx(x, name, &mut sheet)?;
+                if let Ok(merges) = x.merge_cells_by_sheet_name(name) {
+                    sheet.merges = merges
+                        .iter()
+                        .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+                        .collect();
+                }
+                sheet.formats_known = true;
+            }
+            Book::Xlsb(x) => {
+                let mut reader = x.worksheet_cells_reader(name).map_err(fail)?;
+                let mut grid = Grid::default();
+                while let Some(cell) = reader.next_cell().map_err(fail)? {
+                    let (r, c) = cell.get_position();
+                    grid.add(r, c, from_ref(cell.get_value(), false))?;
+                }
+                sheet.cells = grid.cells;
+            }
+            Book::Xls(x) => {
+                let range = x.worksheet_range(name).map_err(fail)?;
+                sheet.cells = from_range(&range)?;
+                if let Ok(merges) = x.merge_cells_by_sheet_name(name) {
+                    sheet.merges = merges
+                        .iter()
+                        .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+                        .collect();
+                }
+            }
+            Book::Ods(x) => {
+                let range = x.worksheet_range(name).map_err(fail)?;
+                sheet.cells = from_range(&range)?;
+            }
+        }
+        Ok(sheet)
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> LoadError {
+    LoadError::Failed(e.to_string())
+}
+
+fn load_xlsx<RS: Read + Seek>(
+    x: &mut Xlsx<RS>,
+    name: &str,
+    sheet: &mut Sheet,
+) -> Result<(), LoadError> {
+    let mut reader = x.worksheet_cells_reader(name).map_err(fail)?;
+    let percent_styles: Vec<bool> = reader
+        .styles()
+        .iter()
+        .map(|s| {
+            s.number_format
+                .as_ref()
+                .is_some_and(|f| is_percent_format(&f.format_code))
+        })
+        .collect();
+    let mut grid = Grid::default();
+    while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(fail)? {
+        let percent = percent_styles.get(style).copied().unwrap_or(false);
+        let (r, c) = cell.get_position();
+        grid.add(r, c, from_ref(cell.get_value(), percent))?;
+    }
+    sheet.cells = grid.cells;
+    Ok(())
+}
+
+/// Collects non-blank cells, enforcing the limits.
+#[derive(Default)]
+struct Grid {
+    cells: BTreeMap<u32, BTreeMap<u32, Value>>,
+    seen: usize,
+}
+
+impl Grid {
+    fn add(&mut self, row: u32, col: u32, value: Option<Value>) -> Result<(), LoadError> {
+        self.seen += 1;
+        if self.seen > MAX_CELLS {
+            return Err(LoadError::TooLarge(None));
+        }
+        let Some(value) = value.filter(|v| !v.is_blank()) else {
+            return Ok(());
+        };
+        if row >= MAX_ROWS || col >= MAX_COLS {
+            return Err(LoadError::TooLarge(Some(CellRef::new(row, col))));
+        }
+        self.cells.entry(row).or_default().insert(col, value);
+        Ok(())
+    }
+}
+
+fn from_range(
+    range: &calamine::Range<Data>,
+) -> Result<BTreeMap<u32, BTreeMap<u32, Value>>, LoadError> {
+    let Some((r0, c0)) = range.start() else {
+        return Ok(BTreeMap::new());
+    };
+    let (h, w) = range.get_size();
+    // Within the limits a range has at most MAX_ROWS × MAX_COLS cells; a bigger one must reach
+    // past them, so refuse it without walking it.
+    if (h as u64).saturating_mul(w as u64) > u64::from(MAX_ROWS) * u64::from(MAX_COLS) {
+        return Err(LoadError::TooLarge(
+            range.end().map(|(r, c)| CellRef::new(r, c)),
+        ));
+    }
+    let mut grid = Grid::default();
+    for (r, c, v) in range.used_cells() {
+        let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
+            return Err(LoadError::TooLarge(None));
+        };
+        grid.add(r0.saturating_add(r), c0.saturating_add(c), from_data(v))?;
+    }
+    Ok(grid.cells)
+}
+
+fn from_ref(v: &DataRef<'_>, percent: bool) -> Option<Value> {
+    Some(match v {
+        DataRef::Int(i) => Value::Number {
+            value: *i as f64,
+            percent,
+        },
+        DataRef::Float(f) => Value::Number { value: *f, percent },
+        DataRef::String(s) => Value::Text(s.clone()),
+        DataRef::SharedString(s) => Value::Text((*s).to_string()),
+        DataRef::Bool(b) => Value::Bool(*b),
+        DataRef::DateTime(d) => Value::Date(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Value::Text(s.clone()),
+        DataRef::Error(e) => Value::Error(e.to_string()),
+        DataRef::Empty => return None,
+    })
+}
+
+fn from_data(v: &Data) -> Option<Value> {
+    Some(match v {
+        Data::Int(i) => Value::Number {
+            value: *i as f64,
+            percent: false,
+        },
+        Data::Float(f) => Value::Number {
+            value: *f,
+            percent: false,
+        },
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(d) => Value::Date(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(e) => Value::Error(e.to_string()),
+        Data::Empty => return None,
+    })
+}

@@ -1,0 +1,801 @@
+//! Read: one department workbook (calamine) → the domain model, with the cell of every value.
+//!
+//! The contract is `../shared/spec/workbook.md`. Sheets and columns are found by name, numbers
+//! and percentages are accepted in every form the contract lists, and every problem found while
+//! reading becomes a [`Diagnostic`] with file, sheet and A1 cell.
+//!
+//! The pieces:
+//! - `book`: opening a file by its content (not its extension), and loading a sheet as a sparse
+//!   grid of non-blank cells, guarded against oversized sheets (`sheet-too-large`: a non-blank
+//!   cell at or beyond row 100,000 or column 200, or more than 5,000,000 cells; xlsx is streamed
+//!   and never allocated densely). See that module for the details.
+//! - `sheet`: a table abstraction (header row → columns by folded name with an optional unit in
+//!   brackets, data rows, merged cells, absolute A1 addresses).
+//! - `value`: text, number, money, percent and year parsing without float artefacts.
+//!
+//! **Percentages.** xlsx: a numeric cell whose number format shows `%` holds the fraction
+//! (0.25 → 25); calamine 0.38 exposes number formats through the xlsx style palette. xls, xlsb
+//! and ods: calamine gives no format, so a heuristic decides per spending-plan row: when every
+//! numeric (non-text) cell of the four is between 0 and 1 and at least one is above 0, the
+//! numeric cells are fractions and are multiplied by 100 (`0.25, 0.5, 0.75, 1` → 25, 50, 75,
+//! 100); otherwise they are percent already. Text (`25`, `25%`, `２５％`) is always percent.
+//! A numeric 指标值 prints as `95%` when percent-formatted (xlsx only).
+//!
+//! **Placeholders.** When a required structure (sheet or column) is missing or a required sheet
+//! cannot be read, [`Reading::workbook`] is `None`. Otherwise the model is built and every cell
+//! problem is reported here, with a placeholder in the model (`""`, `0`, year `0`) where a value
+//! could not be read. Values the reader already reported (blank required cells, bad numbers)
+//! should not be re-reported by the checks.
+
+mod book;
+mod sheet;
+mod value;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::diagnostic::{CellRef, Diagnostic, Location};
+use crate::model::{Department, Indicator, IndicatorValue, Project, SpendingPlan, SubGoal};
+use crate::text::{closest, fold_name};
+
+use book::{Book, LoadError, OpenError, Sheet};
+use sheet::{ColumnSpec, Ctx, Kind, Table, col};
+use value::Percent;
+
+/// A workbook read into the model, with where each value came from.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub department: Department,
+    pub origins: Origins,
+}
+
+/// What reading a file gave: the model when one could be built (possibly with placeholders where
+/// errors were reported), and the findings.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub workbook: Option<Workbook>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The row a record came from, and where each of its columns is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowOrigin {
+    /// The sheet name as spelt in the workbook.
+    pub sheet: String,
+    /// 0-based absolute row.
+    pub row: u32,
+    /// Canonical column name (`财政资金`, `指标值`, …) → 0-based absolute column.
+    pub columns: Arc<BTreeMap<String, u32>>,
+}
+
+impl RowOrigin {
+    /// The location of `column` in this row; the row's first column when the sheet lacks it.
+    pub fn cell(&self, column: &str) -> Location {
+        let col = self
+            .columns
+            .get(column)
+            .copied()
+            .or_else(|| self.columns.values().min().copied())
+            .unwrap_or(0);
+        Location::cell(self.sheet.clone(), CellRef::new(self.row, col))
+    }
+}
+
+/// Where every record of a [`Department`] came from; vectors run parallel to the model's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origins {
+    /// 基本信息 字段 → its 内容 cell.
+    pub info: BTreeMap<String, Location>,
+    pub overall_goals: Vec<RowOrigin>,
+    pub sub_goals: Vec<RowOrigin>,
+    pub measures: Vec<RowOrigin>,
+    /// One per project, in `项目`.
+    pub projects: Vec<RowOrigin>,
+    /// Per project, one per goal, in `项目目标`.
+    pub goals: Vec<Vec<RowOrigin>>,
+    /// Per project, one per indicator, in `项目指标`.
+    pub indicators: Vec<Vec<RowOrigin>>,
+}
+
+/// Sheet names of the contract.
+const INFO: &str = "基本信息";
+const OVERALL: &str = "总体绩效目标";
+const SUB_GOALS: &str = "分项绩效目标";
+const MEASURES: &str = "工作保障措施";
+const PROJECTS: &str = "项目";
+const GOALS: &str = "项目目标";
+const INDICATORS: &str = "项目指标";
+
+const INFO_COLUMNS: &[ColumnSpec] = &[col("字段", true, Kind::Text), col("内容", true, Kind::Text)];
+const CONTENT_COLUMNS: &[ColumnSpec] = &[col("内容", true, Kind::Text)];
+const SUB_GOAL_COLUMNS: &[ColumnSpec] = &[
+    col("名称", true, Kind::Text),
+    col("绩效目标", true, Kind::Text),
+    col("绩效指标", true, Kind::Text),
+];
+const PROJECT_COLUMNS: &[ColumnSpec] = &[
+    col("项目编码", false, Kind::Text),
+    col("项目名称", true, Kind::Text),
+    col("预算数", true, Kind::Money),
+    col("财政资金", true, Kind::Money),
+    col("其他资金", false, Kind::Money),
+    col("资金用途", true, Kind::Text),
+    col("3月底", true, Kind::Percent),
+    col("6月底", true, Kind::Percent),
+    col("10月底", true, Kind::Percent),
+    col("12月底", true, Kind::Percent),
+];
+const GOAL_COLUMNS: &[ColumnSpec] = &[
+    col("项目名称", true, Kind::Text),
+    col("目标", true, Kind::Text),
+];
+const INDICATOR_COLUMNS: &[ColumnSpec] = &[
+    col("项目名称", true, Kind::Text),
+    col("一级指标", true, Kind::Text),
+    col("二级指标", true, Kind::Text),
+    col("三级指标", true, Kind::Text),
+    col("绩效指标描述", false, Kind::Text),
+    col("指标值", true, Kind::Text),
+    col("指标值确定依据", false, Kind::Text),
+];
+
+/// 基本信息 fields: canonical name, required.
+const FIELDS: &[(&str, bool)] = &[
+    ("部门名称", true),
+    ("年度", true),
+    ("编制单位", true),
+    ("审核单位", false),
+    ("部门编码", false),
+    ("文档标题", false),
+];
+
+/// Reads one workbook file. Never panics on bad input; problems are returned as diagnostics.
+pub fn read(path: &Path) -> Reading {
+    match catch_unwind(AssertUnwindSafe(|| read_file(path))) {
+        Ok(reading) => reading,
+        Err(_) => Reading {
+            workbook: None,
+            diagnostics: vec![Diagnostic::error(
+                path,
+                Location::file(),
+                "unreadable",
+                format!(
+                    "读取文件“{}”时发生内部错误，文件可能已损坏。请用 Excel 打开后另存为 .xlsx 再提交",
+                    file_name(path)
+                ),
+            )],
+        },
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn open_message(path: &Path, e: OpenError) -> String {
+    let name = file_name(path);
+    match e {
+        OpenError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            format!("找不到文件“{name}”")
+        }
+        OpenError::Io(e) => format!("无法打开文件“{name}”：{e}"),
+        OpenError::Password => {
+            format!("文件“{name}”受密码保护（已加密），无法读取。请去除密码后再提交")
+        }
+        OpenError::NotAWorkbook(kind) => format!(
+            "文件“{name}”不是 Excel 工作簿（看起来是{kind}），应为 .xlsx、.xlsm、.xls 或 .ods 文件。\
+             如果是从其他系统导出的，请用 Excel 打开后另存为 .xlsx"
+        ),
+        OpenError::Invalid(msg) => format!(
+            "无法读取文件“{name}”：文件已损坏或不是有效的 Excel/ODS 工作簿（{msg}）。\
+             请用 Excel 打开后另存为 .xlsx 再提交"
+        ),
+    }
+}
+
+/// What became of looking for a sheet.
+enum Found {
+    Loaded(Sheet),
+    Absent,
+    /// Present but unreadable (reported).
+    Broken,
+}
+
+/// The workbook's sheets, found by folded name.
+struct Sheets {
+    names: Vec<String>,
+    wanted: HashSet<String>,
+}
+
+impl Sheets {
+    fn new(names: Vec<String>) -> Self {
+        let wanted = [
+            INFO, OVERALL, SUB_GOALS, MEASURES, PROJECTS, GOALS, INDICATORS,
+        ]
+        .iter()
+        .map(|n| fold_name(n))
+        .collect();
+        Self { names, wanted }
+    }
+
+    /// The sheet called `wanted` (folded), warning about a second sheet of the same folded name.
+    fn find(&self, ctx: &mut Ctx, wanted: &str) -> Option<String> {
+        let key = fold_name(wanted);
+        let mut matches = self.names.iter().filter(|n| fold_name(n) == key);
+        let first = matches.next()?.clone();
+        for other in matches {
+            ctx.warning(
+                Location::sheet(other.clone()),
+                "duplicate-sheet",
+                format!(
+                    "工作表“{other}”与“{first}”同名（不计空格和全角/半角差异），只读取“{first}”，本表已忽略"
+                ),
+            );
+        }
+        Some(first)
+    }
+
+    /// A sheet name that may be a misspelling of `wanted`.
+    fn suggest(&self, wanted: &str) -> Option<String> {
+        let unmatched: Vec<&String> = self
+            .names
+            .iter()
+            .filter(|n| !self.wanted.contains(&fold_name(n)))
+            .collect();
+        let folded: Vec<String> = unmatched.iter().map(|n| fold_name(n)).collect();
+        let hit = closest(&fold_name(wanted), folded.iter().map(String::as_str))?;
+        let i = folded.iter().position(|f| f == hit)?;
+        Some(unmatched[i].clone())
+    }
+
+    fn load(&self, ctx: &mut Ctx, book: &mut Book, wanted: &str, required: bool) -> Found {
+        let Some(name) = self.find(ctx, wanted) else {
+            if required {
+                report_missing_sheet(ctx, self, wanted, String::new());
+            }
+            return Found::Absent;
+        };
+        match book.load(&name) {
+            Ok(sheet) => Found::Loaded(sheet),
+            Err(LoadError::TooLarge(cell)) => {
+                let message = match cell {
+                    Some(cell) => format!(
+                        "工作表“{name}”的已用区域过大：单元格 {cell} 有内容，超出上限（{} 行、{} 列）。\
+                         请删除表格以外多余的内容后再提交",
+                        book::MAX_ROWS,
+                        book::MAX_COLS
+                    ),
+                    None => format!(
+                        "工作表“{name}”的单元格过多（超过 {} 个），无法读取。请删除表格以外多余的内容后再提交",
+                        book::MAX_CELLS
+                    ),
+                };
+                let location = match cell {
+                    Some(cell) => Location::cell(name.clone(), cell),
+                    None => Location::sheet(name.clone()),
+                };
+                ctx.error(location, "sheet-too-large", message);
+                Found::Broken
+            }
+            Err(LoadError::Failed(e)) => {
+                ctx.error(
+                    Location::sheet(name.clone()),
+                    "unreadable",
+                    format!("无法读取工作表“{name}”：{e}"),
+                );
+                Found::Broken
+            }
+        }
+    }
+}
+
+fn report_missing_sheet(ctx: &mut Ctx, sheets: &Sheets, wanted: &str, why: String) {
+    let hint = match sheets.suggest(wanted) {
+        Some(s) => format!("（现有工作表“{s}”是否应改名为“{wanted}”？）"),
+        None => String::new(),
+    };
+    ctx.error(
+        Location::file(),
+        "missing-sheet",
+        format!("{why}缺少必需的工作表“{wanted}”{hint}"),
+    );
+}
+
+fn read_file(path: &Path) -> Reading {
+    let mut ctx = Ctx::new(path);
+    let mut book = match book::open(path) {
+        Ok(book) => book,
+        Err(e) => {
+            ctx.error(Location::file(), "unreadable", open_message(path, e));
+            return Reading {
+                workbook: None,
+                diagnostics: ctx.diagnostics,
+            };
+        }
+    };
+    let sheets = Sheets::new(book.sheet_names());
+    let mut complete = true;
+    // Names of sheets present but unreadable.
+    let mut broken: HashSet<&'static str> = HashSet::new();
+    let mut load = |ctx: &mut Ctx, name: &'static str, required: bool| -> Option<Sheet> {
+        match sheets.load(ctx, &mut book, name, required) {
+            Found::Loaded(s) => Some(s),
+            Found::Absent => {
+                complete &= !required;
+                None
+            }
+            Found::Broken => {
+                complete = false;
+                broken.insert(name);
+                None
+            }
+        }
+    };
+    let info_sheet = load(&mut ctx, INFO, true);
+    let overall_sheet = load(&mut ctx, OVERALL, true);
+    let sub_sheet = load(&mut ctx, SUB_GOALS, true);
+    let measures_sheet = load(&mut ctx, MEASURES, false);
+    let projects_sheet = load(&mut ctx, PROJECTS, false);
+    let goals_sheet = load(&mut ctx, GOALS, false);
+    let indicators_sheet = load(&mut ctx, INDICATORS, false);
+
+    let mut origins = Origins::default();
+    let mut dept = Department {
+        name: String::new(),
+        year: 0,
+        compiled_by: String::new(),
+        reviewed_by: None,
+        code: None,
+        title: String::new(),
+        overall_goals: Vec::new(),
+        sub_goals: Vec::new(),
+        measures: Vec::new(),
+        projects: Vec::new(),
+    };
+
+    if let Some(sheet) = &info_sheet {
+        complete &= read_info(&mut ctx, sheet, &mut dept, &mut origins);
+    }
+    if let Some(sheet) = &overall_sheet {
+        let t = Table::new(&mut ctx, sheet, CONTENT_COLUMNS, false);
+        complete &= t.complete();
+        for &row in &t.rows {
+            if let Some(text) = t.text(&mut ctx, row, "内容", true, true) {
+                dept.overall_goals.push(text);
+                origins.overall_goals.push(t.origin(row));
+            }
+        }
+    }
+    if let Some(sheet) = &sub_sheet {
+        let t = Table::new(&mut ctx, sheet, SUB_GOAL_COLUMNS, false);
+        complete &= t.complete();
+        for &row in &t.rows {
+            let name = t.text(&mut ctx, row, "名称", true, false);
+            let target = t.text(&mut ctx, row, "绩效目标", true, true);
+            let indicators = t.text(&mut ctx, row, "绩效指标", true, true);
+            dept.sub_goals.push(SubGoal {
+                name: name.unwrap_or_default(),
+                target: target.unwrap_or_default(),
+                indicators: indicators.unwrap_or_default(),
+            });
+            origins.sub_goals.push(t.origin(row));
+        }
+    }
+    if let Some(sheet) = &measures_sheet {
+        let t = Table::new(&mut ctx, sheet, CONTENT_COLUMNS, true);
+        complete &= t.complete() || t.rows.is_empty();
+        for &row in &t.rows {
+            if let Some(text) = t.text(&mut ctx, row, "内容", true, true) {
+                dept.measures.push(text);
+                origins.measures.push(t.origin(row));
+            }
+        }
+    }
+
+    // 项目
+    let mut index: HashMap<String, usize> = HashMap::new();
+    // When 项目 could not be read, names in 项目目标/项目指标 cannot be checked against it.
+    let mut projects_known = !broken.contains(PROJECTS);
+    if let Some(sheet) = &projects_sheet {
+        let t = Table::new(&mut ctx, sheet, PROJECT_COLUMNS, true);
+        let ok = t.complete() || t.rows.is_empty();
+        complete &= ok;
+        projects_known &= t.has("项目名称");
+        let mut first_cell: HashMap<String, CellRef> = HashMap::new();
+        for &row in &t.rows {
+            let project = read_project(&mut ctx, &t, row);
+            if !project.name.is_empty() {
+                let key = fold_name(&project.name);
+                let here = t.cell(row, "项目名称");
+                if let Some(first) = first_cell.get(&key) {
+                    ctx.error(
+                        t.location(row, "项目名称"),
+                        "duplicate-project",
+                        format!(
+                            "项目名称“{}”重复：与 {}!{first} 相同，项目名称在工作簿内应唯一；本行已忽略",
+                            project.name, sheet.name
+                        ),
+                    );
+                    continue;
+                }
+                first_cell.insert(key.clone(), here);
+                index.insert(key, dept.projects.len());
+            }
+            dept.projects.push(project);
+            origins.projects.push(t.origin(row));
+        }
+    }
+    origins.goals = vec![Vec::new(); dept.projects.len()];
+    origins.indicators = vec![Vec::new(); dept.projects.len()];
+    let names: Vec<String> = dept.projects.iter().map(|p| p.name.clone()).collect();
+    let resolver = Resolver {
+        index: &index,
+        names: &names,
+        has_sheet: projects_sheet.is_some(),
+        report: projects_known,
+    };
+
+    for (wanted, sheet) in [(GOALS, &goals_sheet), (INDICATORS, &indicators_sheet)] {
+        if sheet.is_none() && !dept.projects.is_empty() && !broken.contains(wanted) {
+            report_missing_sheet(
+                &mut ctx,
+                &sheets,
+                wanted,
+                format!("“项目”表有 {} 个项目，", dept.projects.len()),
+            );
+            complete = false;
+        }
+    }
+
+    if let Some(sheet) = &goals_sheet {
+        let t = Table::new(&mut ctx, sheet, GOAL_COLUMNS, true);
+        complete &= t.complete() || t.rows.is_empty();
+        for &row in &t.rows {
+            let name = t.text(&mut ctx, row, "项目名称", true, false);
+            let goal = t.text(&mut ctx, row, "目标", true, true);
+            let Some(name) = name else { continue };
+            let cell = t.cell(row, "项目名称");
+            let Some(p) = resolver.resolve(&mut ctx, &sheet.name, cell, &name) else {
+                continue;
+            };
+            if let Some(goal) = goal {
+                dept.projects[p].goals.push(goal);
+                origins.goals[p].push(t.origin(row));
+            }
+        }
+    }
+
+    if let Some(sheet) = &indicators_sheet {
+        let t = Table::new(&mut ctx, sheet, INDICATOR_COLUMNS, true);
+        complete &= t.complete() || t.rows.is_empty();
+        read_indicators(&mut ctx, &t, &resolver, &mut dept, &mut origins);
+    }
+
+    let workbook = complete.then_some(Workbook {
+        department: dept,
+        origins,
+    });
+    Reading {
+        workbook,
+        diagnostics: ctx.diagnostics,
+    }
+}
+
+/// Finds projects by name for 项目目标 and 项目指标, reporting unknown names once per cell.
+struct Resolver<'a> {
+    index: &'a HashMap<String, usize>,
+    names: &'a [String],
+    has_sheet: bool,
+    /// False when 项目 could not be read: unknown names are then not reported.
+    report: bool,
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, ctx: &mut Ctx, sheet: &str, cell: CellRef, name: &str) -> Option<usize> {
+        if let Some(&i) = self.index.get(&fold_name(name)) {
+            return Some(i);
+        }
+        if !self.report {
+            return None;
+        }
+        let mut message = format!("项目“{name}”不在“项目”表中");
+        if !self.has_sheet {
+            message.push_str("（工作簿没有“项目”表）");
+        } else if let Some(s) = closest(name, self.names.iter().map(String::as_str)) {
+            message.push_str(&format!("，是否应为“{s}”？"));
+        } else {
+            message.push_str("，应为“项目”表中的某个项目名称");
+        }
+        ctx.error(
+            Location::cell(sheet.to_string(), cell),
+            "unknown-project",
+            message,
+        );
+        None
+    }
+}
+
+/// 基本信息 → the department's fields. Returns false when a required field is missing.
+fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut Origins) -> bool {
+    let t = Table::new(ctx, sheet, INFO_COLUMNS, false);
+    if !t.complete() {
+        return false;
+    }
+    let mut found: BTreeMap<&'static str, u32> = BTreeMap::new();
+    let mut unknown: Vec<(u32, String)> = Vec::new();
+    for &row in &t.rows {
+        let Some(field) = t.text(ctx, row, "字段", false, false) else {
+            if t.get(row, "内容").is_some() {
+                ctx.warning(
+                    t.location(row, "字段"),
+                    "unknown-field",
+                    format!(
+                        "“{}”表第{}行有内容但“字段”为空，本行已忽略",
+                        sheet.name,
+                        row as u64 + 1
+                    ),
+                );
+            }
+            continue;
+        };
+        let key = fold_name(&field);
+        match FIELDS.iter().find(|(f, _)| fold_name(f) == key) {
+            Some(&(canonical, _)) => {
+                if let Some(&first) = found.get(canonical) {
+                    ctx.warning(
+                        t.location(row, "字段"),
+                        "duplicate-field",
+                        format!(
+                            "字段“{canonical}”重复出现，只读取第一次（第{}行），本行已忽略",
+                            first as u64 + 1
+                        ),
+                    );
+                } else {
+                    found.insert(canonical, row);
+                }
+            }
+            None => unknown.push((row, field)),
+        }
+    }
+
+    let mut complete = true;
+    // Unknown fields already offered as a suggestion.
+    let mut cited: HashSet<u32> = HashSet::new();
+    for &(field, required) in FIELDS {
+        if found.contains_key(field) {
+            continue;
+        }
+        let candidates: Vec<&str> = unknown.iter().map(|(_, u)| u.as_str()).collect();
+        let near = closest(field, candidates.iter().copied())
+            .and_then(|hit| unknown.iter().find(|(_, u)| u == hit))
+            .filter(|(row, _)| !cited.contains(row));
+        if let Some((row, _)) = near {
+            cited.insert(*row);
+        }
+        match (required, near) {
+            (true, Some((row, u))) => {
+                complete = false;
+                ctx.error(
+                    t.location(*row, "字段"),
+                    "missing-field",
+                    format!(
+                        "“{}”表缺少必需的字段“{field}”（字段“{u}”是否应为“{field}”？）",
+                        sheet.name
+                    ),
+                );
+            }
+            (true, None) => {
+                complete = false;
+                ctx.error(
+                    Location::sheet(sheet.name.clone()),
+                    "missing-field",
+                    format!(
+                        "“{}”表缺少必需的字段“{field}”：应有一行“字段”为“{field}”，“内容”为其值",
+                        sheet.name
+                    ),
+                );
+            }
+            (false, Some((row, u))) => ctx.warning(
+                t.location(*row, "字段"),
+                "unknown-field",
+                format!("未知的字段“{u}”，已忽略（是否应为“{field}”？）"),
+            ),
+            (false, None) => {}
+        }
+    }
+
+    let mut content = |ctx: &mut Ctx, field: &'static str| -> Option<String> {
+        let &row = found.get(field)?;
+        origins
+            .info
+            .insert(field.to_string(), t.location(row, "内容"));
+        let required = FIELDS.iter().any(|&(f, r)| f == field && r);
+        let value = t.text(ctx, row, "内容", false, false);
+        if value.is_none() && required && t.get(row, "内容").is_none() {
+            ctx.error(
+                t.location(row, "内容"),
+                "missing-value",
+                format!("字段“{field}”的内容为空，应填写{field}"),
+            );
+        }
+        value
+    };
+
+    dept.name = content(ctx, "部门名称").unwrap_or_default();
+    dept.compiled_by = content(ctx, "编制单位").unwrap_or_default();
+    dept.reviewed_by = content(ctx, "审核单位");
+    dept.code = content(ctx, "部门编码");
+    let title = content(ctx, "文档标题");
+    if let Some(&row) = found.get("年度") {
+        origins
+            .info
+            .insert("年度".to_string(), t.location(row, "内容"));
+        match t.get(row, "内容") {
+            None => ctx.error(
+                t.location(row, "内容"),
+                "missing-value",
+                "字段“年度”的内容为空，应填写四位数的年份（如 2021）",
+            ),
+            Some(v) => match value::year(v) {
+                Some(y) => dept.year = y,
+                None => ctx.error(
+                    t.location(row, "内容"),
+                    "bad-year",
+                    format!(
+                        "“年度”应为四位数的年份（如 2021），实际为“{}”",
+                        v.display().trim()
+                    ),
+                ),
+            },
+        }
+    }
+    dept.title = title.unwrap_or_else(|| Department::default_title(&dept.name, dept.year));
+    complete
+}
+
+/// One row of 项目.
+fn read_project(ctx: &mut Ctx, t: &Table<'_>, row: u32) -> Project {
+    let code = t.text(ctx, row, "项目编码", false, false).filter(|c| {
+        !c.chars()
+            .all(|ch| matches!(ch, '—' | '-' | '－' | '―' | '–' | '_'))
+    });
+    let name = t
+        .text(ctx, row, "项目名称", true, false)
+        .unwrap_or_default();
+    let budget = t.money(ctx, row, "预算数", true).unwrap_or_default();
+    let fiscal_funds = t.money(ctx, row, "财政资金", true).unwrap_or_default();
+    let other_funds = t.money(ctx, row, "其他资金", false).unwrap_or_default();
+    let purpose = t.text(ctx, row, "资金用途", true, true).unwrap_or_default();
+    let plan = [
+        t.percent(ctx, row, "3月底"),
+        t.percent(ctx, row, "6月底"),
+        t.percent(ctx, row, "10月底"),
+        t.percent(ctx, row, "12月底"),
+    ];
+    let [march, june, october, december] = percent_plan(plan);
+    Project {
+        code,
+        name,
+        budget,
+        fiscal_funds,
+        other_funds,
+        purpose,
+        spending_plan: SpendingPlan {
+            march,
+            june,
+            october,
+            december,
+        },
+        goals: Vec::new(),
+        indicators: Vec::new(),
+    }
+}
+
+/// The spending plan in percent. Numeric cells of unknown format (xls, xlsb, ods) are fractions
+/// when all of them lie in 0–1 and one is above 0; see the module documentation.
+fn percent_plan(parts: [Option<Percent>; 4]) -> [Decimal; 4] {
+    let bare: Vec<Decimal> = parts
+        .iter()
+        .flatten()
+        .filter(|p| p.bare_numeric)
+        .map(|p| p.value)
+        .collect();
+    let fractions = !bare.is_empty()
+        && bare
+            .iter()
+            .all(|v| *v >= Decimal::ZERO && *v <= Decimal::ONE)
+        && bare.iter().any(|v| *v > Decimal::ZERO);
+    parts.map(|p| match p {
+        Some(p) if p.bare_numeric && fractions => (p.value * Decimal::ONE_HUNDRED).normalize(),
+        Some(p) => p.value,
+        None => Decimal::ZERO,
+    })
+}
+
+/// 项目指标 → indicators on their projects, with fill-down of 项目名称, 一级指标, 二级指标.
+fn read_indicators(
+    ctx: &mut Ctx,
+    t: &Table<'_>,
+    resolver: &Resolver<'_>,
+    dept: &mut Department,
+    origins: &mut Origins,
+) {
+    // Last value seen in each fill-down column, with the cell it was written in.
+    let mut last_name: Option<(String, CellRef)> = None;
+    let mut last_l1: Option<String> = None;
+    let mut last_l2: Option<String> = None;
+    let mut reported: HashSet<CellRef> = HashSet::new();
+    for &row in &t.rows {
+        if let Some(name) = t.text(ctx, row, "项目名称", false, false) {
+            last_name = Some((name, t.source(row, "项目名称")));
+        }
+        if let Some(l1) = t.text(ctx, row, "一级指标", false, false) {
+            last_l1 = Some(l1);
+        }
+        if let Some(l2) = t.text(ctx, row, "二级指标", false, false) {
+            last_l2 = Some(l2);
+        }
+        for (column, have) in [
+            ("项目名称", last_name.is_some()),
+            ("一级指标", last_l1.is_some()),
+            ("二级指标", last_l2.is_some()),
+        ] {
+            if !have {
+                t.report_missing(ctx, row, column);
+            }
+        }
+        let level3 = t
+            .text(ctx, row, "三级指标", true, false)
+            .unwrap_or_default();
+        let description = t
+            .text(ctx, row, "绩效指标描述", false, false)
+            .unwrap_or_default();
+        let basis = t
+            .text(ctx, row, "指标值确定依据", false, false)
+            .unwrap_or_default();
+        let value = match t
+            .raw_text(ctx, row, "指标值")
+            .map(|v| value::short_text(&v))
+        {
+            Some(v) if !v.is_empty() => v,
+            _ => {
+                if t.get(row, "指标值").is_none() {
+                    t.report_missing(ctx, row, "指标值");
+                }
+                String::new()
+            }
+        };
+        let Some((name, cell)) = &last_name else {
+            continue;
+        };
+        let project = if reported.contains(cell) {
+            None
+        } else {
+            let p = resolver.resolve(ctx, &t.sheet.name, *cell, name);
+            if p.is_none() {
+                reported.insert(*cell);
+            }
+            p
+        };
+        let Some(p) = project else { continue };
+        dept.projects[p].indicators.push(Indicator {
+            level1: last_l1.clone().unwrap_or_default(),
+            level2: last_l2.clone().unwrap_or_default(),
+            level3,
+            description,
+            value: IndicatorValue::parse(&value),
+            basis,
+        });
+        origins.indicators[p].push(t.origin(row));
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,507 @@
+//! A table sheet: header row → columns by name, data rows, and typed cell access with the A1
+//! address of every value.
+//!
+//! - The header row is the first row of the sheet that has any content (row 1 normally; when
+//!   leading rows are blank it is the first non-blank one). All addresses are absolute.
+//! - A header names a column by its folded text ([`crate::text::fold_name`]: full-width folded,
+//!   white space and in-cell line breaks removed), optionally followed by a unit in brackets
+//!   (`预算数（万元）`, `预算数(元)`, `3月底(%)`). Unknown columns are ignored; when two headers
+//!   name the same column the first wins (with a warning).
+//! - A data row is skipped when every recognised column is blank in it (so notes in extra
+//!   columns do not make rows).
+//! - Merged cells: every cell of a merged region reads as its top-left cell, for data rows.
+//!   Blankness of a row is decided on the cells as stored, before merges are applied, so the rows
+//!   a tall merged cell spans are not data rows by themselves.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::RowOrigin;
+use super::book::Sheet;
+use super::value::{self, MoneyUnit, NumberError, Percent, Value};
+use crate::diagnostic::{CellRef, Diagnostic, Location};
+use crate::text::{closest, fold_name};
+
+/// What a reading collects: the file and the findings so far.
+pub struct Ctx {
+    pub file: PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Ctx {
+    pub fn new(file: &Path) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn error(&mut self, location: Location, rule: &'static str, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::error(&self.file, location, rule, message));
+    }
+
+    pub fn warning(&mut self, location: Location, rule: &'static str, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::warning(&self.file, location, rule, message));
+    }
+}
+
+/// How a column's cells are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Money,
+    Percent,
+}
+
+/// A column a sheet is expected to have.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    /// Canonical name (`财政资金`).
+    pub name: &'static str,
+    pub required: bool,
+    pub kind: Kind,
+}
+
+pub const fn col(name: &'static str, required: bool, kind: Kind) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        required,
+        kind,
+    }
+}
+
+/// A column found in the header row.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub index: u32,
+    pub money_unit: MoneyUnit,
+}
+
+/// One table sheet with its columns found.
+pub struct Table<'s> {
+    pub sheet: &'s Sheet,
+    pub header_row: u32,
+    columns: BTreeMap<&'static str, Column>,
+    origin_columns: Arc<BTreeMap<String, u32>>,
+    /// Blank cells inside merged regions → the region's top-left cell.
+    merged: HashMap<(u32, u32), (u32, u32)>,
+    /// Absolute indices of the data rows, in order.
+    pub rows: Vec<u32>,
+    /// Required columns that are missing (already reported unless the table has no rows and
+    /// the caller chose leniency).
+    pub missing: Vec<&'static str>,
+}
+
+/// Splits a folded header into name and bracketed unit: `预算数(万元)` → (`预算数`, `万元`).
+fn split_unit(folded: &str) -> (&str, &str) {
+    if let Some(body) = folded.strip_suffix(')')
+        && let Some(open) = body.rfind('(')
+    {
+        return (&body[..open], &body[open + 1..]);
+    }
+    (folded, "")
+}
+
+impl<'s> Table<'s> {
+    /// Finds the header row and the columns of `specs` in `sheet`. Missing required columns are
+    /// reported (rule `missing-column`) unless `lenient_when_empty` and the sheet has no data rows;
+    /// a money column with a unit other than 万元/元 is reported (rule `bad-unit`).
+    pub fn new(
+        ctx: &mut Ctx,
+        sheet: &'s Sheet,
+        specs: &[ColumnSpec],
+        lenient_when_empty: bool,
+    ) -> Table<'s> {
+        let header_row = sheet.cells.keys().next().copied().unwrap_or(0);
+        let mut columns: BTreeMap<&'static str, Column> = BTreeMap::new();
+        let mut unknown: Vec<(u32, String)> = Vec::new();
+        let mut bad_units = Vec::new();
+        if let Some(header) = sheet.cells.get(&header_row) {
+            for (&c, v) in header {
+                let text = v.display();
+                let folded = fold_name(&text);
+                let (name, unit) = split_unit(&folded);
+                let spec = specs
+                    .iter()
+                    .find(|s| fold_name(s.name) == name)
+                    .or_else(|| specs.iter().find(|s| fold_name(s.name) == folded));
+                let Some(spec) = spec else {
+                    unknown.push((c, value::short_text(&text)));
+                    continue;
+                };
+                let here = Location::cell(sheet.name.clone(), CellRef::new(header_row, c));
+                if let Some(first) = columns.get(spec.name) {
+                    ctx.warning(
+                        here,
+                        "duplicate-column",
+                        format!(
+                            "“{}”表有两列“{}”，只读取第一列（{}列），本列已忽略",
+                            sheet.name,
+                            spec.name,
+                            CellRef::column_name(first.index)
+                        ),
+                    );
+                    continue;
+                }
+                let unit = if fold_name(spec.name) == folded {
+                    ""
+                } else {
+                    unit
+                };
+                let money_unit = match spec.kind {
+                    Kind::Money => MoneyUnit::from_header(unit).unwrap_or_else(|| {
+                        bad_units.push((
+                            here.clone(),
+                            format!(
+                                "列“{}”的单位“{}”无法识别，应为“万元”或“元”（不写单位即为万元）",
+                                value::short_text(&text),
+                                unit
+                            ),
+                        ));
+                        MoneyUnit::Wan
+                    }),
+                    Kind::Percent if !unit.is_empty() && unit != "%" => {
+                        bad_units.push((
+                            here.clone(),
+                            format!(
+                                "列“{}”的单位“{}”无法识别，应为百分比（%）",
+                                value::short_text(&text),
+                                unit
+                            ),
+                        ));
+                        MoneyUnit::Wan
+                    }
+                    _ => MoneyUnit::Wan,
+                };
+                columns.insert(
+                    spec.name,
+                    Column {
+                        index: c,
+                        money_unit,
+                    },
+                );
+            }
+        }
+
+        let known: Vec<u32> = columns.values().map(|c| c.index).collect();
+        let rows: Vec<u32> = sheet
+            .cells
+            .range(header_row.saturating_add(1)..)
+            .filter(|(_, cells)| known.iter().any(|c| cells.contains_key(c)))
+            .map(|(&r, _)| r)
+            .collect();
+
+        for (location, message) in bad_units {
+            ctx.error(location, "bad-unit", message);
+        }
+
+        let missing: Vec<&'static str> = specs
+            .iter()
+            .filter(|s| s.required && !columns.contains_key(s.name))
+            .map(|s| s.name)
+            .collect();
+        let report = !(lenient_when_empty && rows.is_empty());
+        if report {
+            if sheet.cells.is_empty() {
+                let wanted: Vec<&str> = specs
+                    .iter()
+                    .filter(|s| s.required)
+                    .map(|s| s.name)
+                    .collect();
+                if !wanted.is_empty() {
+                    ctx.error(
+                        Location::cell(sheet.name.clone(), CellRef::new(0, 0)),
+                        "missing-column",
+                        format!(
+                            "“{}”表是空的，第一行应为表头，含列“{}”",
+                            sheet.name,
+                            wanted.join("”“")
+                        ),
+                    );
+                }
+            } else {
+                for name in &missing {
+                    let suggestion = closest(name, unknown.iter().map(|(_, t)| t.as_str()))
+                        .and_then(|t| {
+                            unknown
+                                .iter()
+                                .find(|(_, u)| u == t)
+                                .map(|(c, u)| (*c, u.clone()))
+                        });
+                    match suggestion {
+                        Some((c, found)) => ctx.error(
+                            Location::cell(sheet.name.clone(), CellRef::new(header_row, c)),
+                            "missing-column",
+                            format!(
+                                "“{}”表缺少必需的列“{name}”（表头“{found}”是否应为“{name}”？）",
+                                sheet.name
+                            ),
+                        ),
+                        None => ctx.error(
+                            Location::cell(sheet.name.clone(), CellRef::new(header_row, 0)),
+                            "missing-column",
+                            format!(
+                                "“{}”表缺少必需的列“{name}”（表头在第{}行）",
+                                sheet.name,
+                                header_row as u64 + 1
+                            ),
+                        ),
+                    }
+                }
+            }
+        }
+
+        let origin_columns = Arc::new(
+            columns
+                .iter()
+                .map(|(k, c)| ((*k).to_string(), c.index))
+                .collect(),
+        );
+        let merged = merged_cells(sheet, header_row, rows.last().copied(), &known);
+        Table {
+            sheet,
+            header_row,
+            columns,
+            origin_columns,
+            merged,
+            rows,
+            missing,
+        }
+    }
+
+    /// True when every required column was found.
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    pub fn has(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
+    }
+
+    /// The address of `column` in `row` (the header's first column when the column is absent).
+    pub fn cell(&self, row: u32, column: &str) -> CellRef {
+        let c = self
+            .columns
+            .get(column)
+            .map(|c| c.index)
+            .unwrap_or_else(|| {
+                self.sheet
+                    .cells
+                    .get(&self.header_row)
+                    .and_then(|h| h.keys().next().copied())
+                    .unwrap_or(0)
+            });
+        CellRef::new(row, c)
+    }
+
+    pub fn location(&self, row: u32, column: &str) -> Location {
+        Location::cell(self.sheet.name.clone(), self.cell(row, column))
+    }
+
+    pub fn origin(&self, row: u32) -> RowOrigin {
+        RowOrigin {
+            sheet: self.sheet.name.clone(),
+            row,
+            columns: self.origin_columns.clone(),
+        }
+    }
+
+    /// The value of `column` in `row`, reading merged cells as their top-left cell; `None` when
+    /// blank or when the sheet has no such column.
+    pub fn get(&self, row: u32, column: &str) -> Option<&'s Value> {
+        let c = self.columns.get(column)?.index;
+        let sheet: &'s Sheet = self.sheet;
+        sheet.get(row, c).or_else(|| {
+            let (r0, c0) = *self.merged.get(&(row, c))?;
+            sheet.get(r0, c0)
+        })
+    }
+
+    /// Where a (possibly merged) value actually sits.
+    pub fn source(&self, row: u32, column: &str) -> CellRef {
+        let cell = self.cell(row, column);
+        match self.merged.get(&(cell.row, cell.col)) {
+            Some(&(r, c)) if self.sheet.get(cell.row, cell.col).is_none() => CellRef::new(r, c),
+            _ => cell,
+        }
+    }
+
+    /// Reports a required value that is blank.
+    /// Nothing is said when the column itself is missing: that was reported once already.
+    pub fn report_missing(&self, ctx: &mut Ctx, row: u32, column: &str) {
+        if !self.has(column) {
+            return;
+        }
+        ctx.error(
+            self.location(row, column),
+            "missing-value",
+            format!(
+                "“{}”表第{}行的“{column}”为空，应填写",
+                self.sheet.name,
+                row as u64 + 1
+            ),
+        );
+    }
+
+    /// Text of `column` in `row` (trimmed; `long` keeps line breaks as paragraphs). A required
+    /// blank cell is reported (`missing-value`); an error value (`#REF!` …) is reported
+    /// (`cell-error`) and read as blank.
+    pub fn text(
+        &self,
+        ctx: &mut Ctx,
+        row: u32,
+        column: &str,
+        required: bool,
+        long: bool,
+    ) -> Option<String> {
+        let Some(v) = self.get(row, column) else {
+            if required {
+                self.report_missing(ctx, row, column);
+            }
+            return None;
+        };
+        let raw = match v {
+            Value::Error(e) => {
+                self.report_error_value(ctx, row, column, e, "文字");
+                return None;
+            }
+            v => v.display(),
+        };
+        let t = if long {
+            value::long_text(&raw)
+        } else {
+            value::short_text(&raw)
+        };
+        if t.is_empty() {
+            if required {
+                self.report_missing(ctx, row, column);
+            }
+            return None;
+        }
+        Some(t)
+    }
+
+    /// The cell as text, untrimmed; reports error values. Blank (or missing column) gives `None`
+    /// without a report, so callers can fill down before deciding.
+    pub fn raw_text(&self, ctx: &mut Ctx, row: u32, column: &str) -> Option<String> {
+        match self.get(row, column)? {
+            Value::Error(e) => {
+                self.report_error_value(ctx, row, column, e, "文字");
+                None
+            }
+            v => Some(v.display()),
+        }
+    }
+
+    fn report_error_value(&self, ctx: &mut Ctx, row: u32, column: &str, e: &str, expected: &str) {
+        ctx.error(
+            self.location(row, column),
+            "cell-error",
+            format!("“{column}”的值是错误值“{e}”（公式出错），应为{expected}"),
+        );
+    }
+
+    /// A money amount in 万元 (the header's unit applied). Blank: `None`, reported when required.
+    /// Not a number or negative: reported, `None`.
+    pub fn money(&self, ctx: &mut Ctx, row: u32, column: &str, required: bool) -> Option<Decimal> {
+        let Some(v) = self.get(row, column) else {
+            if required {
+                self.report_missing(ctx, row, column);
+            }
+            return None;
+        };
+        let unit = self
+            .columns
+            .get(column)
+            .map_or(MoneyUnit::Wan, |c| c.money_unit);
+        let expected = format!("数字（{}）", unit.label());
+        if let Value::Error(e) = v {
+            self.report_error_value(ctx, row, column, e, &expected);
+            return None;
+        }
+        match value::money(v, unit) {
+            Ok(d) if d.is_sign_negative() && !d.is_zero() => {
+                ctx.error(
+                    self.location(row, column),
+                    "negative",
+                    format!("“{column}”不能为负数，实际为“{}”", v.display().trim()),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+            Err(NumberError::NotANumber(found)) => {
+                ctx.error(
+                    self.location(row, column),
+                    "not-a-number",
+                    format!("“{column}”应为{expected}，实际为“{found}”"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A percentage as read (see [`value::percent`]). Blank: `None`, reported (always required).
+    pub fn percent(&self, ctx: &mut Ctx, row: u32, column: &str) -> Option<Percent> {
+        let Some(v) = self.get(row, column) else {
+            self.report_missing(ctx, row, column);
+            return None;
+        };
+        let expected = "百分数（如 25 或 25%）";
+        if let Value::Error(e) = v {
+            self.report_error_value(ctx, row, column, e, expected);
+            return None;
+        }
+        match value::percent(v, self.sheet.formats_known) {
+            Ok(p) if p.value.is_sign_negative() && !p.value.is_zero() => {
+                ctx.error(
+                    self.location(row, column),
+                    "negative",
+                    format!("“{column}”不能为负数，实际为“{}”", v.display().trim()),
+                );
+                None
+            }
+            Ok(p) => Some(p),
+            Err(NumberError::NotANumber(found)) => {
+                ctx.error(
+                    self.location(row, column),
+                    "not-a-number",
+                    format!("“{column}”应为{expected}，实际为“{found}”"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Maps each blank cell of a merged region (within the data rows and the known columns) to the
+/// region's top-left cell. Bounded by rows × known columns.
+fn merged_cells(
+    sheet: &Sheet,
+    header_row: u32,
+    last_row: Option<u32>,
+    known: &[u32],
+) -> HashMap<(u32, u32), (u32, u32)> {
+    let mut map = HashMap::new();
+    let Some(last_row) = last_row else {
+        return map;
+    };
+    for &(r0, c0, r1, c1) in &sheet.merges {
+        if r0 <= header_row || r0 > last_row || r1 < r0 || c1 < c0 {
+            continue;
+        }
+        for &c in known.iter().filter(|&&c| (c0..=c1).contains(&c)) {
+            // Rows of the region with no stored cell at all are not data rows: no entry needed.
+            for r in sheet.cells.range(r0..=r1.min(last_row)).map(|(r, _)| *r) {
+                if (r, c) != (r0, c0) && sheet.get(r, c).is_none() {
+                    map.insert((r, c), (r0, c0));
+                }
+            }
+        }
+    }
+    map
+}
