@@ -1,0 +1,135 @@
+//! Compile: Typst source → PDF, in-process, with fonts loaded once and shared by every document.
+
+pub mod fonts;
+pub mod world;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use typst::WorldExt;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+pub use fonts::{FontOptions, Fonts};
+use world::{DocumentWorld, Shared};
+
+/// How documents are compiled.
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    /// Files a template refers to (images, data) may be read from here, and from nowhere else.
+    pub root: Option<PathBuf>,
+    /// PDF standards to conform to (`--pdf-standard`).
+    pub standards: Vec<PdfStandard>,
+}
+
+/// What identifies a document in its PDF: a stable identifier and the date it carries.
+#[derive(Debug, Clone)]
+pub struct DocumentIdentity {
+    /// Stable across builds of the same department and year.
+    pub ident: String,
+    pub year: i32,
+}
+
+/// A compiled document.
+pub struct Compiled {
+    pub pdf: Vec<u8>,
+    /// Typst's warnings, except the expected ones about font families missing from a stack.
+    pub warnings: Vec<String>,
+}
+
+/// Compiles documents; create one per process and share it (it is `Sync`).
+pub struct Typesetter {
+    shared: Arc<Shared>,
+    options: CompileOptions,
+    standards: PdfStandards,
+}
+
+impl Typesetter {
+    pub fn new(fonts: Fonts, options: CompileOptions) -> Result<Self, String> {
+        let standards = PdfStandards::new(&options.standards)
+            .map_err(|e| format!("PDF 标准组合无效：{}", e.message()))?;
+        Ok(Self {
+            shared: Arc::new(Shared::new(fonts)),
+            options,
+            standards,
+        })
+    }
+
+    pub fn fonts(&self) -> &Fonts {
+        &self.shared.fonts
+    }
+
+    /// Compiles `source` to PDF bytes; on failure returns Typst's errors as text.
+    pub fn compile(
+        &self,
+        source: String,
+        identity: &DocumentIdentity,
+    ) -> Result<Compiled, Vec<String>> {
+        let date = Datetime::from_ymd(identity.year, 1, 1)
+            .ok_or_else(|| vec![format!("年度 {} 无法作为文档日期", identity.year)])?;
+        let world = DocumentWorld::new(
+            self.shared.clone(),
+            source,
+            self.options.root.as_deref(),
+            date,
+        );
+        let warned = typst::compile::<PagedDocument>(&world);
+        let result = warned
+            .output
+            .map_err(|errors| describe(&world, &errors))
+            .and_then(|document| {
+                let options = PdfOptions {
+                    ident: Smart::Custom(identity.ident.clone()),
+                    creator: Smart::Custom(Some(format!("jixiao {}", env!("CARGO_PKG_VERSION")))),
+                    timestamp: Some(Timestamp::new_utc(date)),
+                    standards: self.standards.clone(),
+                    ..PdfOptions::default()
+                };
+                typst_pdf::pdf(&document, &options).map_err(|errors| describe(&world, &errors))
+            });
+        let warnings = warned
+            .warnings
+            .iter()
+            .filter(|w| !w.message.starts_with("unknown font family"))
+            .collect::<Vec<_>>();
+        let warnings = describe_refs(&world, &warnings);
+        // Memoized layout results are never freed otherwise; a batch would grow without bound.
+        typst::comemo::evict(0);
+        result.map(|pdf| Compiled { pdf, warnings })
+    }
+}
+
+fn describe(world: &DocumentWorld, diagnostics: &[SourceDiagnostic]) -> Vec<String> {
+    describe_refs(world, &diagnostics.iter().collect::<Vec<_>>())
+}
+
+/// Typst diagnostics as one line each, with the line of the generated source they point at.
+fn describe_refs(world: &DocumentWorld, diagnostics: &[&SourceDiagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let kind = match d.severity {
+                Severity::Error => "排版错误",
+                Severity::Warning => "排版警告",
+            };
+            let line = world
+                .range(d.span)
+                .and_then(|r| world.main_source().lines().byte_to_line(r.start))
+                .map(|l| format!("（生成的 Typst 源第 {} 行）", l + 1))
+                .unwrap_or_default();
+            let hints: String = d.hints.iter().map(|h| format!("；提示：{}", h.v)).collect();
+            format!("{kind}：{}{line}{hints}", d.message)
+        })
+        .collect()
+}
+
+/// Parses a `--pdf-standard` value (`a-2b`, `ua-1`, `1.7`, …).
+pub fn parse_standard(name: &str) -> Result<PdfStandard, String> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).map_err(|_| {
+        format!(
+            "未知的 PDF 标准：{name}（可用：1.4–2.0、a-1b、a-2b、a-2u、a-3b、a-3u、a-4、ua-1 等）"
+        )
+    })
+}
