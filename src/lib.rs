@@ -1,0 +1,16 @@
+//! jixiao (绩效): department budget-performance workbooks → 部门预算绩效文本 PDFs.
+//!
+//! The pipeline, one module per stage: [`read`] → [`check`] → [`render`] → [`compile`] →
+//! [`output`]; [`build`] runs it over a set of workbooks.
+
+pub mod build;
+pub mod check;
+pub mod compile;
+pub mod diagnostic;
+pub mod model;
+pub mod output;
+pub mod read;
+pub mod reference;
+pub mod render;
+pub mod text;
+pub mod workbook;

@@ -1,0 +1,157 @@
+//! The `jixiao` command: parses arguments, calls the library, reports. Nothing else.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use jixiao::build::{self, BuildOptions, Builder, Report};
+use jixiao::compile::{self, CompileOptions, FontOptions, Fonts, Typesetter};
+use jixiao::diagnostic::Diagnostic;
+use jixiao::render::Renderer;
+
+/// 部门预算绩效文本生成工具：把各部门的绩效工作簿生成为可直接公开的 PDF。
+#[derive(Parser)]
+#[command(name = "jixiao", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 读取、检查工作簿并生成 PDF（默认读取 input/，写入 output/）
+    Build(BuildArgs),
+    /// 只读取并检查工作簿，逐单元格报告问题，不生成 PDF
+    Check(InputArgs),
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// 工作簿文件或文件夹（文件夹递归查找 .xlsx/.xlsm/.xls/.ods）
+    #[arg(default_value = "input")]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// 输出文件夹
+    #[arg(short, long, default_value = "output")]
+    output: PathBuf,
+    /// 模板文件夹：其中的文件逐个替换内置的默认模板
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// 额外的字体文件夹（可多次指定）
+    #[arg(long = "font-path")]
+    font_paths: Vec<PathBuf>,
+    /// 不使用系统字体（只用 --font-path 与内置字体）
+    #[arg(long)]
+    ignore_system_fonts: bool,
+    /// PDF 标准，如 a-2b、a-3b、ua-1（可多次指定）
+    #[arg(long = "pdf-standard", value_parser = compile::parse_standard)]
+    standards: Vec<typst_pdf::PdfStandard>,
+    /// 另外输出的格式：typ（写出编译所用的 Typst 源文件）
+    #[arg(long, value_parser = ["typ"])]
+    emit: Vec<String>,
+    /// 并行生成的文档数（默认为 CPU 核数）
+    #[arg(short, long)]
+    jobs: Option<usize>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Build(args) => run_build(args),
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+}
+
+fn check(args: InputArgs) -> ExitCode {
+    let (files, problems) = build::discover(&args.paths);
+    print_diagnostics(&problems);
+    let mut failed = !problems.is_empty();
+    for file in &files {
+        let (department, diagnostics) = build::check_file(file);
+        print_diagnostics(&diagnostics);
+        failed |= department.is_none();
+        let status = if department.is_some() {
+            "通过"
+        } else {
+            "未通过"
+        };
+        eprintln!("{}：{status}", file.display());
+    }
+    if files.is_empty() && problems.is_empty() {
+        eprintln!("没有找到工作簿");
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_build(args: BuildArgs) -> ExitCode {
+    if let Some(jobs) = args.jobs {
+        // Only fails when a pool already exists, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
+    }
+    let (files, problems) = build::discover(&args.input.paths);
+    print_diagnostics(&problems);
+    if let Err(e) = std::fs::create_dir_all(&args.output) {
+        eprintln!("无法创建输出文件夹 {}：{e}", args.output.display());
+        return ExitCode::from(1);
+    }
+    let fonts = Fonts::discover(&FontOptions {
+        font_paths: args.font_paths,
+        ignore_system_fonts: args.ignore_system_fonts,
+    });
+    let options = CompileOptions {
+        root: args.templates.clone(),
+        standards: args.standards,
+    };
+    let typesetter = match Typesetter::new(fonts, options) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let builder = Builder {
+        renderer: Renderer::new(args.templates.as_deref()),
+        typesetter,
+        options: BuildOptions {
+            output: args.output,
+            emit_typ: args.emit.iter().any(|e| e == "typ"),
+        },
+    };
+    let reports = builder.build_all(&files, |report: &Report| {
+        print_diagnostics(&report.diagnostics);
+        match &report.pdf {
+            Some(pdf) => eprintln!("已生成 {}", pdf.display()),
+            None => eprintln!("未生成：{}", report.file.display()),
+        }
+    });
+    let failed = reports.iter().filter(|r| r.failed()).count();
+    eprintln!(
+        "共 {} 个工作簿：生成 {} 个，失败 {} 个",
+        reports.len(),
+        reports.len() - failed,
+        failed
+    );
+    if failed > 0 || !problems.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
