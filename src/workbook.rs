@@ -20,6 +20,11 @@ use crate::model::{Department, Indicator, Project};
 
 /// Writes `department` as a workbook at `path` (`.xlsx`).
 pub fn write_department(department: &Department, path: &Path) -> Result<(), XlsxError> {
+    to_workbook(department)?.save(path)
+}
+
+/// `department` as an in-memory workbook, for callers (tests) that change a cell before saving.
+pub fn to_workbook(department: &Department) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_ymd(2021, 1, 1)?.and_hms(0, 0, 0)?;
     workbook.set_properties(
@@ -47,8 +52,7 @@ pub fn write_department(department: &Department, path: &Path) -> Result<(), Xlsx
     projects(workbook.add_worksheet(), &department.projects, &styles)?;
     project_goals(workbook.add_worksheet(), &department.projects, &styles)?;
     project_indicators(workbook.add_worksheet(), &department.projects, &styles)?;
-
-    workbook.save(path)
+    Ok(workbook)
 }
 
 /// The cell formats used throughout.

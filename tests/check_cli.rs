@@ -1,0 +1,82 @@
+//! `jixiao check` on the reference workbook with one planted defect exits 1 and names the sheet
+//! and the cell; on the clean reference it exits 0.
+
+mod common;
+
+use std::path::Path;
+
+use common::jixiao;
+use jixiao::{reference, workbook};
+use rust_decimal::Decimal;
+
+fn check(path: &Path) -> (i32, String) {
+    let out = jixiao(&["check", path.to_str().unwrap()]);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn clean_reference_passes() {
+    let (code, stderr) = check(Path::new("input"));
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn wrong_fiscal_funds_is_reported_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dept.xlsx");
+    let mut department = reference::department();
+    department.projects[0].fiscal_funds = Decimal::from(70);
+    workbook::write_department(&department, &path).unwrap();
+
+    let (code, stderr) = check(&path);
+    assert_eq!(code, 1, "{stderr}");
+    // 项目 columns: 项目编码 A, 项目名称 B, 预算数 C, 财政资金 D; the first project is row 2.
+    assert!(stderr.contains("dept.xlsx › 项目!D2: 错误:"), "{stderr}");
+    assert!(stderr.contains("[budget-sum]"), "{stderr}");
+}
+
+#[test]
+fn misspelt_project_name_in_indicators_is_reported_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dept.xlsx");
+    let mut book = workbook::to_workbook(&reference::department()).unwrap();
+    book.worksheet_from_name("项目指标")
+        .unwrap()
+        .write_string(1, 0, "委托评估")
+        .unwrap();
+    book.save(&path).unwrap();
+
+    let (code, stderr) = check(&path);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("dept.xlsx › 项目指标!A2: 错误:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("委托评估费"),
+        "the closest name is suggested: {stderr}"
+    );
+}
+
+#[test]
+fn missing_basic_info_sheet_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dept.xlsx");
+    let mut book = workbook::to_workbook(&reference::department()).unwrap();
+    book.worksheet_from_name("基本信息")
+        .unwrap()
+        .set_name("其他")
+        .unwrap();
+    book.save(&path).unwrap();
+
+    let (code, stderr) = check(&path);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("dept.xlsx: 错误:") && stderr.contains("基本信息"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[missing-sheet]"), "{stderr}");
+}
