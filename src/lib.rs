@@ -7,6 +7,7 @@ pub mod build;
 pub mod check;
 pub mod compile;
 pub mod diagnostic;
+pub mod glyphs;
 pub mod model;
 pub mod output;
 pub mod read;

@@ -1,10 +1,11 @@
 //! Fonts (字体), discovered and indexed once per process and shared by every document.
 
+use std::any::Any;
 use std::path::PathBuf;
 
-use typst::text::{Font, FontBook};
+use typst::text::{Font, FontBook, FontInfo, FontWeight};
 use typst::utils::LazyHash;
-use typst_kit::fonts::FontStore;
+use typst_kit::fonts::{FontPath, FontStore};
 
 /// Where fonts are looked for.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +54,34 @@ impl Fonts {
         families.sort();
         families.dedup();
         families
+    }
+
+    /// The face of `family` that covers Chinese, preferring the regular one, with its file.
+    pub fn chinese_face(&self, family: &str) -> Option<(FontInfo, Option<PathBuf>)> {
+        let book = self.book();
+        let mut faces: Vec<(usize, &FontInfo)> = book
+            .families()
+            .filter(|(name, _)| name.eq_ignore_ascii_case(family))
+            .flat_map(|(_, faces)| faces)
+            .filter_map(|i| book.info(i).map(|info| (i, info)))
+            .filter(|(_, info)| info.coverage.contains('中' as u32))
+            .collect();
+        faces.sort_by_key(|(_, info)| info.variant.weight.distance(FontWeight::REGULAR));
+        let (index, info) = faces.first()?;
+        let path = self
+            .store
+            .source(*index)
+            .and_then(|s| (s as &dyn Any).downcast_ref::<FontPath>())
+            .map(|p| p.path.clone());
+        Some(((*info).clone(), path))
+    }
+
+    /// True when `c` can be drawn by some loaded face.
+    pub fn covers(&self, c: char) -> bool {
+        let book = self.book();
+        (0..)
+            .map_while(|i| book.info(i))
+            .any(|info| info.coverage.contains(c as u32))
     }
 
     /// True when some face covers common Chinese characters; without one a document prints

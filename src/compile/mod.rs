@@ -1,6 +1,7 @@
 //! Compile: Typst source → PDF, in-process, with fonts loaded once and shared by every document.
 
 pub mod fonts;
+pub mod roles;
 pub mod world;
 
 use std::path::PathBuf;

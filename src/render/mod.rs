@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, Value};
 
+use crate::compile::roles::{self, Roles};
 use crate::model::Department;
 use view::DocumentView;
 
@@ -27,7 +28,11 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "project-table.typ",
         include_str!("../../templates/project-table.typ"),
     ),
+    ("fonts.toml", include_str!("../../templates/fonts.toml")),
 ];
+
+/// The file of font role stacks (see [`crate::compile::roles`]).
+pub const FONTS_FILE: &str = "fonts.toml";
 
 /// The escaping mode for Typst templates.
 const TYPST: AutoEscape = AutoEscape::Custom(std::borrow::Cow::Borrowed("typst"));
@@ -69,12 +74,29 @@ impl Renderer {
         self.dir.as_deref()
     }
 
-    /// Renders a department into Typst source.
-    pub fn render(&self, department: &Department) -> Result<String, Error> {
+    /// The font roles: `fonts.toml` from the override directory or the embedded default.
+    pub fn font_roles(&self) -> Result<Roles, String> {
+        let source = load_template(self.dir.as_deref(), FONTS_FILE)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("找不到 {FONTS_FILE}"))?;
+        roles::parse(&source)
+    }
+
+    /// Renders a department into Typst source, with the font roles its templates use.
+    pub fn render_with(&self, department: &Department, roles: &Roles) -> Result<String, Error> {
         let template = self.env.get_template(MAIN_TEMPLATE)?;
-        template.render(
-            minijinja::context! { doc => Value::from(Serde(DocumentView::new(department))) },
-        )
+        template.render(minijinja::context! {
+            doc => Value::from(Serde(DocumentView::new(department))),
+            fonts => Value::from(Serde(roles)),
+        })
+    }
+
+    /// Renders a department into Typst source with this renderer's font roles.
+    pub fn render(&self, department: &Department) -> Result<String, Error> {
+        let roles = self
+            .font_roles()
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
+        self.render_with(department, &roles)
     }
 }
 

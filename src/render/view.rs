@@ -59,12 +59,19 @@ impl<'a> DocumentView<'a> {
     }
 }
 
+/// The most rows a merged 一级指标 cell spans. Merged cells are kept on one page, so a longer
+/// group is cut into runs of this size, each with its own label: a page never starts with an
+/// unlabelled fragment of a group, and a group never needs more than a page.
+pub const MAX_GROUP_ROWS: usize = 8;
+
 /// Groups consecutive indicators by 一级指标, and within those by 二级指标.
 fn group_indicators(indicators: &[Indicator]) -> Vec<Level1Group<'_>> {
     let mut groups: Vec<Level1Group> = Vec::new();
     for indicator in indicators {
         match groups.last_mut() {
-            Some(group) if group.name == indicator.level1 => group.push(indicator),
+            Some(group) if group.name == indicator.level1 && group.rows < MAX_GROUP_ROWS => {
+                group.push(indicator)
+            }
             _ => {
                 let mut group = Level1Group {
                     name: &indicator.level1,

@@ -71,3 +71,45 @@ pub fn only_pdf(dir: &Path) -> PathBuf {
     );
     pdfs.into_iter().next().unwrap()
 }
+
+/// A department with long text and a long table: the reference department plus a project with
+/// 40 indicators (in runs longer than a page) and a 500-character 资金用途.
+pub fn long_department() -> jixiao::model::Department {
+    use jixiao::model::{Indicator, IndicatorValue};
+    let mut department = jixiao::reference::department();
+    let mut project = department.projects[0].clone();
+    project.name = "长表格测试项目".into();
+    project.purpose =
+        "用于支付项目可研、社稳、项目评估初步设计等审批手续中的委托评估费。".repeat(16);
+    project.purpose.truncate(
+        project
+            .purpose
+            .char_indices()
+            .nth(500)
+            .map_or(project.purpose.len(), |(i, _)| i),
+    );
+    let kinds = [
+        ("产出指标", "数量指标", 14),
+        ("产出指标", "质量指标", 8),
+        ("效益指标", "社会效益指标", 12),
+        ("满意度指标", "服务对象满意度指标", 6),
+    ];
+    project.indicators = kinds
+        .iter()
+        .flat_map(|(level1, level2, n)| {
+            (1..=*n).map(move |i| Indicator {
+                level1: level1.to_string(),
+                level2: level2.to_string(),
+                level3: format!("{level2}第{i}项"),
+                description: format!("{level2}第{i}项的说明，全年按计划完成并接受检查"),
+                value: IndicatorValue::parse(">=95%"),
+                basis: "往年工作经验".into(),
+            })
+        })
+        .collect();
+    department.projects.push(project);
+    department
+        .overall_goals
+        .push("组织实施高新区行政服务中心各项党政综合事务和人员管理功能。".repeat(12));
+    department
+}
