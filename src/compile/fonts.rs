@@ -56,8 +56,9 @@ impl Fonts {
         families
     }
 
-    /// The face of `family` that covers Chinese, preferring the regular one, with its file.
-    pub fn chinese_face(&self, family: &str) -> Option<(FontInfo, Option<PathBuf>)> {
+    /// The face of `family` that covers Chinese, nearest to `weight` (400 regular, 700 bold), with
+    /// its file (`None` for an embedded face).
+    pub fn chinese_face(&self, family: &str, weight: u16) -> Option<(FontInfo, Option<PathBuf>)> {
         let book = self.book();
         let mut faces: Vec<(usize, &FontInfo)> = book
             .families()
@@ -66,7 +67,11 @@ impl Fonts {
             .filter_map(|i| book.info(i).map(|info| (i, info)))
             .filter(|(_, info)| info.coverage.contains('中' as u32))
             .collect();
-        faces.sort_by_key(|(_, info)| info.variant.weight.distance(FontWeight::REGULAR));
+        faces.sort_by_key(|(_, info)| {
+            info.variant
+                .weight
+                .distance(FontWeight::from_number(weight))
+        });
         let (index, info) = faces.first()?;
         let path = self
             .store

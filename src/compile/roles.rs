@@ -63,15 +63,23 @@ pub struct Resolved {
     pub missing: Vec<String>,
 }
 
-/// Resolves every role against the fonts found.
+/// Resolves every role against the fonts found, in the order of [`ROLE_NAMES`] (then any
+/// further roles a template defines).
 pub fn resolve(roles: &Roles, fonts: &Fonts) -> Vec<Resolved> {
-    roles
+    let known = ROLE_NAMES
         .iter()
+        .filter_map(|(n, _)| roles.get_key_value(*n));
+    let extra = roles
+        .iter()
+        .filter(|(n, _)| !ROLE_NAMES.iter().any(|(k, _)| k == n));
+    known
+        .chain(extra)
         .map(|(name, role)| {
+            let weight = weight_number(&role.weight);
             let mut missing = Vec::new();
             let mut face = None;
             for family in &role.families {
-                match fonts.chinese_face(family) {
+                match fonts.chinese_face(family, weight) {
                     Some((info, path)) => {
                         face = Some((info.family.clone(), path));
                         break;
@@ -88,6 +96,21 @@ pub fn resolve(roles: &Roles, fonts: &Fonts) -> Vec<Resolved> {
         .collect()
 }
 
+/// The numeric weight of a Typst weight name (`regular` 400, `bold` 700, …).
+fn weight_number(name: &str) -> u16 {
+    match name {
+        "thin" => 100,
+        "extralight" => 200,
+        "light" => 300,
+        "medium" => 500,
+        "semibold" => 600,
+        "bold" => 700,
+        "extrabold" => 800,
+        "black" => 900,
+        other => other.parse().unwrap_or(400),
+    }
+}
+
 /// The Chinese role label of a role name.
 pub fn label(role: &str) -> &str {
     ROLE_NAMES
@@ -100,3 +123,34 @@ pub fn label(role: &str) -> &str {
 pub const INSTALL_HINT: &str = "请安装中文字体：Windows、macOS、麒麟、统信系统自带；Debian/Ubuntu 可执行 \
      `sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai`；公文字体（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312）\
      可放入一个文件夹并用 --font-path 指定";
+
+/// A report of what each role resolved to, for `jixiao fonts`: one line per role, then what is
+/// missing and how to install it. The flag is false when some role has no Chinese face at all.
+pub fn report(resolved: &[Resolved]) -> (String, bool) {
+    let mut out = String::new();
+    let mut complete = true;
+    let mut fallback = false;
+    for r in resolved {
+        let label = label(&r.role);
+        match &r.face {
+            Some((family, path)) => {
+                let file = path
+                    .as_ref()
+                    .map_or("内置字体".to_string(), |p| p.display().to_string());
+                out.push_str(&format!("{label}（{}）：{family}　{file}\n", r.role));
+                fallback |= !r.missing.is_empty();
+            }
+            None => {
+                complete = false;
+                out.push_str(&format!("{label}（{}）：无可用的中文字体\n", r.role));
+            }
+        }
+        if !r.missing.is_empty() {
+            out.push_str(&format!("　　未安装：{}\n", r.missing.join("、")));
+        }
+    }
+    if fallback || !complete {
+        out.push_str(&format!("{INSTALL_HINT}\n"));
+    }
+    (out, complete)
+}

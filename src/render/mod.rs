@@ -144,3 +144,22 @@ fn typst_formatter(
     };
     out.write_str(&text).map_err(Error::from)
 }
+
+/// Writes the embedded default templates into `dir`, for a user to change and pass back with
+/// `--templates`. Existing files are kept unless `overwrite`.
+pub fn export_defaults(dir: &Path, overwrite: bool) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for (name, source) in DEFAULT_TEMPLATES {
+        let path = dir.join(name);
+        if path.exists() && !overwrite {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{} 已存在（使用 --force 覆盖）", path.display()),
+            ));
+        }
+        crate::output::write_atomic(&path, source.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}

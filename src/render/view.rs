@@ -142,4 +142,19 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn long_groups_are_cut_into_labelled_runs() {
+        let indicators: Vec<Indicator> = (0..20)
+            .map(|i| indicator("产出指标", "数量指标", &i.to_string()))
+            .collect();
+        let rows: Vec<usize> = group_indicators(&indicators)
+            .iter()
+            .map(|g| g.rows)
+            .collect();
+        assert_eq!(
+            rows,
+            vec![MAX_GROUP_ROWS, MAX_GROUP_ROWS, 20 - 2 * MAX_GROUP_ROWS]
+        );
+    }
 }
