@@ -1,17 +1,23 @@
 //! The pipeline for a set of workbooks: discover → read → check → render → compile → write.
 //!
 //! Each department is independent: its failure (even a panic) is its own, and the others go on.
+//! Outputs are written atomically, documents whose inputs are unchanged are skipped (see
+//! [`crate::manifest`]), and an interrupt leaves no temporary file behind.
 
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{PoisonError, RwLock};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::compile::{DocumentIdentity, Typesetter};
 use crate::diagnostic::{Diagnostic, Location, has_errors};
+use crate::manifest::{self, Entry, Environment, Inputs, Manifest};
 use crate::model::Department;
-use crate::render::Renderer;
+use crate::render::{DEFAULT_TEMPLATES, Renderer};
 use crate::{check, output, read};
 
 /// The workbook extensions accepted, compared without regard to case.
@@ -110,27 +116,77 @@ fn guarded<T>(
     })
 }
 
+/// What became of one workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Its PDF was written.
+    Built,
+    /// Its PDF was already there, intact, made from the same inputs (see [`crate::manifest`]).
+    Unchanged,
+    /// It has errors (or the run was interrupted before it); any earlier PDF is left as it was.
+    Failed,
+}
+
 /// What building one workbook gave.
 #[derive(Debug)]
 pub struct Report {
     pub file: PathBuf,
-    /// The PDF written, when the build succeeded.
+    pub status: Status,
+    /// The PDF written or kept, unless the build failed.
     pub pdf: Option<PathBuf>,
+    /// 部门名称, when it is known.
+    pub department: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Report {
     pub fn failed(&self) -> bool {
-        self.pdf.is_none()
+        self.status == Status::Failed
+    }
+
+    fn failure(file: &Path, diagnostics: Vec<Diagnostic>) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            status: Status::Failed,
+            pdf: None,
+            department: None,
+            diagnostics,
+        }
     }
 }
 
 /// How a build runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub output: PathBuf,
     /// Also write the compiled Typst source beside each PDF.
     pub emit_typ: bool,
+    /// Rebuild every document, even those the manifest says are unchanged.
+    pub force: bool,
+    /// Anything else that changes the output (the PDF standards), recorded in the manifest so
+    /// that changing it rebuilds.
+    pub settings: Vec<String>,
+}
+
+/// Told about the progress of a batch; called from worker threads.
+pub trait Observer: Sync {
+    /// The number of workbooks in the batch, before any is built.
+    fn planned(&self, _total: usize) {}
+    /// A department's document is about to be rendered and compiled.
+    fn started(&self, _file: &Path, _department: &str) {}
+    /// A workbook is done with (built, unchanged or failed).
+    fn finished(&self, _report: &Report) {}
+}
+
+/// Observes nothing.
+impl Observer for () {}
+
+/// What a batch gave: a report per workbook, in the order given, and problems of the batch
+/// itself (the manifest could not be written).
+#[derive(Debug)]
+pub struct Batch {
+    pub reports: Vec<Report>,
+    pub warnings: Vec<String>,
 }
 
 /// Builds documents; holds the renderer and typesetter shared by every document of a run.
@@ -140,43 +196,222 @@ pub struct Builder {
     pub options: BuildOptions,
 }
 
+/// What the first pass decided for one workbook.
+enum Plan {
+    Failed(Vec<Diagnostic>),
+    /// Its PDF (file name in the output folder) is up to date.
+    Unchanged {
+        pdf: String,
+        department: String,
+        year: i32,
+    },
+    Build {
+        department: Box<Department>,
+        diagnostics: Vec<Diagnostic>,
+        inputs: Inputs,
+    },
+}
+
+impl Plan {
+    /// (部门名称, 年度) and the PDF file name, when known.
+    fn identity(&self) -> Option<((&str, i32), String)> {
+        match self {
+            Plan::Failed(_) => None,
+            Plan::Unchanged {
+                pdf,
+                department,
+                year,
+            } => Some(((department, *year), pdf.clone())),
+            Plan::Build { department, .. } => Some((
+                (&department.name, department.year),
+                output::file_name(&department.title, "pdf"),
+            )),
+        }
+    }
+}
+
 impl Builder {
     /// Builds every workbook, in parallel; reports come back in the order of `files`.
-    pub fn build_all(&self, files: &[PathBuf], on_done: impl Fn(&Report) + Sync) -> Vec<Report> {
-        files
+    ///
+    /// First pass: hash each workbook; one that the manifest says is unchanged (with its PDF
+    /// intact) is not even read, any other is read and checked. Then two workbooks of the same
+    /// 部门名称 and 年度, or with the same output file, fail both. Second pass: render, compile and
+    /// write the rest. Finally the manifest is updated.
+    pub fn build_all(&self, files: &[PathBuf], observer: &dyn Observer) -> Batch {
+        let output = &self.options.output;
+        observer.planned(files.len());
+        remove_temporaries(output);
+        let mut settings = self.options.settings.clone();
+        if self.options.emit_typ {
+            settings.push("emit=typ".to_string());
+        }
+        let environment = Environment::new(
+            DEFAULT_TEMPLATES,
+            self.renderer.dir(),
+            self.typesetter.fonts(),
+            &settings,
+        );
+        let mut manifest = Manifest::load(output);
+
+        let mut plans: Vec<Plan> = files
             .par_iter()
-            .map(|file| {
-                let report = self.build_file(file);
-                on_done(&report);
-                report
+            .map(|file| self.plan(file, &environment, &manifest))
+            .collect();
+        reject_duplicates(files, &mut plans);
+
+        let results: Vec<(Report, Option<(String, Entry)>)> = files
+            .par_iter()
+            .zip(plans.into_par_iter())
+            .map(|(file, plan)| {
+                let (report, entry) = self.execute(file, plan);
+                observer.finished(&report);
+                (report, entry)
             })
-            .collect()
+            .collect();
+
+        let mut reports = Vec::with_capacity(results.len());
+        let mut changed = false;
+        for (report, entry) in results {
+            if let Some((name, entry)) = entry {
+                manifest.documents.insert(name, entry);
+                changed = true;
+            }
+            reports.push(report);
+        }
+        let mut warnings = Vec::new();
+        if changed {
+            let _gate = write_gate();
+            if let Err(e) = manifest.save(output) {
+                warnings.push(format!(
+                    "无法写入 {}（下次将全部重新生成）：{e}",
+                    output.join(manifest::FILE_NAME).display()
+                ));
+            }
+        }
+        Batch { reports, warnings }
     }
 
-    /// Builds one workbook into `{output}/{文档标题}.pdf`.
+    /// Builds one workbook into `{output}/{文档标题}.pdf`, unconditionally and without the
+    /// manifest.
     pub fn build_file(&self, file: &Path) -> Report {
-        let (pdf, diagnostics) = guarded(file, || {
-            let (department, mut diagnostics) = check_file(file);
-            let Some(department) = department else {
-                return (None, diagnostics);
+        let plan = match check_file(file) {
+            (Some(department), diagnostics) => Plan::Build {
+                department: Box::new(department),
+                diagnostics,
+                inputs: Inputs {
+                    workbook: String::new(),
+                    environment: Environment::default(),
+                },
+            },
+            (None, diagnostics) => Plan::Failed(diagnostics),
+        };
+        self.execute(file, plan).0
+    }
+
+    /// The first pass for one workbook.
+    fn plan(&self, file: &Path, environment: &Environment, manifest: &Manifest) -> Plan {
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                return Plan::Failed(vec![Diagnostic::error(
+                    file,
+                    Location::file(),
+                    "unreadable",
+                    format!("无法读取：{e}"),
+                )]);
+            }
+        };
+        let inputs = Inputs {
+            workbook: manifest::bytes_hash(&bytes),
+            environment: environment.clone(),
+        };
+        if !self.options.force
+            && let Some((pdf, entry)) = manifest.unchanged(&self.options.output, &inputs)
+        {
+            return Plan::Unchanged {
+                pdf: pdf.to_string(),
+                department: entry.department.clone(),
+                year: entry.year,
             };
-            let pdf = self.produce(file, &department, &mut diagnostics);
-            (pdf, diagnostics)
-        });
-        Report {
-            file: file.to_path_buf(),
-            pdf,
-            diagnostics,
+        }
+        match check_file(file) {
+            (Some(department), diagnostics) => Plan::Build {
+                department: Box::new(department),
+                diagnostics,
+                inputs,
+            },
+            (None, diagnostics) => Plan::Failed(diagnostics),
         }
     }
 
-    /// Render, compile and write one checked department.
+    /// The second pass for one workbook: the report, and the manifest entry of a PDF written.
+    fn execute(&self, file: &Path, plan: Plan) -> (Report, Option<(String, Entry)>) {
+        match plan {
+            Plan::Failed(diagnostics) => (Report::failure(file, diagnostics), None),
+            Plan::Unchanged {
+                pdf, department, ..
+            } => (
+                Report {
+                    file: file.to_path_buf(),
+                    status: Status::Unchanged,
+                    pdf: Some(self.options.output.join(pdf)),
+                    department: Some(department),
+                    diagnostics: Vec::new(),
+                },
+                None,
+            ),
+            Plan::Build {
+                department,
+                mut diagnostics,
+                inputs,
+            } => {
+                let name = department.name.clone();
+                if interrupted() {
+                    diagnostics.push(Diagnostic::error(
+                        file,
+                        Location::file(),
+                        "interrupted",
+                        "运行被中断，未生成",
+                    ));
+                    let mut report = Report::failure(file, diagnostics);
+                    report.department = Some(name);
+                    return (report, None);
+                }
+                let (written, more) = guarded(file, || {
+                    let mut diagnostics = Vec::new();
+                    let written = self.produce(file, &department, inputs, &mut diagnostics);
+                    (written, diagnostics)
+                });
+                diagnostics.extend(more);
+                let (status, pdf, entry) = match written {
+                    Some((pdf, entry)) => {
+                        let key = output::file_name(&department.title, "pdf");
+                        (Status::Built, Some(pdf), Some((key, entry)))
+                    }
+                    None => (Status::Failed, None, None),
+                };
+                (
+                    Report {
+                        file: file.to_path_buf(),
+                        status,
+                        pdf,
+                        department: Some(name),
+                        diagnostics,
+                    },
+                    entry,
+                )
+            }
+        }
+    }
+
+    /// Render, compile and write one checked department: the PDF's path and its manifest entry.
     fn produce(
         &self,
         file: &Path,
         department: &Department,
+        inputs: Inputs,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<PathBuf> {
+    ) -> Option<(PathBuf, Entry)> {
         let typeset_error =
             |message: String| Diagnostic::error(file, Location::file(), "typeset", message);
         let source = match self.renderer.render(department) {
@@ -207,20 +442,38 @@ impl Builder {
             .options
             .output
             .join(output::file_name(&department.title, "pdf"));
+        // Holding the gate: an interrupt waits for this write, then finds no temporary file.
+        let _gate = write_gate();
+        if interrupted() {
+            diagnostics.push(typeset_error("运行被中断，未写入".to_string()));
+            return None;
+        }
+        let mut typ = None;
         if self.options.emit_typ {
-            let typ_path = self
-                .options
-                .output
-                .join(output::file_name(&department.title, "typ"));
-            if let Err(e) = output::write_atomic(&typ_path, source.as_bytes()) {
-                diagnostics.push(typeset_error(format!(
-                    "无法写入 {}：{e}",
-                    typ_path.display()
-                )));
+            let typ_path = pdf_path.with_extension("typ");
+            match output::write_atomic(&typ_path, source.as_bytes()) {
+                Ok(()) => typ = Some(manifest::bytes_hash(source.as_bytes())),
+                Err(e) => {
+                    diagnostics.push(typeset_error(format!(
+                        "无法写入 {}：{e}",
+                        typ_path.display()
+                    )));
+                    return None;
+                }
             }
         }
         match output::write_atomic(&pdf_path, &compiled.pdf) {
-            Ok(()) => Some(pdf_path),
+            Ok(()) => {
+                let entry = Entry {
+                    workbook: file.to_path_buf(),
+                    department: department.name.clone(),
+                    year: department.year,
+                    inputs,
+                    pdf: manifest::bytes_hash(&compiled.pdf),
+                    typ,
+                };
+                Some((pdf_path, entry))
+            }
             Err(e) => {
                 diagnostics.push(typeset_error(format!(
                     "无法写入 {}：{e}",
@@ -229,5 +482,220 @@ impl Builder {
                 None
             }
         }
+    }
+}
+
+/// Two workbooks of the same 部门名称 and 年度, or whose PDFs would have the same name, are an
+/// error for both: neither is built (an earlier PDF stays as it was).
+fn reject_duplicates(files: &[PathBuf], plans: &mut [Plan]) {
+    let mut by_department: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    let mut by_pdf: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, plan) in plans.iter().enumerate() {
+        if let Some(((name, year), pdf)) = plan.identity() {
+            by_department
+                .entry((name.to_string(), year))
+                .or_default()
+                .push(i);
+            by_pdf.entry(pdf).or_default().push(i);
+        }
+    }
+    let mut findings: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
+    let others = |group: &[usize], i: usize| {
+        group
+            .iter()
+            .filter(|&&j| j != i)
+            .map(|&j| files[j].display().to_string())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    for ((name, year), group) in by_department.iter().filter(|(_, g)| g.len() > 1) {
+        for &i in group {
+            findings.entry(i).or_default().push(Diagnostic::error(
+                &files[i],
+                Location::file(),
+                "duplicate-department",
+                format!(
+                    "部门“{name}”{year} 年度的工作簿不止一个（另见 {}）；每个部门每年只能有一个工作簿，这几个都不生成",
+                    others(group, i)
+                ),
+            ));
+        }
+    }
+    for (pdf, group) in by_pdf.iter().filter(|(_, g)| g.len() > 1) {
+        for &i in group {
+            if findings.contains_key(&i) {
+                continue;
+            }
+            findings.entry(i).or_default().push(Diagnostic::error(
+                &files[i],
+                Location::file(),
+                "duplicate-title",
+                format!(
+                    "生成的文件名 {pdf} 与 {} 的相同，会互相覆盖；请修改文档标题，这几个都不生成",
+                    others(group, i)
+                ),
+            ));
+        }
+    }
+    for (i, mut found) in findings {
+        let plan = std::mem::replace(&mut plans[i], Plan::Failed(Vec::new()));
+        let mut diagnostics = match plan {
+            Plan::Build { diagnostics, .. } => diagnostics,
+            _ => Vec::new(),
+        };
+        diagnostics.append(&mut found);
+        plans[i] = Plan::Failed(diagnostics);
+    }
+}
+
+/// Refuses an output folder that is an input folder or inside one: outputs must never land
+/// among the inputs (nor be walked as inputs next time).
+pub fn check_output_folder(inputs: &[PathBuf], output: &Path) -> Result<(), String> {
+    let out = resolve(output);
+    for input in inputs.iter().filter(|p| p.is_dir()) {
+        let input_dir = resolve(input);
+        if out.starts_with(&input_dir) {
+            return Err(format!(
+                "输出文件夹 {} 不能是输入文件夹 {} 或位于其中；请用 -o 指定别处",
+                output.display(),
+                input.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with symbolic links resolved, as far as it exists.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |p, c| p.join(c));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Set once an interrupt (Ctrl-C) arrives: no document starts or writes after it.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Writers hold it shared; the interrupt handler takes it exclusively before cleaning up.
+static GATE: RwLock<()> = RwLock::new(());
+
+fn write_gate() -> std::sync::RwLockReadGuard<'static, ()> {
+    GATE.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// True once the run has been interrupted.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// On Ctrl-C (or SIGTERM): start nothing more, wait for a write in progress, remove the
+/// temporary files in `output`, and exit with status 130. Earlier PDFs stay as they were.
+pub fn install_interrupt_handler(output: PathBuf) -> Result<(), String> {
+    ctrlc::set_handler(move || {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        let _gate = GATE.write().unwrap_or_else(PoisonError::into_inner);
+        remove_temporaries(&output);
+        eprintln!("已中断：其余文档未生成，已生成的 PDF 完好，没有留下临时文件");
+        std::process::exit(130);
+    })
+    .map_err(|e| format!("无法设置中断处理：{e}"))
+}
+
+/// Removes the temporary files (`.jixiao-*.tmp`) that an earlier run killed mid-write left.
+pub fn remove_temporaries(output: &Path) {
+    let Ok(entries) = std::fs::read_dir(output) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".jixiao-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// How many findings of a failed workbook the summary repeats.
+const SUMMARY_FINDINGS: usize = 3;
+
+/// The closing summary: counts, then each failed workbook with its first findings (errors
+/// first).
+pub fn summary(reports: &[Report]) -> String {
+    let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
+    let failed: Vec<&Report> = reports.iter().filter(|r| r.failed()).collect();
+    let mut text = format!(
+        "共 {} 个工作簿：生成 {} 个，未变 {} 个，失败 {} 个",
+        reports.len(),
+        count(Status::Built),
+        count(Status::Unchanged),
+        failed.len()
+    );
+    if !failed.is_empty() {
+        text.push_str("\n失败的工作簿：");
+    }
+    for report in failed {
+        text.push_str(&format!("\n  {}", report.file.display()));
+        let mut findings: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+        findings.sort_by_key(|d| !d.is_error());
+        for d in findings.iter().take(SUMMARY_FINDINGS) {
+            let mut line = d.to_string();
+            // The file is named on the line above.
+            if let Some(rest) = line.strip_prefix(&report.file.display().to_string()) {
+                line = rest.trim_start_matches([' ', '›', ':']).to_string();
+            }
+            text.push_str(&format!("\n    {line}"));
+        }
+        if findings.len() > SUMMARY_FINDINGS {
+            text.push_str(&format!(
+                "\n    ……另有 {} 条",
+                findings.len() - SUMMARY_FINDINGS
+            ));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_inside_an_input_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir(&input).unwrap();
+        let inputs = [input.clone()];
+        assert!(check_output_folder(&inputs, &input).is_err());
+        assert!(check_output_folder(&inputs, &input.join("out/pdf")).is_err());
+        assert!(check_output_folder(&inputs, &input.join("../in/x")).is_err());
+        assert!(check_output_folder(&inputs, &dir.path().join("out")).is_ok());
+        assert!(check_output_folder(&inputs, &dir.path().join("input")).is_ok());
+        // A workbook given as a file does not make its folder an input folder.
+        assert!(check_output_folder(&[input.join("a.xlsx")], &input).is_ok());
+    }
+
+    #[test]
+    fn temporaries_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [".jixiao-abc.tmp", "a.pdf", ".jixiao-manifest.json", "x.tmp"] {
+            std::fs::write(dir.path().join(name), b"").unwrap();
+        }
+        remove_temporaries(dir.path());
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".jixiao-manifest.json", "a.pdf", "x.tmp"]);
     }
 }

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use jixiao::build::{self, BuildOptions, Builder, Report};
 use jixiao::compile::{self, CompileOptions, FontOptions, Fonts, Typesetter};
 use jixiao::diagnostic::Diagnostic;
+use jixiao::progress::{self, Progress};
 use jixiao::render::Renderer;
 
 /// 部门预算绩效文本生成工具：把各部门的绩效工作簿生成为可直接公开的 PDF。
@@ -58,6 +59,12 @@ struct BuildArgs {
     /// 并行生成的文档数（默认为 CPU 核数）
     #[arg(short, long)]
     jobs: Option<usize>,
+    /// 全部重新生成，即使工作簿、模板、字体都没有变
+    #[arg(long)]
+    force: bool,
+    /// 不显示进度和逐个文档的信息，只显示最后的汇总
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 fn main() -> ExitCode {
@@ -106,16 +113,24 @@ fn run_build(args: BuildArgs) -> ExitCode {
             .num_threads(jobs.max(1))
             .build_global();
     }
+    if let Err(e) = build::check_output_folder(&args.input.paths, &args.output) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let (files, problems) = build::discover(&args.input.paths);
     print_diagnostics(&problems);
     if let Err(e) = std::fs::create_dir_all(&args.output) {
         eprintln!("无法创建输出文件夹 {}：{e}", args.output.display());
         return ExitCode::from(1);
     }
+    if let Err(e) = build::install_interrupt_handler(args.output.clone()) {
+        eprintln!("{e}");
+    }
     let fonts = Fonts::discover(&FontOptions {
         font_paths: args.font_paths,
         ignore_system_fonts: args.ignore_system_fonts,
     });
+    let settings = args.standards.iter().map(|s| format!("{s:?}")).collect();
     let options = CompileOptions {
         root: args.templates.clone(),
         standards: args.standards,
@@ -133,23 +148,21 @@ fn run_build(args: BuildArgs) -> ExitCode {
         options: BuildOptions {
             output: args.output,
             emit_typ: args.emit.iter().any(|e| e == "typ"),
+            force: args.force,
+            settings,
         },
     };
-    let reports = builder.build_all(&files, |report: &Report| {
-        print_diagnostics(&report.diagnostics);
-        match &report.pdf {
-            Some(pdf) => eprintln!("已生成 {}", pdf.display()),
-            None => eprintln!("未生成：{}", report.file.display()),
-        }
-    });
-    let failed = reports.iter().filter(|r| r.failed()).count();
-    eprintln!(
-        "共 {} 个工作簿：生成 {} 个，失败 {} 个",
-        reports.len(),
-        reports.len() - failed,
-        failed
-    );
-    if failed > 0 || !problems.is_empty() {
+    let progress = Progress::new(progress::Mode::detect(args.quiet));
+    let batch = builder.build_all(&files, &progress);
+    progress.finish();
+    for warning in &batch.warnings {
+        eprintln!("警告：{warning}");
+    }
+    if files.is_empty() && problems.is_empty() {
+        eprintln!("没有找到工作簿");
+    }
+    eprintln!("{}", build::summary(&batch.reports));
+    if batch.reports.iter().any(Report::failed) || !problems.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

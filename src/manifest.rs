@@ -1,0 +1,280 @@
+//! The incremental-build manifest (`{output}/.jixiao-manifest.json`): for each PDF in the output
+//! folder, the hashes of everything it was made from (the workbook's bytes, the templates, the
+//! tool version, the font set, the settings) and of the files written. A rebuild skips a document
+//! whose inputs hash the same and whose PDF is still there with the recorded hash.
+//!
+//! Hashes are BLAKE3, written as hex. The manifest is only a cache: a missing, unreadable or
+//! foreign one means "build everything", never an error.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
+
+use crate::compile::Fonts;
+
+/// The manifest's file name inside the output folder (hidden, so never taken for a workbook).
+pub const FILE_NAME: &str = ".jixiao-manifest.json";
+
+/// The manifest format written by this version.
+const FORMAT: u32 = 1;
+
+/// What was built into one output folder.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    /// By PDF file name (relative to the output folder).
+    pub documents: BTreeMap<String, Entry>,
+}
+
+/// One document as last built successfully.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The workbook it was built from, as it was named on the command line (informational).
+    pub workbook: PathBuf,
+    /// 部门名称 and 年度, so that an unchanged workbook need not be read again to find duplicates.
+    pub department: String,
+    pub year: i32,
+    pub inputs: Inputs,
+    /// Hash of the PDF written.
+    pub pdf: String,
+    /// Hash of the Typst source written beside it (`--emit typ`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typ: Option<String>,
+}
+
+/// The hashes of everything a document is made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inputs {
+    pub workbook: String,
+    #[serde(flatten)]
+    pub environment: Environment,
+}
+
+/// The inputs shared by every document of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Environment {
+    /// Every template source, embedded and overriding (and every file in the override folder).
+    pub templates: String,
+    /// `jixiao x.y.z`.
+    pub tool: String,
+    /// The font set: every face's family, variant, flags and coverage.
+    pub fonts: String,
+    /// Settings that change the output (PDF standards, `--emit`).
+    pub settings: String,
+}
+
+impl Environment {
+    /// The environment of a run with these templates, fonts and settings.
+    pub fn new(
+        embedded_templates: &[(&str, &str)],
+        template_dir: Option<&Path>,
+        fonts: &Fonts,
+        settings: &[String],
+    ) -> Self {
+        Self {
+            templates: templates_hash(embedded_templates, template_dir),
+            tool: format!("jixiao {}", env!("CARGO_PKG_VERSION")),
+            fonts: fonts_hash(fonts),
+            settings: {
+                let mut h = blake3::Hasher::new();
+                for s in settings {
+                    field(&mut h, s.as_bytes());
+                }
+                hex(h)
+            },
+        }
+    }
+}
+
+impl Manifest {
+    /// The manifest in `output`, or an empty one when there is none or it cannot be used.
+    pub fn load(output: &Path) -> Self {
+        std::fs::read(output.join(FILE_NAME))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+            .filter(|m| m.format == FORMAT)
+            .unwrap_or_default()
+    }
+
+    /// Writes the manifest into `output` atomically.
+    pub fn save(&self, output: &Path) -> std::io::Result<()> {
+        let manifest = Manifest {
+            format: FORMAT,
+            documents: self.documents.clone(),
+        };
+        let mut json = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
+        json.push(b'\n');
+        crate::output::write_atomic(&output.join(FILE_NAME), &json)
+    }
+
+    /// The PDF (file name) built earlier from exactly `inputs` whose files in `output` are still
+    /// there and intact, with its entry.
+    pub fn unchanged(&self, output: &Path, inputs: &Inputs) -> Option<(&str, &Entry)> {
+        self.documents
+            .iter()
+            .filter(|(_, e)| e.inputs == *inputs)
+            .find(|(name, e)| intact(output, name, e))
+            .map(|(name, e)| (name.as_str(), e))
+    }
+}
+
+/// True when the files an entry describes are in `output` with the recorded hashes.
+fn intact(output: &Path, pdf_name: &str, entry: &Entry) -> bool {
+    let same = |path: &Path, hash: &str| file_hash(path).is_ok_and(|h| h == hash);
+    if !same(&output.join(pdf_name), &entry.pdf) {
+        return false;
+    }
+    match &entry.typ {
+        Some(hash) => same(
+            &output.join(Path::new(pdf_name).with_extension("typ")),
+            hash,
+        ),
+        None => true,
+    }
+}
+
+/// The hash of `bytes`, as hex.
+pub fn bytes_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+/// The hash of a file's bytes, as hex.
+pub fn file_hash(path: &Path) -> std::io::Result<String> {
+    let mut h = blake3::Hasher::new();
+    h.update_reader(std::fs::File::open(path)?)?;
+    Ok(hex(h))
+}
+
+fn hex(h: blake3::Hasher) -> String {
+    h.finalize().to_hex().to_string()
+}
+
+/// Feeds a length-prefixed field, so that concatenations cannot collide.
+fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
+    h.update(&(bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+}
+
+/// Every embedded template, then every file of the override folder (recursively, sorted, with
+/// its relative path): an override, an image it shows, or a new file all change the hash.
+fn templates_hash(embedded: &[(&str, &str)], dir: Option<&Path>) -> String {
+    let mut h = blake3::Hasher::new();
+    for (name, source) in embedded {
+        field(&mut h, name.as_bytes());
+        field(&mut h, source.as_bytes());
+    }
+    if let Some(dir) = dir {
+        field(&mut h, b"--templates");
+        for entry in WalkDir::new(dir).sort_by_file_name() {
+            let Ok(entry) = entry else {
+                field(&mut h, b"<unreadable>");
+                continue;
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            field(&mut h, relative.to_string_lossy().as_bytes());
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => field(&mut h, &bytes),
+                Err(_) => field(&mut h, b"<unreadable>"),
+            }
+        }
+    }
+    hex(h)
+}
+
+/// Every face's description (family, variant, flags, coverage), in an order that does not depend
+/// on how the system listed its fonts.
+fn fonts_hash(fonts: &Fonts) -> String {
+    let book = fonts.book();
+    let mut faces: Vec<[u8; 32]> = (0..)
+        .map_while(|i| book.info(i))
+        .map(|info| {
+            let mut h = StdHasher(blake3::Hasher::new());
+            info.hash(&mut h);
+            *h.0.finalize().as_bytes()
+        })
+        .collect();
+    faces.sort_unstable();
+    let mut h = blake3::Hasher::new();
+    for face in &faces {
+        h.update(face);
+    }
+    hex(h)
+}
+
+/// Lets `std::hash::Hash` feed a BLAKE3 hasher.
+struct StdHasher(blake3::Hasher);
+
+impl Hasher for StdHasher {
+    fn finish(&self) -> u64 {
+        0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn environment() -> Environment {
+        Environment {
+            templates: "t".into(),
+            tool: "jixiao 0".into(),
+            fonts: "f".into(),
+            settings: "s".into(),
+        }
+    }
+
+    #[test]
+    fn unchanged_needs_equal_inputs_and_an_intact_pdf() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.pdf"), b"pdf").unwrap();
+        let inputs = Inputs {
+            workbook: "w".into(),
+            environment: environment(),
+        };
+        let mut manifest = Manifest::default();
+        manifest.documents.insert(
+            "a.pdf".into(),
+            Entry {
+                workbook: "x.xlsx".into(),
+                department: "d".into(),
+                year: 2021,
+                inputs: inputs.clone(),
+                pdf: bytes_hash(b"pdf"),
+                typ: None,
+            },
+        );
+        manifest.save(dir.path()).unwrap();
+        let manifest = Manifest::load(dir.path());
+        assert!(manifest.unchanged(dir.path(), &inputs).is_some());
+
+        let other = Inputs {
+            workbook: "w2".into(),
+            ..inputs.clone()
+        };
+        assert!(manifest.unchanged(dir.path(), &other).is_none());
+        let mut env = inputs.clone();
+        env.environment.fonts = "g".into();
+        assert!(manifest.unchanged(dir.path(), &env).is_none());
+
+        std::fs::write(dir.path().join("a.pdf"), b"tampered").unwrap();
+        assert!(manifest.unchanged(dir.path(), &inputs).is_none());
+        std::fs::remove_file(dir.path().join("a.pdf")).unwrap();
+        assert!(manifest.unchanged(dir.path(), &inputs).is_none());
+    }
+
+    #[test]
+    fn a_broken_manifest_is_an_empty_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), b"{ not json").unwrap();
+        assert!(Manifest::load(dir.path()).documents.is_empty());
+    }
+}

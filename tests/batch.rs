@@ -1,0 +1,351 @@
+//! Batch production with the real binary: discovery, isolation, determinism, nothing lost,
+//! incremental rebuilds, duplicate departments, the output-folder guard and interrupts.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use common::jixiao;
+use jixiao::model::Department;
+
+/// The reference department renamed to `name` (title follows the name).
+fn department(name: &str) -> Department {
+    let mut d = jixiao::reference::department();
+    d.name = name.to_string();
+    d.title = Department::default_title(name, d.year);
+    d
+}
+
+fn write(d: &Department, path: &Path) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    jixiao::workbook::write_department(d, path).unwrap();
+}
+
+/// The same department with a 预算数 that no longer adds up: it reads, but fails the checks.
+fn broken(name: &str) -> Department {
+    let mut d = department(name);
+    d.projects[0].budget += rust_decimal::Decimal::ONE;
+    d
+}
+
+fn build(args: &[&Path], extra: &[&str]) -> Output {
+    let mut all: Vec<&str> = vec!["build"];
+    all.extend(args.iter().map(|p| p.to_str().unwrap()));
+    all.extend(extra);
+    jixiao(&all)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Every file name in `dir` (not recursive), sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn pdf_name(name: &str) -> String {
+    format!("{name}2021年部门预算绩效文本.pdf")
+}
+
+fn mtime(path: &Path) -> SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+#[test]
+fn discovery_walks_folders_and_skips_lock_and_hidden_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("甲局.xlsx"));
+    write(&department("乙局"), &input.join("sub/deeper/乙局.XLSX"));
+    // Not workbooks: they would fail if they were read.
+    std::fs::write(input.join("~$甲局.xlsx"), b"lock").unwrap();
+    std::fs::write(input.join(".hidden.xlsx"), b"junk").unwrap();
+    std::fs::write(input.join("notes.txt"), b"notes").unwrap();
+    let out = dir.path().join("out");
+
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert!(result.status.success(), "{text}");
+    // Output mirrors nothing: both PDFs side by side, named by 文档标题.
+    assert_eq!(
+        listing(&out),
+        [
+            ".jixiao-manifest.json",
+            &pdf_name("乙局"),
+            &pdf_name("甲局")
+        ]
+    );
+    assert!(
+        text.contains("共 2 个工作簿：生成 2 个，未变 0 个，失败 0 个"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_workbook_fails_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("good.xlsx"));
+    std::fs::write(input.join("bad.xlsx"), b"not a workbook").unwrap();
+    write(&broken("乙局"), &input.join("wrong.xlsx"));
+    std::fs::write(input.join("~$good.xlsx"), b"lock").unwrap();
+    let out = dir.path().join("out");
+
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{text}");
+    assert!(out.join(pdf_name("甲局")).is_file(), "{text}");
+    assert!(!out.join(pdf_name("乙局")).exists());
+    // The summary names each failed file with its first finding.
+    let summary = &text[text
+        .find("共 3 个工作簿")
+        .unwrap_or_else(|| panic!("{text}"))..];
+    assert!(
+        summary.contains("生成 1 个，未变 0 个，失败 2 个"),
+        "{summary}"
+    );
+    assert!(summary.contains("bad.xlsx"), "{summary}");
+    assert!(summary.contains("wrong.xlsx"), "{summary}");
+    assert!(summary.contains("[budget-sum]"), "{summary}");
+    assert!(!text.contains("~$"), "{text}");
+}
+
+#[test]
+fn separate_runs_give_byte_identical_pdfs() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("甲局.xlsx"));
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let result = build(&[&input], &["-o", out.to_str().unwrap(), "--emit", "typ"]);
+        assert!(result.status.success(), "{}", stderr(&result));
+    }
+    for name in [pdf_name("甲局"), pdf_name("甲局").replace(".pdf", ".typ")] {
+        let (x, y) = (
+            std::fs::read(a.join(&name)).unwrap(),
+            std::fs::read(b.join(&name)).unwrap(),
+        );
+        assert!(x == y, "{name} differs between runs");
+    }
+}
+
+#[test]
+fn a_failing_rebuild_keeps_the_last_good_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let workbook = input.join("甲局.xlsx");
+    write(&department("甲局"), &workbook);
+    let out = dir.path().join("out");
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let pdf = out.join(pdf_name("甲局"));
+    let good = std::fs::read(&pdf).unwrap();
+    let manifest = std::fs::read(out.join(".jixiao-manifest.json")).unwrap();
+
+    // The same department, overwritten with a version that fails its checks.
+    write(&broken("甲局"), &workbook);
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    assert_eq!(std::fs::read(&pdf).unwrap(), good);
+    assert_eq!(
+        listing(&out),
+        [".jixiao-manifest.json".to_string(), pdf_name("甲局")]
+    );
+    assert_eq!(
+        std::fs::read(out.join(".jixiao-manifest.json")).unwrap(),
+        manifest
+    );
+
+    // Put right again: the manifest still describes the old PDF, so nothing needs building.
+    write(&department("甲局"), &workbook);
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert!(result.status.success(), "{text}");
+    assert!(text.contains("生成 0 个，未变 1 个"), "{text}");
+}
+
+#[test]
+fn unchanged_documents_are_skipped_and_force_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("甲局.xlsx"));
+    write(&department("乙局"), &input.join("乙局.xlsx"));
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    let result = build(&[&input], &["-o", o]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let (a, b) = (out.join(pdf_name("甲局")), out.join(pdf_name("乙局")));
+    let (a_time, a_bytes) = (mtime(&a), std::fs::read(&a).unwrap());
+
+    let result = build(&[&input], &["-o", o]);
+    let text = stderr(&result);
+    assert!(result.status.success(), "{text}");
+    assert!(text.contains("生成 0 个，未变 2 个，失败 0 个"), "{text}");
+    assert_eq!(mtime(&a), a_time);
+    assert_eq!(std::fs::read(&a).unwrap(), a_bytes);
+
+    // One correction: only that department is built.
+    let mut changed = department("乙局");
+    changed.overall_goals.push("新增一段总体目标。".to_string());
+    write(&changed, &input.join("乙局.xlsx"));
+    let result = build(&[&input], &["-o", o]);
+    let text = stderr(&result);
+    assert!(text.contains("生成 1 个，未变 1 个"), "{text}");
+    assert!(text.contains(&format!("已生成 {}", b.display())), "{text}");
+    assert_eq!(mtime(&a), a_time);
+
+    // A PDF that was removed or altered is built again.
+    std::fs::remove_file(&b).unwrap();
+    std::fs::write(&a, b"tampered").unwrap();
+    let result = build(&[&input], &["-o", o]);
+    let text = stderr(&result);
+    assert!(text.contains("生成 2 个，未变 0 个"), "{text}");
+    assert_eq!(std::fs::read(&a).unwrap(), a_bytes);
+
+    // Other settings (here --emit typ) or --force rebuild everything.
+    let result = build(&[&input], &["-o", o, "--emit", "typ"]);
+    assert!(stderr(&result).contains("生成 2 个，未变 0 个"));
+    let result = build(&[&input], &["-o", o, "--emit", "typ"]);
+    assert!(stderr(&result).contains("生成 0 个，未变 2 个"));
+    let result = build(&[&input], &["-o", o, "--emit", "typ", "--force", "--quiet"]);
+    let text = stderr(&result);
+    assert!(result.status.success(), "{text}");
+    assert!(text.contains("生成 2 个，未变 0 个"), "{text}");
+    assert!(
+        !text.contains("已生成"),
+        "--quiet prints only the summary: {text}"
+    );
+}
+
+#[test]
+fn two_workbooks_of_one_department_fail_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("甲局.xlsx"));
+    let mut copy = department("甲局");
+    copy.title = "另一个标题".to_string();
+    write(&copy, &input.join("甲局（副本）.xlsx"));
+    write(&department("乙局"), &input.join("乙局.xlsx"));
+    let out = dir.path().join("out");
+
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{text}");
+    assert!(
+        text.matches("[duplicate-department]").count() >= 2,
+        "{text}"
+    );
+    assert!(text.contains("生成 1 个，未变 0 个，失败 2 个"), "{text}");
+    assert_eq!(
+        listing(&out),
+        [".jixiao-manifest.json".to_string(), pdf_name("乙局")]
+    );
+
+    // Also when one of them was built before and is unchanged.
+    std::fs::remove_file(input.join("甲局（副本）.xlsx")).unwrap();
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    write(&copy, &input.join("甲局（副本）.xlsx"));
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert_eq!(result.status.code(), Some(1), "{text}");
+    assert!(text.contains("生成 0 个，未变 1 个，失败 2 个"), "{text}");
+}
+
+#[test]
+fn output_folder_inside_the_input_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("甲局.xlsx"));
+    for out in [input.clone(), input.join("pdf")] {
+        let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+        assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    }
+    assert_eq!(listing(&input), ["甲局.xlsx"]);
+}
+
+#[test]
+fn stale_temporaries_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("甲局.xlsx"));
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(".jixiao-dead.tmp"), b"half a pdf").unwrap();
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert_eq!(
+        listing(&out),
+        [".jixiao-manifest.json".to_string(), pdf_name("甲局")]
+    );
+}
+
+/// Ctrl-C in the middle of a batch: exit 130, the PDFs written so far intact, no temporary file.
+#[test]
+fn an_interrupt_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let names: Vec<String> = (1..=10).map(|i| format!("第{i}局")).collect();
+    for name in &names {
+        write(&department(name), &input.join(format!("{name}.xlsx")));
+    }
+    let out = dir.path().join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["build", "-j", "1", "-o"])
+        .arg(&out)
+        .arg(&input)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once some PDF is there (or give up waiting: the checks below still hold).
+    let some_pdf = || {
+        std::fs::read_dir(&out)
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+            })
+            .unwrap_or(false)
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !some_pdf() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    let text = stderr(&result);
+    eprintln!(
+        "interrupted run: {:?}, left {:?}",
+        result.status,
+        listing(&out)
+    );
+    match result.status.code() {
+        Some(130) => assert!(text.contains("已中断"), "{text}"),
+        // The batch may have finished before the signal arrived.
+        Some(0) => {}
+        other => panic!("exit {other:?}: {text}"),
+    }
+    let left = listing(&out);
+    assert!(
+        left.iter().all(|n| !n.ends_with(".tmp")),
+        "temporary files left: {left:?}"
+    );
+    for name in left.iter().filter(|n| n.ends_with(".pdf")) {
+        let bytes = std::fs::read(out.join(name)).unwrap();
+        assert!(bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"));
+    }
+}
