@@ -134,6 +134,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
     let options = CompileOptions {
         root: args.templates.clone(),
         standards: args.standards,
+        ..CompileOptions::default()
     };
     let typesetter = match Typesetter::new(fonts, options) {
         Ok(t) => t,

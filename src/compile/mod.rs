@@ -23,6 +23,8 @@ pub struct CompileOptions {
     pub root: Option<PathBuf>,
     /// PDF standards to conform to (`--pdf-standard`).
     pub standards: Vec<PdfStandard>,
+    /// Also render every page as PNG at this many pixels per point (`--emit png`).
+    pub png_scale: Option<f32>,
 }
 
 /// What identifies a document in its PDF: a stable identifier and the date it carries.
@@ -36,6 +38,8 @@ pub struct DocumentIdentity {
 /// A compiled document.
 pub struct Compiled {
     pub pdf: Vec<u8>,
+    /// One PNG per page, when [`CompileOptions::png_scale`] is set.
+    pub pngs: Vec<Vec<u8>>,
     /// Typst's warnings, except the expected ones about font families missing from a stack.
     pub warnings: Vec<String>,
 }
@@ -88,7 +92,13 @@ impl Typesetter {
                     standards: self.standards.clone(),
                     ..PdfOptions::default()
                 };
-                typst_pdf::pdf(&document, &options).map_err(|errors| describe(&world, &errors))
+                let pdf = typst_pdf::pdf(&document, &options)
+                    .map_err(|errors| describe(&world, &errors))?;
+                let pngs = match self.options.png_scale {
+                    Some(scale) => render_pngs(&document, scale)?,
+                    None => Vec::new(),
+                };
+                Ok((pdf, pngs))
             });
         let warnings = warned
             .warnings
@@ -98,8 +108,29 @@ impl Typesetter {
         let warnings = describe_refs(&world, &warnings);
         // Memoized layout results are never freed otherwise; a batch would grow without bound.
         typst::comemo::evict(0);
-        result.map(|pdf| Compiled { pdf, warnings })
+        result.map(|(pdf, pngs)| Compiled {
+            pdf,
+            pngs,
+            warnings,
+        })
     }
+}
+
+/// Every page of `document` as a PNG.
+fn render_pngs(document: &PagedDocument, scale: f32) -> Result<Vec<Vec<u8>>, Vec<String>> {
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: f64::from(scale).into(),
+        ..Default::default()
+    };
+    document
+        .pages()
+        .iter()
+        .map(|page| {
+            typst_render::render(page, &options)
+                .encode_png()
+                .map_err(|e| vec![format!("无法生成页面图片：{e}")])
+        })
+        .collect()
 }
 
 fn describe(world: &DocumentWorld, diagnostics: &[SourceDiagnostic]) -> Vec<String> {
