@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -252,6 +252,12 @@ impl Builder {
             &settings,
         );
         let mut manifest = Manifest::load(output);
+        if HANDLER_INSTALLED.load(Ordering::SeqCst) {
+            *lock(&ACTIVE) = Some(Active {
+                output: output.clone(),
+                manifest: manifest.clone(),
+            });
+        }
 
         let mut plans: Vec<Plan> = files
             .par_iter()
@@ -281,6 +287,7 @@ impl Builder {
         let mut warnings = Vec::new();
         if changed {
             let _gate = write_gate();
+            lock(&ACTIVE).take();
             if let Err(e) = manifest.save(output) {
                 warnings.push(format!(
                     "无法写入 {}（下次将全部重新生成）：{e}",
@@ -472,6 +479,11 @@ impl Builder {
                     pdf: manifest::bytes_hash(&compiled.pdf),
                     typ,
                 };
+                // Still inside the gate: an interrupt saves the manifest with this entry.
+                if let Some(active) = lock(&ACTIVE).as_mut() {
+                    let key = output::file_name(&department.title, "pdf");
+                    active.manifest.documents.insert(key, entry.clone());
+                }
                 Some((pdf_path, entry))
             }
             Err(e) => {
@@ -589,6 +601,20 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Writers hold it shared; the interrupt handler takes it exclusively before cleaning up.
 static GATE: RwLock<()> = RwLock::new(());
 
+/// The batch in progress when the interrupt handler is installed: its manifest, kept current as
+/// documents are written, so that an interrupt keeps what was built.
+static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
+static HANDLER_INSTALLED: AtomicBool = AtomicBool::new(false);
+
+struct Active {
+    output: PathBuf,
+    manifest: Manifest,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 fn write_gate() -> std::sync::RwLockReadGuard<'static, ()> {
     GATE.read().unwrap_or_else(PoisonError::into_inner)
 }
@@ -598,12 +624,17 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
-/// On Ctrl-C (or SIGTERM): start nothing more, wait for a write in progress, remove the
-/// temporary files in `output`, and exit with status 130. Earlier PDFs stay as they were.
+/// On Ctrl-C: start nothing more, wait for a write in progress, record the documents built so
+/// far in the manifest, remove the temporary files in `output`, and exit with status 130.
+/// Earlier PDFs stay as they were.
 pub fn install_interrupt_handler(output: PathBuf) -> Result<(), String> {
+    HANDLER_INSTALLED.store(true, Ordering::SeqCst);
     ctrlc::set_handler(move || {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let _gate = GATE.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(active) = lock(&ACTIVE).take() {
+            let _ = active.manifest.save(&active.output);
+        }
         remove_temporaries(&output);
         eprintln!("已中断：其余文档未生成，已生成的 PDF 完好，没有留下临时文件");
         std::process::exit(130);

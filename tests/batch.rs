@@ -344,8 +344,19 @@ fn an_interrupt_leaves_no_temporary_files() {
         left.iter().all(|n| !n.ends_with(".tmp")),
         "temporary files left: {left:?}"
     );
-    for name in left.iter().filter(|n| n.ends_with(".pdf")) {
+    let pdfs: Vec<&String> = left.iter().filter(|n| n.ends_with(".pdf")).collect();
+    for name in &pdfs {
         let bytes = std::fs::read(out.join(name)).unwrap();
         assert!(bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"));
     }
+    // What was built before the interrupt is in the manifest: the next run only finishes.
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert!(result.status.success(), "{text}");
+    let expected = format!(
+        "生成 {} 个，未变 {} 个",
+        names.len() - pdfs.len(),
+        pdfs.len()
+    );
+    assert!(text.contains(&expected), "{expected}: {text}");
 }
