@@ -113,3 +113,79 @@ pub fn long_department() -> jixiao::model::Department {
         .push("组织实施高新区行政服务中心各项党政综合事务和人员管理功能。".repeat(12));
     department
 }
+
+/// Renders and compiles `department` with the default templates and the system's fonts; writes
+/// the PDF into `dir` and returns its path.
+pub fn compile_to(dir: &Path, department: &jixiao::model::Department) -> PathBuf {
+    use jixiao::compile::{CompileOptions, DocumentIdentity, FontOptions, Fonts, Typesetter};
+    let source = jixiao::render::Renderer::new(None)
+        .render(department)
+        .expect("render");
+    let fonts = Fonts::discover(&FontOptions::default());
+    let typesetter = Typesetter::new(fonts, CompileOptions::default()).expect("typesetter");
+    let identity = DocumentIdentity {
+        ident: format!("{}|{}", department.name, department.year),
+        year: department.year,
+    };
+    let compiled = typesetter
+        .compile(source, &identity)
+        .unwrap_or_else(|e| panic!("compile failed: {e:?}"));
+    let pdf = dir.join(format!("{}.pdf", department.name));
+    std::fs::write(&pdf, &compiled.pdf).unwrap();
+    pdf
+}
+
+/// One line of text on a page, with its position in points from the page's top-left corner.
+#[derive(Debug, Clone)]
+pub struct TextLine {
+    pub x_min: f64,
+    pub y_min: f64,
+    pub x_max: f64,
+    pub text: String,
+}
+
+/// The lines of every page, as `pdftotext -bbox-layout` finds them.
+pub fn page_lines(pdf: &Path) -> Vec<Vec<TextLine>> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext must be installed (poppler-utils)");
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + tag[start..].find('"').unwrap();
+        tag[start..end].parse().unwrap()
+    };
+    html.split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<line ")
+                .skip(1)
+                .map(|line| {
+                    let tag = &line[..line.find('>').unwrap()];
+                    let text: String = line
+                        .split("<word ")
+                        .skip(1)
+                        .filter_map(|w| {
+                            let start = w.find('>')? + 1;
+                            let end = w.find("</word>")?;
+                            Some(w[start..end].to_string())
+                        })
+                        .collect();
+                    TextLine {
+                        x_min: attr(tag, "xMin"),
+                        y_min: attr(tag, "yMin"),
+                        x_max: attr(tag, "xMax"),
+                        text: text
+                            .replace("&amp;", "&")
+                            .replace("&lt;", "<")
+                            .replace("&gt;", ">")
+                            .replace("&quot;", "\""),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
