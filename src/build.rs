@@ -14,11 +14,11 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::compile::{DocumentIdentity, Typesetter};
-use crate::diagnostic::{Diagnostic, Location, has_errors};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::manifest::{self, Entry, Environment, Inputs, Manifest};
 use crate::model::Department;
 use crate::render::{DEFAULT_TEMPLATES, Renderer};
-use crate::{check, output, read};
+use crate::{check, output};
 
 /// The workbook extensions accepted, compared without regard to case.
 const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
@@ -82,14 +82,8 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 /// Reads and checks one workbook: the model if it has no errors, and every finding.
 pub fn check_file(path: &Path) -> (Option<Department>, Vec<Diagnostic>) {
     guarded(path, || {
-        let reading = read::read(path);
-        let mut diagnostics = reading.diagnostics;
-        let Some(workbook) = reading.workbook else {
-            return (None, diagnostics);
-        };
-        diagnostics.extend(check::check(path, &workbook));
-        let department = (!has_errors(&diagnostics)).then_some(workbook.department);
-        (department, diagnostics)
+        let checked = check::check_path(path);
+        (checked.department, checked.diagnostics)
     })
 }
 

@@ -3,16 +3,93 @@
 //! A rule is a function from [`Context`] to findings; adding a rule is adding a function to
 //! [`RULES`]. Problems the reader meets while reading (missing sheets, numbers that are not
 //! numbers, unknown project names) are reported by the reader itself.
+//!
+//! **No knock-on findings.** Where the reader reported an error in a cell it puts a placeholder
+//! in the model (`0`, `""`); a rule looking at that placeholder would report a second, misleading
+//! finding (a budget that does not add up because one amount was unreadable). [`check_reading`]
+//! therefore drops every finding of the rules that points into a sheet row where the reader
+//! already reported an error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location, has_errors};
 use crate::model::{Department, Project};
-use crate::read::{Origins, Workbook};
+use crate::read::{self, Origins, Reading, Workbook};
 use crate::text::{closest, fold_name};
+
+/// What reading and checking one workbook gave.
+#[derive(Debug)]
+pub struct Checked {
+    /// 部门名称, when the workbook states one (even if it has errors).
+    pub department_name: Option<String>,
+    /// 年度, when the workbook states a valid one (even if it has errors).
+    pub department_year: Option<i32>,
+    /// The model, when there is no error.
+    pub department: Option<Department>,
+    /// Every finding: the reader's, then the rules'.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and checks one workbook file. Never panics.
+pub fn check_path(path: &Path) -> Checked {
+    check_reading(path, read::read(path))
+}
+
+/// Checks what the reader gave: runs every rule, drops knock-on findings (see the module
+/// documentation), and keeps the model only when there is no error. Never panics: a rule that
+/// fails becomes an `internal` error finding.
+pub fn check_reading(path: &Path, reading: Reading) -> Checked {
+    let mut diagnostics = reading.diagnostics;
+    let department_name = reading.department_name;
+    let department_year = reading.department_year;
+    let Some(workbook) = reading.workbook else {
+        return Checked {
+            department_name,
+            department_year,
+            department: None,
+            diagnostics,
+        };
+    };
+    match catch_unwind(AssertUnwindSafe(|| check(path, &workbook))) {
+        Ok(findings) => {
+            let findings = without_knock_on(&diagnostics, findings);
+            diagnostics.extend(findings);
+        }
+        Err(_) => diagnostics.push(Diagnostic::error(
+            path,
+            Location::file(),
+            "internal",
+            "检查该文件时发生内部错误（请把该文件交给开发人员）",
+        )),
+    }
+    let department = (!has_errors(&diagnostics)).then_some(workbook.department);
+    Checked {
+        department_name,
+        department_year,
+        department,
+        diagnostics,
+    }
+}
+
+/// `findings` without those in a sheet row where `reader` has an error.
+pub fn without_knock_on(reader: &[Diagnostic], findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let rows: HashSet<(&str, u32)> = reader
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| Some((d.location.sheet.as_deref()?, d.location.cell?.row)))
+        .collect();
+    findings
+        .into_iter()
+        .filter(|f| match (&f.location.sheet, f.location.cell) {
+            (Some(sheet), Some(cell)) => !rows.contains(&(sheet.as_str(), cell.row)),
+            _ => true,
+        })
+        .collect()
+}
 
 /// What a rule looks at.
 pub struct Context<'a> {
@@ -67,6 +144,7 @@ pub const RULES: &[Rule] = &[
     spending_plan,
     goals_present,
     indicators_present,
+    indicators_complete,
     indicator_framework,
     indicator_coverage,
     indicator_quantified,
@@ -196,6 +274,41 @@ fn indicators_present(cx: &Context) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Every indicator has a 三级指标 and a 指标值. (The reader reports blank cells itself; this rule
+/// covers models built any other way, and its findings give way to the reader's.)
+fn indicators_complete(cx: &Context) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (i, p) in cx.projects() {
+        for (k, indicator) in p.indicators.iter().enumerate() {
+            let origin = &cx.origins.indicators[i][k];
+            if indicator.level3.trim().is_empty() {
+                findings.push(Diagnostic::error(
+                    cx.file,
+                    origin.cell("三级指标"),
+                    "missing-value",
+                    format!(
+                        "项目“{}”的第{}个绩效指标没有三级指标，应填写指标名称",
+                        p.name,
+                        k + 1
+                    ),
+                ));
+            }
+            if indicator.value.text.trim().is_empty() {
+                findings.push(Diagnostic::error(
+                    cx.file,
+                    origin.cell("指标值"),
+                    "missing-value",
+                    format!(
+                        "项目“{}”的三级指标“{}”没有指标值，应填写如“≥95%”“=0次”",
+                        p.name, indicator.level3
+                    ),
+                ));
+            }
+        }
+    }
+    findings
+}
+
 /// The indicator framework: 一级指标 → its 二级指标 (both frameworks in use).
 pub const FRAMEWORK: &[(&str, &[&str])] = &[
     (
@@ -230,14 +343,23 @@ fn framework_level2(level1: &str) -> Option<&'static [&'static str]> {
 }
 
 /// 一级指标 within the framework (error); 二级指标 belonging to its 一级指标 (warning).
+///
+/// A run of consecutive indicators of a project with the same value (one written value filled
+/// down, or merged cells) is reported once, at the first row of the run.
 fn indicator_framework(cx: &Context) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (i, p) in cx.projects() {
+        let mut previous: Option<(&str, &str)> = None;
         for (k, indicator) in p.indicators.iter().enumerate() {
             let origin = &cx.origins.indicators[i][k];
-            match framework_level2(&indicator.level1) {
+            let (level1, level2) = (indicator.level1.as_str(), indicator.level2.as_str());
+            let same_level1 = previous.is_some_and(|(l1, _)| l1 == level1);
+            let same_both = previous == Some((level1, level2));
+            previous = Some((level1, level2));
+            match framework_level2(level1) {
+                None if same_level1 => {}
                 None => {
-                    let hint = closest(&indicator.level1, FRAMEWORK.iter().map(|(n, _)| *n))
+                    let hint = closest(level1, FRAMEWORK.iter().map(|(n, _)| *n))
                         .map(|c| format!("，是否应为“{c}”？"))
                         .unwrap_or_else(|| "。".to_string());
                     let allowed: Vec<&str> = FRAMEWORK.iter().map(|(n, _)| *n).collect();
@@ -246,22 +368,22 @@ fn indicator_framework(cx: &Context) -> Vec<Diagnostic> {
                         origin.cell("一级指标"),
                         "level1-unknown",
                         format!(
-                            "一级指标“{}”不在指标体系中（可用：{}）{hint}",
-                            indicator.level1,
+                            "一级指标“{level1}”不在指标体系中（可用：{}）{hint}",
                             allowed.join("、")
                         ),
                     ));
                 }
-                Some(level2) if !level2.contains(&fold_name(&indicator.level2).as_str()) => {
+                Some(allowed) if !same_both && !allowed.contains(&fold_name(level2).as_str()) => {
+                    let hint = closest(&fold_name(level2), allowed.iter().copied())
+                        .map(|c| format!("，是否应为“{c}”？"))
+                        .unwrap_or_default();
                     findings.push(Diagnostic::warning(
                         cx.file,
                         origin.cell("二级指标"),
                         "level2-mismatch",
                         format!(
-                            "二级指标“{}”不属于一级指标“{}”（应为：{}）",
-                            indicator.level2,
-                            indicator.level1,
-                            level2.join("、")
+                            "二级指标“{level2}”不属于一级指标“{level1}”（应为：{}）{hint}",
+                            allowed.join("、")
                         ),
                     ));
                 }
@@ -347,4 +469,331 @@ fn indicator_duplicates(cx: &Context) -> Vec<Diagnostic> {
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use rust_decimal_macros::dec;
+
+    use super::*;
+    use crate::diagnostic::{CellRef, Severity};
+    use crate::model::{Comparator, Indicator, IndicatorValue};
+    use crate::read::RowOrigin;
+    use crate::reference;
+
+    const PROJECT_COLUMNS: [&str; 10] = [
+        "项目编码",
+        "项目名称",
+        "预算数",
+        "财政资金",
+        "其他资金",
+        "资金用途",
+        "3月底",
+        "6月底",
+        "10月底",
+        "12月底",
+    ];
+    const INDICATOR_COLUMNS: [&str; 7] = [
+        "项目名称",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "绩效指标描述",
+        "指标值",
+        "指标值确定依据",
+    ];
+
+    fn columns(names: &[&str]) -> Arc<BTreeMap<String, u32>> {
+        Arc::new(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), i as u32))
+                .collect(),
+        )
+    }
+
+    /// `department` as if read from a workbook laid out like the contract's: 项目 row 2 onwards,
+    /// 项目指标 rows in project order from row 2.
+    fn workbook(department: Department) -> Workbook {
+        let project_columns = columns(&PROJECT_COLUMNS);
+        let indicator_columns = columns(&INDICATOR_COLUMNS);
+        let mut origins = Origins::default();
+        let mut row = 1;
+        for (i, p) in department.projects.iter().enumerate() {
+            origins.projects.push(RowOrigin {
+                sheet: "项目".into(),
+                row: i as u32 + 1,
+                columns: project_columns.clone(),
+            });
+            origins.goals.push(Vec::new());
+            origins.indicators.push(
+                p.indicators
+                    .iter()
+                    .map(|_| {
+                        row += 1;
+                        RowOrigin {
+                            sheet: "项目指标".into(),
+                            row: row - 1,
+                            columns: indicator_columns.clone(),
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        Workbook {
+            department,
+            origins,
+        }
+    }
+
+    /// `sheet!cell severity rule` of every finding.
+    fn run(department: Department) -> Vec<String> {
+        check(Path::new("x.xlsx"), &workbook(department))
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}!{} {} {}",
+                    d.location.sheet.as_deref().unwrap_or("-"),
+                    d.location.cell.map(|c| c.to_string()).unwrap_or_default(),
+                    d.severity.label(),
+                    d.rule
+                )
+            })
+            .collect()
+    }
+
+    fn reference() -> Department {
+        reference::department()
+    }
+
+    fn indicator(level1: &str, level2: &str, level3: &str, value: &str) -> Indicator {
+        Indicator {
+            level1: level1.into(),
+            level2: level2.into(),
+            level3: level3.into(),
+            description: String::new(),
+            value: IndicatorValue::parse(value),
+            basis: String::new(),
+        }
+    }
+
+    /// Replaces the indicators of the first project.
+    fn with_indicators(indicators: Vec<Indicator>) -> Department {
+        let mut d = reference();
+        d.projects[0].indicators = indicators;
+        d
+    }
+
+    #[test]
+    fn reference_is_clean() {
+        assert_eq!(run(reference()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn budget_sum() {
+        let mut d = reference();
+        d.projects[1].fiscal_funds = dec!(54.4);
+        assert_eq!(run(d.clone()), ["项目!D3 错误 budget-sum"]);
+        // Exact decimals: 54.4 + 0.1 = 54.5.
+        d.projects[1].other_funds = dec!(0.1);
+        assert_eq!(run(d), Vec::<String>::new());
+    }
+
+    #[test]
+    fn plan_range_decreasing_and_incomplete() {
+        let mut d = reference();
+        d.projects[0].spending_plan.june = dec!(120);
+        assert_eq!(
+            run(d),
+            ["项目!H2 错误 plan-range", "项目!I2 错误 plan-decreasing",]
+        );
+        let mut d = reference();
+        d.projects[0].spending_plan.october = dec!(10);
+        d.projects[0].spending_plan.december = dec!(90);
+        assert_eq!(
+            run(d),
+            [
+                "项目!I2 错误 plan-decreasing",
+                "项目!J2 警告 plan-incomplete",
+            ]
+        );
+    }
+
+    #[test]
+    fn goals_and_indicators_present() {
+        let mut d = reference();
+        d.projects[1].goals.clear();
+        d.projects[1].indicators.clear();
+        assert_eq!(
+            run(d),
+            ["项目!B3 错误 no-goals", "项目!B3 错误 no-indicators"]
+        );
+    }
+
+    #[test]
+    fn indicator_without_level3_or_value() {
+        let d = with_indicators(vec![
+            indicator("产出指标", "数量指标", "", "≥1次"),
+            indicator("满意度指标", "服务对象满意度指标", "满意率", ""),
+        ]);
+        assert_eq!(
+            run(d),
+            [
+                "项目指标!D2 错误 missing-value",
+                "项目指标!F3 错误 missing-value"
+            ]
+        );
+    }
+
+    #[test]
+    fn level1_unknown_once_per_run_with_suggestion() {
+        let d = with_indicators(vec![
+            indicator("产出指标", "数量指标", "a", "1次"),
+            indicator("产出指表", "质量指标", "b", "95%"),
+            indicator("产出指表", "时效指标", "c", "5天"),
+            indicator("满意度指标", "服务对象满意度指标", "d", "≥90%"),
+        ]);
+        let findings = check(Path::new("x.xlsx"), &workbook(d.clone()));
+        assert_eq!(run(d), ["项目指标!B3 错误 level1-unknown"]);
+        assert!(findings[0].message.contains("是否应为“产出指标”"));
+    }
+
+    #[test]
+    fn level2_mismatch_in_both_frameworks() {
+        let d = with_indicators(vec![
+            indicator("产出指标", "数量指标", "a", "1次"),
+            indicator("产出指标", "社会效益指标", "b", "95%"),
+            indicator("效益指标", "社会效益指标", "c", "95%"),
+            indicator("效果指标", "可持续影响", "d", "95%"),
+            indicator("成本指标", "经济成本指标", "e", "≤10万元"),
+            indicator("满意度指标", "满意度", "f", "≥90%"),
+        ]);
+        assert_eq!(
+            run(d),
+            [
+                "项目指标!C3 警告 level2-mismatch",
+                "项目指标!C7 警告 level2-mismatch",
+            ]
+        );
+    }
+
+    #[test]
+    fn coverage_of_output_and_satisfaction() {
+        let d = with_indicators(vec![indicator("效益指标", "社会效益指标", "a", "≥1项")]);
+        assert_eq!(
+            run(d),
+            [
+                "项目!B2 警告 no-output-indicator",
+                "项目!B2 警告 no-satisfaction-indicator",
+            ]
+        );
+    }
+
+    #[test]
+    fn not_quantified() {
+        let d = with_indicators(vec![
+            indicator("产出指标", "数量指标", "a", "明显提升"),
+            indicator("产出指标", "质量指标", "b", "不低于95%"),
+            indicator("满意度指标", "服务对象满意度指标", "c", "95%以上"),
+        ]);
+        assert_eq!(run(d), ["项目指标!F2 警告 not-quantified"]);
+    }
+
+    #[test]
+    fn duplicate_indicator() {
+        let d = with_indicators(vec![
+            indicator("产出指标", "数量指标", "评估数量", "1次"),
+            indicator("产出指标", "数量指标", "评估 数量", "2次"),
+            indicator("满意度指标", "服务对象满意度指标", "满意率", "≥90%"),
+        ]);
+        assert_eq!(run(d), ["项目指标!D3 警告 duplicate-indicator"]);
+    }
+
+    #[test]
+    fn every_rule_is_run_and_error_severities_are_right() {
+        let mut d = reference();
+        d.projects[0].fiscal_funds = dec!(1);
+        d.projects[0].indicators[0].level1 = "x".into();
+        let findings = check(Path::new("x.xlsx"), &workbook(d));
+        let severity = |rule: &str| findings.iter().find(|f| f.rule == rule).unwrap().severity;
+        assert_eq!(severity("budget-sum"), Severity::Error);
+        assert_eq!(severity("level1-unknown"), Severity::Error);
+        assert!(findings.iter().all(|f| f.file == Path::new("x.xlsx")));
+    }
+
+    #[test]
+    fn knock_on_findings_are_dropped() {
+        let at = |sheet: &str, row, col| Location::cell(sheet, CellRef::new(row, col));
+        let file = Path::new("x.xlsx");
+        let reader = vec![
+            Diagnostic::error(file, at("项目", 1, 2), "not-a-number", "m"),
+            Diagnostic::warning(file, at("项目", 2, 2), "unknown-field", "m"),
+        ];
+        let findings = vec![
+            Diagnostic::error(file, at("项目", 1, 3), "budget-sum", "m"),
+            Diagnostic::error(file, at("项目", 2, 3), "budget-sum", "m"),
+            Diagnostic::error(file, at("项目指标", 1, 3), "level1-unknown", "m"),
+            Diagnostic::error(file, Location::file(), "x", "m"),
+        ];
+        let kept: Vec<_> = without_knock_on(&reader, findings)
+            .iter()
+            .map(|d| d.location.clone())
+            .collect();
+        assert_eq!(
+            kept,
+            [at("项目", 2, 3), at("项目指标", 1, 3), Location::file()]
+        );
+    }
+
+    #[test]
+    fn indicator_values_in_every_spelling() {
+        use Comparator::*;
+        let cases: &[(&str, Option<Comparator>, Option<Decimal>, &str)] = &[
+            (">=95%", Some(AtLeast), Some(dec!(95)), "%"),
+            ("＞＝９５％", Some(AtLeast), Some(dec!(95)), "%"),
+            ("≥95%", Some(AtLeast), Some(dec!(95)), "%"),
+            ("≧95%", Some(AtLeast), Some(dec!(95)), "%"),
+            ("=>1次", Some(AtLeast), Some(dec!(1)), "次"),
+            ("<=5天", Some(AtMost), Some(dec!(5)), "天"),
+            ("＜＝5天", Some(AtMost), Some(dec!(5)), "天"),
+            ("≤ 5 天", Some(AtMost), Some(dec!(5)), "天"),
+            ("≦30分钟", Some(AtMost), Some(dec!(30)), "分钟"),
+            (">0个", Some(Greater), Some(dec!(0)), "个"),
+            ("＞3项", Some(Greater), Some(dec!(3)), "项"),
+            ("<2小时", Some(Less), Some(dec!(2)), "小时"),
+            ("＜1%", Some(Less), Some(dec!(1)), "%"),
+            ("=0次", Some(Equal), Some(dec!(0)), "次"),
+            ("＝100%", Some(Equal), Some(dec!(100)), "%"),
+            ("==1", Some(Equal), Some(dec!(1)), ""),
+            ("100%", None, Some(dec!(100)), "%"),
+            ("54.5万元", None, Some(dec!(54.5)), "万元"),
+            ("1,200万元", None, Some(dec!(1200)), "万元"),
+            ("不低于95%", Some(AtLeast), Some(dec!(95)), "%"),
+            ("不少于10个", Some(AtLeast), Some(dec!(10)), "个"),
+            ("大于等于90%", Some(AtLeast), Some(dec!(90)), "%"),
+            ("不高于5万元", Some(AtMost), Some(dec!(5)), "万元"),
+            ("不超过3天", Some(AtMost), Some(dec!(3)), "天"),
+            ("小于2次", Some(Less), Some(dec!(2)), "次"),
+            ("95%以上", Some(AtLeast), Some(dec!(95)), "%"),
+            ("5天以内", Some(AtMost), Some(dec!(5)), "天"),
+            ("明显提升", None, None, ""),
+            ("", None, None, ""),
+        ];
+        for &(raw, comparator, number, unit) in cases {
+            let v = IndicatorValue::parse(raw);
+            assert_eq!(
+                (v.comparator, v.number, v.unit.as_str()),
+                (comparator, number, unit),
+                "{raw}"
+            );
+        }
+        // Symbols print as their mathematical sign; words are printed as written.
+        assert_eq!(IndicatorValue::parse("＞＝９５％").text, "≥９５％");
+        assert_eq!(IndicatorValue::parse("不低于95%").text, "不低于95%");
+        assert_eq!(IndicatorValue::parse("95%以上").text, "95%以上");
+    }
 }

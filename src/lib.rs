@@ -15,5 +15,6 @@ pub mod progress;
 pub mod read;
 pub mod reference;
 pub mod render;
+pub mod report;
 pub mod text;
 pub mod workbook;

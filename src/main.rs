@@ -24,7 +24,19 @@ enum Command {
     /// 读取、检查工作簿并生成 PDF（默认读取 input/，写入 output/）
     Build(BuildArgs),
     /// 只读取并检查工作簿，逐单元格报告问题，不生成 PDF
-    Check(InputArgs),
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// 输出格式：text（按部门分组的中文说明，写到标准错误）或 json（写到标准输出）
+    #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+    format: String,
+    /// 另外写出审核意见工作簿（总览一张表，每个部门一张表）
+    #[arg(long, value_name = "FILE.xlsx")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -81,25 +93,24 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-fn check(args: InputArgs) -> ExitCode {
-    let (files, problems) = build::discover(&args.paths);
-    print_diagnostics(&problems);
-    let mut failed = !problems.is_empty();
-    for file in &files {
-        let (department, diagnostics) = build::check_file(file);
-        print_diagnostics(&diagnostics);
-        failed |= department.is_none();
-        let status = if department.is_some() {
-            "通过"
-        } else {
-            "未通过"
-        };
-        eprintln!("{}：{status}", file.display());
+fn check(args: CheckArgs) -> ExitCode {
+    let findings = jixiao::report::check_paths(&args.input.paths);
+    if args.format == "json" {
+        println!("{}", findings.json());
+        eprintln!("{}", findings.summary());
+    } else {
+        eprint!("{}", findings.text());
     }
-    if files.is_empty() && problems.is_empty() {
-        eprintln!("没有找到工作簿");
+    if let Some(path) = &args.report {
+        match findings.write_workbook(path) {
+            Ok(()) => eprintln!("已写出审核意见工作簿 {}", path.display()),
+            Err(e) => {
+                eprintln!("无法写出审核意见工作簿 {}：{e}", path.display());
+                return ExitCode::from(1);
+            }
+        }
     }
-    if failed {
+    if findings.errors() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -175,20 +175,42 @@ impl IndicatorValue {
     /// The one normalisation rule: a leading comparator in any spelling (`>=`, `＞＝`, `≧`,
     /// `=>`, …) is printed as its mathematical sign (`≥ ≤ > < =`); everything after it is kept
     /// as written.
+    ///
+    /// For checking only (the text is printed as written), comparators written in words are
+    /// understood too: leading `不低于`/`不少于`/`大于等于`/`不高于`/`不超过`/`小于`/… and trailing
+    /// `以上`/`以下`/`以内` (`95%以上` is ≥ 95 %). The unit is what follows the number, full-width
+    /// forms folded (`％` → `%`).
     pub fn parse(raw: &str) -> Self {
         let raw = raw.trim();
         let (comparator, rest) = split_comparator(raw);
         let rest_trimmed = rest.trim_start();
-        let (number, unit) = split_number(rest_trimmed);
         let text = match comparator {
             Some(c) => format!("{}{}", c.symbol(), rest_trimmed),
             None => raw.to_string(),
+        };
+        let (comparator, rest_trimmed) = match comparator {
+            Some(c) => (Some(c), rest_trimmed),
+            None => match split_word_comparator(rest_trimmed) {
+                (Some(c), rest) => (Some(c), rest.trim_start()),
+                (None, _) => (None, rest_trimmed),
+            },
+        };
+        let (number, unit) = split_number(rest_trimmed);
+        let unit: String = unit
+            .trim()
+            .chars()
+            .map(crate::text::to_half_width)
+            .collect();
+        let (comparator, unit) = match (comparator, number) {
+            (_, None) => (comparator, String::new()),
+            (None, Some(_)) => split_word_suffix(&unit),
+            (Some(_), Some(_)) => (comparator, unit),
         };
         Self {
             text,
             comparator,
             number,
-            unit: unit.trim().to_string(),
+            unit,
         }
     }
 
@@ -229,6 +251,57 @@ fn split_comparator(s: &str) -> (Option<Comparator>, &str) {
         }
     }
     (None, s)
+}
+
+/// Splits a leading comparator written in words (`不低于95%`) off `s`.
+fn split_word_comparator(s: &str) -> (Option<Comparator>, &str) {
+    const WORDS: &[(&str, Comparator)] = &[
+        ("大于或等于", Comparator::AtLeast),
+        ("大于等于", Comparator::AtLeast),
+        ("不低于", Comparator::AtLeast),
+        ("不少于", Comparator::AtLeast),
+        ("不小于", Comparator::AtLeast),
+        ("至少", Comparator::AtLeast),
+        ("小于或等于", Comparator::AtMost),
+        ("小于等于", Comparator::AtMost),
+        ("不高于", Comparator::AtMost),
+        ("不超过", Comparator::AtMost),
+        ("不多于", Comparator::AtMost),
+        ("不大于", Comparator::AtMost),
+        ("最多", Comparator::AtMost),
+        ("大于", Comparator::Greater),
+        ("高于", Comparator::Greater),
+        ("超过", Comparator::Greater),
+        ("多于", Comparator::Greater),
+        ("小于", Comparator::Less),
+        ("低于", Comparator::Less),
+        ("少于", Comparator::Less),
+        ("等于", Comparator::Equal),
+        ("达到", Comparator::AtLeast),
+    ];
+    for (word, comparator) in WORDS {
+        if let Some(rest) = s.strip_prefix(word) {
+            return (Some(*comparator), rest);
+        }
+    }
+    (None, s)
+}
+
+/// Splits a trailing comparator word off a unit: `%以上` → (≥, `%`).
+fn split_word_suffix(unit: &str) -> (Option<Comparator>, String) {
+    const WORDS: &[(&str, Comparator)] = &[
+        ("及以上", Comparator::AtLeast),
+        ("以上", Comparator::AtLeast),
+        ("及以下", Comparator::AtMost),
+        ("以下", Comparator::AtMost),
+        ("以内", Comparator::AtMost),
+    ];
+    for (word, comparator) in WORDS {
+        if let Some(rest) = unit.strip_suffix(word) {
+            return (Some(*comparator), rest.trim().to_string());
+        }
+    }
+    (None, unit.to_string())
 }
 
 /// Splits a leading number (ASCII or full-width digits, optional sign, decimal point and

@@ -26,9 +26,9 @@
 //! used there.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufReader, Read, Seek};
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
+use std::sync::Arc;
 
 use calamine::{Data, DataRef, Ods, Reader, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError};
 
@@ -41,8 +41,14 @@ pub const MAX_ROWS: u32 = 100_000;
 pub const MAX_COLS: u32 = 200;
 /// More cell records than this make a sheet too large.
 pub const MAX_CELLS: usize = 5_000_000;
+/// Files larger than this are refused before they are read (department workbooks are well
+/// under 1 MB).
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+/// Text longer than this (in characters) in one cell is an error; it is Excel's own limit.
+pub const MAX_TEXT_CHARS: usize = 32_767;
 
-type File_ = BufReader<File>;
+/// The whole file in memory (bounded by [`MAX_FILE_BYTES`]), shared by the format attempts.
+type File_ = Cursor<Arc<[u8]>>;
 
 /// An open workbook of any supported format.
 pub enum Book {
@@ -56,6 +62,8 @@ pub enum Book {
 #[derive(Debug)]
 pub enum OpenError {
     Io(std::io::Error),
+    /// Larger than [`MAX_FILE_BYTES`]; carries the size.
+    TooLarge(u64),
     Password,
     /// Not a spreadsheet at all; carries a short description of what it looks like.
     NotAWorkbook(&'static str),
@@ -74,6 +82,8 @@ pub struct Sheet {
     pub merges: Vec<(u32, u32, u32, u32)>,
     /// True when percent-formatted numeric cells are marked as such (xlsx).
     pub formats_known: bool,
+    /// Cells whose text exceeded [`MAX_TEXT_CHARS`] (kept truncated), with their length.
+    pub too_long: Vec<(CellRef, usize)>,
 }
 
 impl Sheet {
@@ -93,50 +103,55 @@ pub enum LoadError {
 const ZIP_MAGIC: &[u8] = b"PK";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-fn reader(path: &Path) -> Result<File_, OpenError> {
-    File::open(path).map(BufReader::new).map_err(OpenError::Io)
+fn reader(bytes: &Arc<[u8]>) -> File_ {
+    Cursor::new(bytes.clone())
 }
 
-/// Opens `path` as whatever workbook format its content is.
+/// Opens `path` as whatever workbook format its content is; refuses files larger than
+/// [`MAX_FILE_BYTES`] before reading them.
 pub fn open(path: &Path) -> Result<Book, OpenError> {
-    let mut head = [0u8; 8];
-    let n = {
-        let mut f = File::open(path).map_err(OpenError::Io)?;
-        let mut n = 0;
-        while n < head.len() {
-            match f.read(&mut head[n..]) {
-                Ok(0) => break,
-                Ok(k) => n += k,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(OpenError::Io(e)),
-            }
-        }
-        n
-    };
-    let head = &head[..n];
+    let size = std::fs::metadata(path).map_err(OpenError::Io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(OpenError::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::fs::File::open(path)
+        .map_err(OpenError::Io)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(OpenError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(OpenError::TooLarge(bytes.len() as u64));
+    }
+    open_bytes(bytes.into())
+}
+
+/// Opens a workbook held in memory, by its content.
+pub fn open_bytes(bytes: Arc<[u8]>) -> Result<Book, OpenError> {
+    let head = &bytes[..bytes.len().min(8)];
     if head.starts_with(ZIP_MAGIC) {
-        let xlsx_err = match Xlsx::new(reader(path)?) {
+        let xlsx_err = match Xlsx::new(reader(&bytes)) {
             Ok(x) => return Ok(Book::Xlsx(Box::new(x))),
             Err(XlsxError::Password) => return Err(OpenError::Password),
             Err(e) => e,
         };
-        if let Ok(x) = Xlsb::new(reader(path)?) {
+        if let Ok(x) = Xlsb::new(reader(&bytes)) {
             return Ok(Book::Xlsb(Box::new(x)));
         }
-        if let Ok(x) = Ods::new(reader(path)?) {
+        if let Ok(x) = Ods::new(reader(&bytes)) {
             return Ok(Book::Ods(Box::new(x)));
         }
         Err(OpenError::Invalid(xlsx_err.to_string()))
     } else if head.starts_with(CFB_MAGIC) {
-        let xls_err = match Xls::new(reader(path)?) {
+        let xls_err = match Xls::new(reader(&bytes)) {
             Ok(x) => return Ok(Book::Xls(Box::new(x))),
             Err(XlsError::Password) => return Err(OpenError::Password),
             Err(e) => e,
         };
-        match Xlsx::new(reader(path)?) {
+        match Xlsx::new(reader(&bytes)) {
             Err(XlsxError::Password) => Err(OpenError::Password),
             Ok(x) => Ok(Book::Xlsx(Box::new(x))),
-            Err(_) => match Xlsb::new(reader(path)?) {
+            Err(_) => match Xlsb::new(reader(&bytes)) {
                 Err(XlsbError::Password) => Err(OpenError::Password),
                 _ => Err(OpenError::Invalid(xls_err.to_string())),
             },
@@ -166,6 +181,21 @@ impl Book {
         }
     }
 
+    /// Names of the sheets that are hidden (or very hidden).
+    pub fn hidden_sheets(&self) -> Vec<String> {
+        let metadata = match self {
+            Book::Xlsx(x) => x.sheets_metadata(),
+            Book::Xlsb(x) => x.sheets_metadata(),
+            Book::Xls(x) => x.sheets_metadata(),
+            Book::Ods(x) => x.sheets_metadata(),
+        };
+        metadata
+            .iter()
+            .filter(|s| s.visible != calamine::SheetVisible::Visible)
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
     /// Loads one sheet (by its exact name), guarded against oversized sheets.
     pub fn load(&mut self, name: &str) -> Result<Sheet, LoadError> {
         let mut sheet = Sheet {
@@ -191,10 +221,11 @@ impl Book {
                     grid.add(r, c, from_ref(cell.get_value(), false))?;
                 }
                 sheet.cells = grid.cells;
+                sheet.too_long = grid.too_long;
             }
             Book::Xls(x) => {
                 let range = x.worksheet_range(name).map_err(fail)?;
-                sheet.cells = from_range(&range)?;
+                (sheet.cells, sheet.too_long) = from_range(&range)?;
                 if let Ok(merges) = x.merge_cells_by_sheet_name(name) {
                     sheet.merges = merges
                         .iter()
@@ -204,7 +235,7 @@ impl Book {
             }
             Book::Ods(x) => {
                 let range = x.worksheet_range(name).map_err(fail)?;
-                sheet.cells = from_range(&range)?;
+                (sheet.cells, sheet.too_long) = from_range(&range)?;
             }
         }
         Ok(sheet)
@@ -237,6 +268,7 @@ fn load_xlsx<RS: Read + Seek>(
         grid.add(r, c, from_ref(cell.get_value(), percent))?;
     }
     sheet.cells = grid.cells;
+    sheet.too_long = grid.too_long;
     Ok(())
 }
 
@@ -245,6 +277,7 @@ fn load_xlsx<RS: Read + Seek>(
 struct Grid {
     cells: BTreeMap<u32, BTreeMap<u32, Value>>,
     seen: usize,
+    too_long: Vec<(CellRef, usize)>,
 }
 
 impl Grid {
@@ -259,16 +292,24 @@ impl Grid {
         if row >= MAX_ROWS || col >= MAX_COLS {
             return Err(LoadError::TooLarge(Some(CellRef::new(row, col))));
         }
+        let value = match value {
+            Value::Text(s) if s.len() > MAX_TEXT_CHARS && s.chars().count() > MAX_TEXT_CHARS => {
+                self.too_long
+                    .push((CellRef::new(row, col), s.chars().count()));
+                Value::Text(s.chars().take(MAX_TEXT_CHARS).collect())
+            }
+            v => v,
+        };
         self.cells.entry(row).or_default().insert(col, value);
         Ok(())
     }
 }
 
-fn from_range(
-    range: &calamine::Range<Data>,
-) -> Result<BTreeMap<u32, BTreeMap<u32, Value>>, LoadError> {
+type Cells = BTreeMap<u32, BTreeMap<u32, Value>>;
+
+fn from_range(range: &calamine::Range<Data>) -> Result<(Cells, Vec<(CellRef, usize)>), LoadError> {
     let Some((r0, c0)) = range.start() else {
-        return Ok(BTreeMap::new());
+        return Ok(Default::default());
     };
     let (h, w) = range.get_size();
     // Within the limits a range has at most MAX_ROWS × MAX_COLS cells; a bigger one must reach
@@ -285,7 +326,7 @@ fn from_range(
         };
         grid.add(r0.saturating_add(r), c0.saturating_add(c), from_data(v))?;
     }
-    Ok(grid.cells)
+    Ok((grid.cells, grid.too_long))
 }
 
 fn from_ref(v: &DataRef<'_>, percent: bool) -> Option<Value> {

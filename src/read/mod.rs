@@ -59,6 +59,10 @@ pub struct Workbook {
 pub struct Reading {
     pub workbook: Option<Workbook>,
     pub diagnostics: Vec<Diagnostic>,
+    /// 部门名称 as read, when 基本信息 gave one (also when the workbook as a whole is incomplete).
+    pub department_name: Option<String>,
+    /// 年度 as read, when 基本信息 gave a valid one.
+    pub department_year: Option<i32>,
 }
 
 /// The row a record came from, and where each of its columns is.
@@ -155,7 +159,17 @@ const FIELDS: &[(&str, bool)] = &[
 
 /// Reads one workbook file. Never panics on bad input; problems are returned as diagnostics.
 pub fn read(path: &Path) -> Reading {
-    match catch_unwind(AssertUnwindSafe(|| read_file(path))) {
+    guard(path, || read_file(path, book::open(path)))
+}
+
+/// Reads a workbook held in memory as if it were the file `path` (which names it in the
+/// findings; it is not opened). For fuzzing and tests.
+pub fn read_bytes(path: &Path, bytes: &[u8]) -> Reading {
+    guard(path, || read_file(path, book::open_bytes(bytes.into())))
+}
+
+fn guard(path: &Path, f: impl FnOnce() -> Reading) -> Reading {
+    match catch_unwind(AssertUnwindSafe(f)) {
         Ok(reading) => reading,
         Err(_) => Reading {
             workbook: None,
@@ -168,6 +182,8 @@ pub fn read(path: &Path) -> Reading {
                     file_name(path)
                 ),
             )],
+            department_name: None,
+            department_year: None,
         },
     }
 }
@@ -186,6 +202,12 @@ fn open_message(path: &Path, e: OpenError) -> String {
             format!("找不到文件“{name}”")
         }
         OpenError::Io(e) => format!("无法打开文件“{name}”：{e}"),
+        OpenError::TooLarge(size) => format!(
+            "文件“{name}”过大（{:.1} MB），超出上限 {} MB。部门绩效工作簿通常不到 1 MB，\
+             请删除多余的工作表、图片或表格以外的内容后再提交",
+            size as f64 / 1_048_576.0,
+            book::MAX_FILE_BYTES / 1_048_576
+        ),
         OpenError::Password => {
             format!("文件“{name}”受密码保护（已加密），无法读取。请去除密码后再提交")
         }
@@ -212,17 +234,22 @@ enum Found {
 struct Sheets {
     names: Vec<String>,
     wanted: HashSet<String>,
+    hidden: Vec<String>,
 }
 
 impl Sheets {
-    fn new(names: Vec<String>) -> Self {
+    fn new(names: Vec<String>, hidden: Vec<String>) -> Self {
         let wanted = [
             INFO, OVERALL, SUB_GOALS, MEASURES, PROJECTS, GOALS, INDICATORS,
         ]
         .iter()
         .map(|n| fold_name(n))
         .collect();
-        Self { names, wanted }
+        Self {
+            names,
+            wanted,
+            hidden,
+        }
     }
 
     /// The sheet called `wanted` (folded), warning about a second sheet of the same folded name.
@@ -263,7 +290,28 @@ impl Sheets {
             return Found::Absent;
         };
         match book.load(&name) {
-            Ok(sheet) => Found::Loaded(sheet),
+            Ok(sheet) => {
+                if self.hidden.contains(&name) {
+                    ctx.warning(
+                        Location::sheet(name.clone()),
+                        "hidden-sheet",
+                        format!(
+                            "工作表“{name}”是隐藏的，仍按其内容读取；请确认其内容是要提交的（可在 Excel 中右键工作表标签“取消隐藏”查看）"
+                        ),
+                    );
+                }
+                for &(cell, chars) in &sheet.too_long {
+                    ctx.error(
+                        Location::cell(name.clone(), cell),
+                        "text-too-long",
+                        format!(
+                            "单元格内容过长：{chars} 个字符，超出上限 {} 个字符（Excel 单元格的上限）。请检查是否误粘贴了大段内容",
+                            book::MAX_TEXT_CHARS
+                        ),
+                    );
+                }
+                Found::Loaded(sheet)
+            }
             Err(LoadError::TooLarge(cell)) => {
                 let message = match cell {
                     Some(cell) => format!(
@@ -308,19 +356,21 @@ fn report_missing_sheet(ctx: &mut Ctx, sheets: &Sheets, wanted: &str, why: Strin
     );
 }
 
-fn read_file(path: &Path) -> Reading {
+fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     let mut ctx = Ctx::new(path);
-    let mut book = match book::open(path) {
+    let mut book = match opened {
         Ok(book) => book,
         Err(e) => {
             ctx.error(Location::file(), "unreadable", open_message(path, e));
             return Reading {
                 workbook: None,
                 diagnostics: ctx.diagnostics,
+                department_name: None,
+                department_year: None,
             };
         }
     };
-    let sheets = Sheets::new(book.sheet_names());
+    let sheets = Sheets::new(book.sheet_names(), book.hidden_sheets());
     let mut complete = true;
     // Names of sheets present but unreadable.
     let mut broken: HashSet<&'static str> = HashSet::new();
@@ -478,6 +528,8 @@ fn read_file(path: &Path) -> Reading {
         read_indicators(&mut ctx, &t, &resolver, &mut dept, &mut origins);
     }
 
+    let department_name = Some(dept.name.clone()).filter(|n| !n.is_empty());
+    let department_year = Some(dept.year).filter(|&y| y != 0);
     let workbook = complete.then_some(Workbook {
         department: dept,
         origins,
@@ -485,6 +537,8 @@ fn read_file(path: &Path) -> Reading {
     Reading {
         workbook,
         diagnostics: ctx.diagnostics,
+        department_name,
+        department_year,
     }
 }
 

@@ -205,8 +205,50 @@ impl<'s> Table<'s> {
             .filter(|s| s.required && !columns.contains_key(s.name))
             .map(|s| s.name)
             .collect();
-        let report = !(lenient_when_empty && rows.is_empty());
-        if report {
+        // Lenient only when nothing at all is below the header row: content that no column
+        // claims means the header is wrong, not that the table is empty.
+        let nothing_below = sheet
+            .cells
+            .range(header_row.saturating_add(1)..)
+            .next()
+            .is_none();
+        let report = !(lenient_when_empty && rows.is_empty() && nothing_below);
+        // A later row that names most required columns: the header is not in the first row.
+        let later_header = (!missing.is_empty())
+            .then(|| {
+                sheet
+                    .cells
+                    .range(header_row.saturating_add(1)..)
+                    .take(10)
+                    .find(|(_, cells)| {
+                        let names: Vec<String> =
+                            cells.values().map(|v| fold_name(&v.display())).collect();
+                        let hits = missing
+                            .iter()
+                            .filter(|m| names.iter().any(|n| split_unit(n).0 == fold_name(m)))
+                            .count();
+                        hits * 2 > missing.len()
+                    })
+                    .map(|(&r, _)| r)
+            })
+            .flatten();
+        if report && let Some(r) = later_header {
+            let first = sheet
+                .cells
+                .get(&header_row)
+                .and_then(|h| h.keys().next().copied())
+                .unwrap_or(0);
+            ctx.error(
+                Location::cell(sheet.name.clone(), CellRef::new(header_row, first)),
+                "missing-column",
+                format!(
+                    "“{}”表的表头应在第一行（现在是第{}行），第{}行才是表头；请删除表头上方的标题或说明行",
+                    sheet.name,
+                    header_row as u64 + 1,
+                    r as u64 + 1
+                ),
+            );
+        } else if report {
             if sheet.cells.is_empty() {
                 let wanted: Vec<&str> = specs
                     .iter()
@@ -370,7 +412,7 @@ impl<'s> Table<'s> {
                 self.report_error_value(ctx, row, column, e, "文字");
                 return None;
             }
-            v => v.display(),
+            v => self.visible(ctx, row, column, v.display()),
         };
         let t = if long {
             value::long_text(&raw)
@@ -394,8 +436,30 @@ impl<'s> Table<'s> {
                 self.report_error_value(ctx, row, column, e, "文字");
                 None
             }
-            v => Some(v.display()),
+            v => Some(self.visible(ctx, row, column, v.display())),
         }
+    }
+
+    /// `text` without invisible characters (control, bidirectional, zero-width), with a warning
+    /// naming what was removed. Line breaks of every kind become `\n`.
+    fn visible(&self, ctx: &mut Ctx, row: u32, column: &str, text: String) -> String {
+        let text = value::normalise_newlines(&text);
+        let (kept, removed) = value::strip_invisible(&text);
+        if !removed.is_empty() {
+            let names: Vec<String> = removed
+                .iter()
+                .map(|&c| value::describe_invisible(c))
+                .collect();
+            ctx.warning(
+                self.location(row, column),
+                "invisible-character",
+                format!(
+                    "“{column}”含有不可见字符 {}，已删除；请检查该单元格是否从网页或其他系统粘贴而来",
+                    names.join("、")
+                ),
+            );
+        }
+        kept
     }
 
     fn report_error_value(&self, ctx: &mut Ctx, row: u32, column: &str, e: &str, expected: &str) {

@@ -281,8 +281,61 @@ pub fn long_text(s: &str) -> String {
         .join("\n")
 }
 
-fn normalise_newlines(s: &str) -> String {
-    s.replace("\r\n", "\n").replace('\r', "\n")
+/// Every line break as `\n`: CR LF, CR, and the other characters Typst and Unicode treat as line
+/// breaks (vertical tab, form feed, NEL, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR).
+pub fn normalise_newlines(s: &str) -> String {
+    s.replace("\r\n", "\n").replace(
+        ['\r', '\x0B', '\x0C', '\u{85}', '\u{2028}', '\u{2029}'],
+        "\n",
+    )
+}
+
+/// True for characters that are removed from text: control characters other than tab and line
+/// breaks, bidirectional controls (which can make printed text read differently from what was
+/// typed), and zero-width characters (which make equal-looking names differ).
+pub fn is_invisible(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' | '\x0B' | '\x0C' | '\u{85}' => false,
+        c if c.is_control() => true,
+        '\u{061C}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}' => true,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => true,
+        _ => false,
+    }
+}
+
+/// `s` without [invisible](is_invisible) characters, and the distinct ones removed (in order of
+/// first appearance).
+pub fn strip_invisible(s: &str) -> (String, Vec<char>) {
+    if !s.chars().any(is_invisible) {
+        return (s.to_string(), Vec::new());
+    }
+    let mut removed = Vec::new();
+    let kept = s
+        .chars()
+        .filter(|&c| {
+            let drop = is_invisible(c);
+            if drop && !removed.contains(&c) {
+                removed.push(c);
+            }
+            !drop
+        })
+        .collect();
+    (kept, removed)
+}
+
+/// How a removed character is named to the user: `U+200B（零宽字符）`.
+pub fn describe_invisible(c: char) -> String {
+    let kind = match c {
+        '\0' => "空字符 NUL",
+        c if c.is_control() => "控制字符",
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => "零宽字符",
+        _ => "文字方向控制字符",
+    };
+    format!("U+{:04X}（{kind}）", c as u32)
 }
 
 /// An Excel serial date (1900 system) as `YYYY-MM-DD`, with ` HH:MM[:SS]` when it has a time.
@@ -453,6 +506,20 @@ mod tests {
         assert_eq!(year(&num(21.0)), None);
         assert_eq!(year(&text("21")), None);
         assert_eq!(year(&text("二〇二一")), None);
+    }
+
+    #[test]
+    fn invisible_characters() {
+        let (kept, removed) = strip_invisible("委托\u{200B}评估\0费\u{202E}x\u{2066}");
+        assert_eq!(kept, "委托评估费x");
+        assert_eq!(removed, ['\u{200B}', '\0', '\u{202E}', '\u{2066}']);
+        assert_eq!(strip_invisible("a\tb\nc"), ("a\tb\nc".to_string(), vec![]));
+        assert_eq!(describe_invisible('\u{202E}'), "U+202E（文字方向控制字符）");
+        assert_eq!(
+            long_text("第一段\u{2028}第二段\u{2029}第三段"),
+            "第一段\n第二段\n第三段"
+        );
+        assert_eq!(short_text("产出\u{2028}指标"), "产出指标");
     }
 
     #[test]

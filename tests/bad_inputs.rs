@@ -1,0 +1,910 @@
+//! The bad-input corpus: every kind of broken, hostile or odd workbook a finance bureau receives.
+//! Each case is generated into a temporary folder at test time (rust_xlsxwriter, raw bytes, zip
+//! and CFB containers), run through the real `jixiao check --format json`, and its outcome is
+//! asserted: exit code, rule id, and the file, sheet and cell named. None may end the process.
+
+mod common;
+
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::jixiao;
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------------------------
+// A small workbook model: sheets of cells, written with rust_xlsxwriter.
+
+#[derive(Clone, Debug)]
+enum C {
+    S(String),
+    N(f64),
+    /// A formula with its cached result (`""` for none).
+    F(&'static str, &'static str),
+    /// A date cell.
+    D(u16, u8, u8),
+}
+
+fn s(text: &str) -> C {
+    C::S(text.to_string())
+}
+
+#[derive(Clone)]
+struct Sheet {
+    name: String,
+    /// (row, col) of the first cell written.
+    origin: (u32, u16),
+    rows: Vec<Vec<C>>,
+    hidden: bool,
+    merges: Vec<(u32, u16, u32, u16, &'static str)>,
+    /// Extra cells at absolute positions.
+    extra: Vec<(u32, u16, C)>,
+}
+
+fn sheet(name: &str, rows: Vec<Vec<C>>) -> Sheet {
+    Sheet {
+        name: name.to_string(),
+        origin: (0, 0),
+        rows,
+        hidden: false,
+        merges: Vec::new(),
+        extra: Vec::new(),
+    }
+}
+
+struct Book {
+    sheets: Vec<Sheet>,
+}
+
+impl Book {
+    /// A clean department: one project, two indicators.
+    fn valid() -> Self {
+        let project_header = [
+            "项目编码",
+            "项目名称",
+            "预算数",
+            "财政资金",
+            "其他资金",
+            "资金用途",
+            "3月底",
+            "6月底",
+            "10月底",
+            "12月底",
+        ];
+        let indicator_header = [
+            "项目名称",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "绩效指标描述",
+            "指标值",
+            "指标值确定依据",
+        ];
+        Book {
+            sheets: vec![
+                sheet(
+                    "基本信息",
+                    vec![
+                        vec![s("字段"), s("内容")],
+                        vec![s("部门名称"), s("测试部门")],
+                        vec![s("年度"), C::N(2021.0)],
+                        vec![s("编制单位"), s("测试单位")],
+                    ],
+                ),
+                sheet(
+                    "总体绩效目标",
+                    vec![vec![s("内容")], vec![s("搞好单位整体协调工作。")]],
+                ),
+                sheet(
+                    "分项绩效目标",
+                    vec![
+                        vec![s("名称"), s("绩效目标"), s("绩效指标")],
+                        vec![s("财政事务"), s("编制预决算"), s("及时率")],
+                    ],
+                ),
+                sheet(
+                    "项目",
+                    vec![
+                        project_header.iter().map(|h| s(h)).collect(),
+                        vec![
+                            s("P001"),
+                            s("委托评估费"),
+                            C::N(80.0),
+                            C::N(80.0),
+                            C::N(0.0),
+                            s("支付委托评估费"),
+                            C::N(25.0),
+                            C::N(50.0),
+                            C::N(75.0),
+                            C::N(100.0),
+                        ],
+                    ],
+                ),
+                sheet(
+                    "项目目标",
+                    vec![
+                        vec![s("项目名称"), s("目标")],
+                        vec![s("委托评估费"), s("保证项目审批手续顺利进行")],
+                    ],
+                ),
+                sheet(
+                    "项目指标",
+                    vec![
+                        indicator_header.iter().map(|h| s(h)).collect(),
+                        vec![
+                            s("委托评估费"),
+                            s("产出指标"),
+                            s("数量指标"),
+                            s("评估数量"),
+                            s(""),
+                            s(">=20次"),
+                            s(""),
+                        ],
+                        vec![
+                            s("委托评估费"),
+                            s("满意度指标"),
+                            s("服务对象满意度指标"),
+                            s("企业满意率"),
+                            s(""),
+                            s(">=95%"),
+                            s(""),
+                        ],
+                    ],
+                ),
+            ],
+        }
+    }
+
+    fn sheet(&mut self, name: &str) -> &mut Sheet {
+        self.sheets.iter_mut().find(|s| s.name == name).unwrap()
+    }
+
+    /// Sets a cell of `name`, relative to the sheet's origin (0-based).
+    fn set(&mut self, name: &str, row: usize, col: usize, cell: C) -> &mut Self {
+        let sheet = self.sheet(name);
+        while sheet.rows.len() <= row {
+            sheet.rows.push(Vec::new());
+        }
+        let r = &mut sheet.rows[row];
+        while r.len() <= col {
+            r.push(s(""));
+        }
+        r[col] = cell;
+        self
+    }
+
+    fn remove(&mut self, name: &str) -> &mut Self {
+        self.sheets.retain(|s| s.name != name);
+        self
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        for spec in &self.sheets {
+            let ws = book.add_worksheet();
+            ws.set_name(&spec.name).unwrap();
+            let cells = spec.rows.iter().enumerate().flat_map(|(r, row)| {
+                row.iter().enumerate().map(move |(c, cell)| {
+                    (
+                        spec.origin.0 + r as u32,
+                        spec.origin.1 + c as u16,
+                        cell.clone(),
+                    )
+                })
+            });
+            for (r, c, cell) in cells.chain(spec.extra.iter().cloned()) {
+                match cell {
+                    C::S(t) if t.is_empty() => {}
+                    C::S(t) => {
+                        ws.write_string(r, c, t).unwrap();
+                    }
+                    C::N(n) => {
+                        ws.write_number(r, c, n).unwrap();
+                    }
+                    C::F(f, result) => {
+                        ws.write_formula(r, c, Formula::new(f).set_result(result))
+                            .unwrap();
+                    }
+                    C::D(y, m, d) => {
+                        let dt = ExcelDateTime::from_ymd(y, m, d).unwrap();
+                        ws.write_datetime_with_format(r, c, &dt, &date).unwrap();
+                    }
+                }
+            }
+            for &(r0, c0, r1, c1, text) in &spec.merges {
+                ws.merge_range(r0, c0, r1, c1, text, &Format::new())
+                    .unwrap();
+            }
+            if spec.hidden {
+                ws.set_hidden(true);
+            }
+        }
+        book.save_to_buffer().unwrap()
+    }
+}
+
+/// Rewrites the zip entries of an xlsx, applying `f(entry name, text)` to the XML ones.
+fn patch_zip(bytes: &[u8], f: impl Fn(&str, String) -> String) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        let data = if name.ends_with(".xml") {
+            f(&name, String::from_utf8(data).unwrap()).into_bytes()
+        } else {
+            data
+        };
+        out.start_file(
+            name,
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running `jixiao check` and looking at what it says.
+
+struct Outcome {
+    code: i32,
+    findings: Vec<Value>,
+    stderr: String,
+}
+
+impl Outcome {
+    /// The findings of `rule`.
+    fn rule(&self, rule: &str) -> Vec<&Value> {
+        self.findings.iter().filter(|f| f["rule"] == rule).collect()
+    }
+
+    /// Asserts a finding of `rule` naming `file` (its file name), `sheet` and `cell`, and returns
+    /// its message.
+    fn has(&self, rule: &str, file: &str, sheet: Option<&str>, cell: Option<&str>) -> String {
+        let found = self.rule(rule).into_iter().find(|f| {
+            Path::new(f["file"].as_str().unwrap()).file_name().unwrap() == file
+                && f["sheet"].as_str() == sheet
+                && f["cell"].as_str() == cell
+        });
+        let f = found.unwrap_or_else(|| {
+            panic!(
+                "no {rule} finding at {file} {sheet:?} {cell:?}; findings: {:#?}",
+                self.findings
+            )
+        });
+        let message = f["message"].as_str().unwrap().to_string();
+        assert!(
+            message
+                .chars()
+                .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
+            "the message is Chinese: {message}"
+        );
+        message
+    }
+
+    fn errors(&self) -> Vec<&Value> {
+        self.findings
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .collect()
+    }
+
+    fn assert_clean(&self) {
+        assert_eq!(self.code, 0, "{:#?}\n{}", self.findings, self.stderr);
+        assert!(self.errors().is_empty(), "{:#?}", self.findings);
+    }
+}
+
+fn check(paths: &[&Path]) -> Outcome {
+    let started = Instant::now();
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(paths.iter().map(|p| p.to_str().unwrap()));
+    let out = jixiao(&args);
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    // Never ends the process: an exit code, not a signal, and valid JSON.
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("killed by a signal: {stderr}"));
+    assert!(
+        elapsed < Duration::from_secs(60),
+        "took {elapsed:?}: {stderr}"
+    );
+    let findings: Vec<Value> =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stderr}"));
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "internal"),
+        "internal error: {findings:#?}"
+    );
+    Outcome {
+        code,
+        findings,
+        stderr,
+    }
+}
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Self {
+        Dir(tempfile::tempdir().unwrap())
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn book(&self, name: &str, book: &Book) -> PathBuf {
+        self.write(name, &book.bytes())
+    }
+}
+
+fn check_book(name: &str, book: &Book) -> Outcome {
+    let dir = Dir::new();
+    let path = dir.book(name, book);
+    check(&[&path])
+}
+
+fn check_bytes(name: &str, bytes: &[u8]) -> Outcome {
+    let dir = Dir::new();
+    let path = dir.write(name, bytes);
+    check(&[&path])
+}
+
+// ---------------------------------------------------------------------------------------------
+// The corpus.
+
+#[test]
+fn c00_the_valid_baseline_is_clean() {
+    check_book("部门.xlsx", &Book::valid()).assert_clean();
+}
+
+#[test]
+fn c01_zero_byte_file() {
+    let o = check_bytes("空.xlsx", b"");
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "空.xlsx", None, None);
+    assert!(
+        m.contains("“空.xlsx”不是 Excel 工作簿（看起来是空文件）"),
+        "{m}"
+    );
+}
+
+#[test]
+fn c02_truncated_zip() {
+    let bytes = Book::valid().bytes();
+    let o = check_bytes("截断.xlsx", &bytes[..bytes.len() / 2]);
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "截断.xlsx", None, None);
+    assert!(m.contains("无法读取文件“截断.xlsx”"), "{m}");
+}
+
+#[test]
+fn c03_ole_file_that_is_no_workbook_named_xlsx() {
+    // An OLE compound file (the container of .xls) without a workbook stream.
+    let mut cfb = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    cfb.create_stream("/Something")
+        .unwrap()
+        .write_all(b"not a workbook")
+        .unwrap();
+    let bytes = cfb.into_inner().into_inner();
+    let o = check_bytes("旧格式.xlsx", &bytes);
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "旧格式.xlsx", None, None);
+    assert!(m.contains("另存为 .xlsx"), "{m}");
+}
+
+#[test]
+fn c04_csv_named_xls() {
+    let o = check_bytes("导出.xls", "项目名称,预算数\n委托评估费,80\n".as_bytes());
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "导出.xls", None, None);
+    assert!(m.contains("看起来是文本或其他类型的文件"), "{m}");
+}
+
+#[test]
+fn c05_html_named_xls() {
+    let o = check_bytes(
+        "网页.xls",
+        b"<html><table><tr><td>1</td></tr></table></html>",
+    );
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "网页.xls", None, None);
+    assert!(m.contains("网页或 XML 文件"), "{m}");
+}
+
+#[test]
+fn c06_xlsx_named_xls_is_read_by_content() {
+    check_book("部门.xls", &Book::valid()).assert_clean();
+}
+
+#[test]
+fn c07_uppercase_extension_is_found_in_a_folder() {
+    let dir = Dir::new();
+    dir.book("部门.XLSX", &Book::valid());
+    // An Excel lock file beside it is not a workbook.
+    dir.write("~$部门.XLSX", b"lock");
+    let o = check(&[dir.0.path()]);
+    o.assert_clean();
+    assert!(o.stderr.contains("共检查 1 个部门"), "{}", o.stderr);
+}
+
+#[test]
+fn c08_password_protected_workbook() {
+    // How Excel stores an encrypted xlsx: an OLE container with EncryptionInfo and
+    // EncryptedPackage streams.
+    let mut cfb = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    cfb.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    cfb.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&[0u8; 64])
+        .unwrap();
+    let bytes = cfb.into_inner().into_inner();
+    let o = check_bytes("加密.xlsx", &bytes);
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "加密.xlsx", None, None);
+    assert!(m.contains("受密码保护"), "{m}");
+}
+
+#[test]
+fn c09_required_sheet_missing() {
+    let mut book = Book::valid();
+    book.remove("项目指标");
+    let o = check_book("缺表.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("missing-sheet", "缺表.xlsx", None, None);
+    assert!(m.contains("缺少必需的工作表“项目指标”"), "{m}");
+}
+
+#[test]
+fn c10_required_sheet_renamed_gets_a_suggestion() {
+    let mut book = Book::valid();
+    book.sheet("基本信息").name = "基本信息表".into();
+    let o = check_book("改名.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("missing-sheet", "改名.xlsx", None, None);
+    assert!(m.contains("“基本信息表”是否应改名为“基本信息”"), "{m}");
+}
+
+#[test]
+fn c11_sheet_name_with_trailing_space_is_accepted() {
+    let mut book = Book::valid();
+    book.sheet("项目").name = "项目 ".into();
+    check_book("空格.xlsx", &book).assert_clean();
+}
+
+#[test]
+fn c12_hidden_sheet_is_read_with_a_warning() {
+    let mut book = Book::valid();
+    book.sheet("项目目标").hidden = true;
+    let o = check_book("隐藏.xlsx", &book);
+    o.assert_clean();
+    o.has("hidden-sheet", "隐藏.xlsx", Some("项目目标"), None);
+}
+
+#[test]
+fn c13_empty_required_sheet() {
+    let mut book = Book::valid();
+    book.sheet("总体绩效目标").rows.clear();
+    let o = check_book("空表.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has(
+        "missing-column",
+        "空表.xlsx",
+        Some("总体绩效目标"),
+        Some("A1"),
+    );
+    assert!(m.contains("是空的"), "{m}");
+}
+
+#[test]
+fn c14_header_not_on_row_1() {
+    let mut book = Book::valid();
+    book.sheet("项目").rows.insert(0, vec![s("2021年项目表")]);
+    let o = check_book("标题行.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("missing-column", "标题行.xlsx", Some("项目"), Some("A1"));
+    assert!(m.contains("第2行才是表头"), "{m}");
+}
+
+#[test]
+fn c15_duplicate_header_keeps_the_first_column() {
+    let mut book = Book::valid();
+    book.set("项目", 0, 10, s("预算数"))
+        .set("项目", 1, 10, C::N(1.0));
+    let o = check_book("重复列.xlsx", &book);
+    o.assert_clean();
+    o.has("duplicate-column", "重复列.xlsx", Some("项目"), Some("K1"));
+}
+
+#[test]
+fn c16_leading_blank_rows_and_columns_keep_addresses_right() {
+    let mut book = Book::valid();
+    book.sheet("项目").origin = (2, 2); // the table starts at C3
+    book.set("项目", 1, 3, C::N(70.0)); // 财政资金 ≠ 预算数
+    let o = check_book("偏移.xlsx", &book);
+    assert_eq!(o.code, 1);
+    // 财政资金 is the 4th column from C → F; the data row is the 4th row.
+    o.has("budget-sum", "偏移.xlsx", Some("项目"), Some("F4"));
+}
+
+#[test]
+fn c17_formula_without_cached_value() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 2, C::F("SUM(D2:E2)", "@@NOVALUE@@"));
+    let bytes = patch_zip(&book.bytes(), |_, xml| {
+        xml.replace(
+            " t=\"str\"><f>SUM(D2:E2)</f><v>@@NOVALUE@@</v>",
+            "><f>SUM(D2:E2)</f>",
+        )
+    });
+    let o = check_bytes("未计算.xlsx", &bytes);
+    assert_eq!(o.code, 1);
+    o.has("missing-value", "未计算.xlsx", Some("项目"), Some("C2"));
+    // No knock-on budget-sum from the blank 预算数.
+    assert!(o.rule("budget-sum").is_empty(), "{:#?}", o.findings);
+}
+
+#[test]
+fn c18_ref_error_in_a_money_cell() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 3, C::F("#REF!+1", "#REF!"));
+    let o = check_book("引用错误.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("cell-error", "引用错误.xlsx", Some("项目"), Some("D2"));
+    assert!(m.contains("#REF!"), "{m}");
+    assert!(o.rule("budget-sum").is_empty(), "{:#?}", o.findings);
+}
+
+#[test]
+fn c19_na_error_in_an_indicator_value() {
+    let mut book = Book::valid();
+    book.set("项目指标", 1, 5, C::F("NA()", "#N/A"));
+    let o = check_book("NA.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("cell-error", "NA.xlsx", Some("项目指标"), Some("F2"));
+    assert!(m.contains("#N/A"), "{m}");
+    assert_eq!(o.errors().len(), 1, "{:#?}", o.findings);
+}
+
+#[test]
+fn c20_date_where_a_number_is_expected() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 2, C::D(2021, 3, 1));
+    let o = check_book("日期.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("not-a-number", "日期.xlsx", Some("项目"), Some("C2"));
+    assert!(m.contains("2021-03-01"), "{m}");
+    assert!(o.rule("budget-sum").is_empty(), "{:#?}", o.findings);
+}
+
+#[test]
+fn c21_date_where_text_is_expected_reads_as_the_date() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 5, C::D(2021, 3, 1));
+    let dir = Dir::new();
+    let path = dir.book("日期文字.xlsx", &book);
+    check(&[&path]).assert_clean();
+    let checked = ::jixiao::check::check_path(&path);
+    assert_eq!(
+        checked.department.unwrap().projects[0].purpose,
+        "2021-03-01"
+    );
+}
+
+#[test]
+fn c22_leading_zeros_and_float_artefacts() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 0, s("0100"))
+        .set("项目", 1, 2, C::N(7.000_000_000_000_001))
+        .set("项目", 1, 3, s("0007"));
+    let dir = Dir::new();
+    let path = dir.book("数字.xlsx", &book);
+    check(&[&path]).assert_clean();
+    let p = &::jixiao::check::check_path(&path)
+        .department
+        .unwrap()
+        .projects[0];
+    assert_eq!(p.code.as_deref(), Some("0100"));
+    assert_eq!(p.budget.to_string(), "7");
+    assert_eq!(p.fiscal_funds.to_string(), "7");
+}
+
+#[test]
+fn c23_merged_cells_fill_down() {
+    let mut book = Book::valid();
+    book.set("项目指标", 2, 0, s(""));
+    book.sheet("项目指标")
+        .merges
+        .push((1, 0, 2, 0, "委托评估费"));
+    let dir = Dir::new();
+    let path = dir.book("合并.xlsx", &book);
+    check(&[&path]).assert_clean();
+    let d = ::jixiao::check::check_path(&path).department.unwrap();
+    assert_eq!(d.projects[0].indicators.len(), 2);
+}
+
+#[test]
+fn c24_a_1_mb_cell() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 5, s("@@BIG@@"));
+    let big = "长".repeat(350_000); // ~1 MB of UTF-8
+    let bytes = patch_zip(&book.bytes(), |_, xml| xml.replace("@@BIG@@", &big));
+    let o = check_bytes("大单元格.xlsx", &bytes);
+    assert_eq!(o.code, 1);
+    let m = o.has("text-too-long", "大单元格.xlsx", Some("项目"), Some("F2"));
+    assert!(m.contains("350000 个字符"), "{m}");
+}
+
+#[test]
+fn c25_100_000_rows_are_read_in_bounded_time() {
+    let mut book = Book::valid();
+    let rows = &mut book.sheet("项目指标").rows;
+    let template = rows[1].clone();
+    for i in 0..99_997 {
+        let mut row = template.clone();
+        row[3] = C::S(format!("指标{i}"));
+        row[5] = C::S(format!("≥{i}次"));
+        rows.push(row);
+    }
+    assert_eq!(rows.len(), 100_000);
+    let started = Instant::now();
+    let o = check_book("十万行.xlsx", &book);
+    o.assert_clean();
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn c26_a_row_beyond_the_limit() {
+    let mut book = Book::valid();
+    book.sheet("项目指标").extra.push((100_000, 0, s("x")));
+    let o = check_book("超行.xlsx", &book);
+    assert_eq!(o.code, 1);
+    o.has(
+        "sheet-too-large",
+        "超行.xlsx",
+        Some("项目指标"),
+        Some("A100001"),
+    );
+}
+
+#[test]
+fn c27_stray_cell_at_xfd1048576() {
+    let mut book = Book::valid();
+    book.sheet("项目").extra.push((1_048_575, 16_383, s("x")));
+    let o = check_book("远处.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has(
+        "sheet-too-large",
+        "远处.xlsx",
+        Some("项目"),
+        Some("XFD1048576"),
+    );
+    assert!(m.contains("请删除表格以外多余的内容"), "{m}");
+}
+
+#[test]
+fn c28_nul_and_control_characters_are_removed_with_a_warning() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 5, s("支付\u{0}委托\u{7}评估费\u{1B}"));
+    let dir = Dir::new();
+    let path = dir.book("控制字符.xlsx", &book);
+    let o = check(&[&path]);
+    o.assert_clean();
+    let m = o.has(
+        "invisible-character",
+        "控制字符.xlsx",
+        Some("项目"),
+        Some("F2"),
+    );
+    assert!(m.contains("U+0000（空字符 NUL）"), "{m}");
+    let d = ::jixiao::check::check_path(&path).department.unwrap();
+    assert_eq!(d.projects[0].purpose, "支付委托评估费");
+}
+
+#[test]
+fn c29_line_separator_is_a_line_break() {
+    let mut book = Book::valid();
+    book.set("总体绩效目标", 1, 0, s("第一段。\u{2028}第二段。"));
+    let dir = Dir::new();
+    let path = dir.book("分隔符.xlsx", &book);
+    let o = check(&[&path]);
+    o.assert_clean();
+    assert!(o.findings.is_empty(), "{:#?}", o.findings);
+    let d = ::jixiao::check::check_path(&path).department.unwrap();
+    assert_eq!(d.overall_goals, ["第一段。\n第二段。"]);
+}
+
+#[test]
+fn c30_bidi_override_is_removed_and_names_still_match() {
+    let mut book = Book::valid();
+    book.set("项目指标", 1, 0, s("委托\u{202E}评估费"));
+    let o = check_book("方向.xlsx", &book);
+    o.assert_clean();
+    let m = o.has(
+        "invisible-character",
+        "方向.xlsx",
+        Some("项目指标"),
+        Some("A2"),
+    );
+    assert!(m.contains("U+202E（文字方向控制字符）"), "{m}");
+}
+
+#[test]
+fn c31_zero_width_characters_are_removed_and_names_still_match() {
+    let mut book = Book::valid();
+    book.set("项目目标", 1, 0, s("委托\u{200B}评估费\u{FEFF}"));
+    let o = check_book("零宽.xlsx", &book);
+    o.assert_clean();
+    o.has(
+        "invisible-character",
+        "零宽.xlsx",
+        Some("项目目标"),
+        Some("A2"),
+    );
+    assert!(o.rule("unknown-project").is_empty());
+}
+
+#[test]
+fn c32_duplicate_departments_in_one_batch() {
+    let dir = Dir::new();
+    dir.book("甲.xlsx", &Book::valid());
+    dir.book("乙.xlsx", &Book::valid());
+    let o = check(&[dir.0.path()]);
+    assert_eq!(o.code, 1);
+    let m = o.has("duplicate-department", "甲.xlsx", None, None);
+    assert!(m.contains("乙.xlsx"), "{m}");
+    o.has("duplicate-department", "乙.xlsx", None, None);
+}
+
+#[test]
+fn c33_text_in_a_money_cell_without_knock_on() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 2, s("八十"));
+    let o = check_book("文字金额.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("not-a-number", "文字金额.xlsx", Some("项目"), Some("C2"));
+    assert!(m.contains("八十"), "{m}");
+    assert_eq!(o.errors().len(), 1, "{:#?}", o.findings);
+}
+
+#[test]
+fn c34_negative_money() {
+    let mut book = Book::valid();
+    book.set("项目", 1, 4, C::N(-5.0));
+    let o = check_book("负数.xlsx", &book);
+    assert_eq!(o.code, 1);
+    o.has("negative", "负数.xlsx", Some("项目"), Some("E2"));
+    assert_eq!(o.errors().len(), 1, "{:#?}", o.findings);
+}
+
+#[test]
+fn c35_year_in_chinese_numerals() {
+    let mut book = Book::valid();
+    book.set("基本信息", 2, 1, s("二〇二一"));
+    let o = check_book("年度.xlsx", &book);
+    assert_eq!(o.code, 1);
+    o.has("bad-year", "年度.xlsx", Some("基本信息"), Some("B3"));
+}
+
+#[test]
+fn c36_path_that_does_not_exist() {
+    let o = check(&[Path::new("/nonexistent/不存在.xlsx")]);
+    assert_eq!(o.code, 1);
+    o.has("not-found", "不存在.xlsx", None, None);
+}
+
+#[test]
+fn c37_file_larger_than_the_limit() {
+    let dir = Dir::new();
+    let path = dir.0.path().join("巨大.xlsx");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(51 * 1024 * 1024).unwrap(); // sparse: instant, no disk used
+    let o = check(&[&path]);
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "巨大.xlsx", None, None);
+    assert!(m.contains("超出上限 50 MB"), "{m}");
+}
+
+#[test]
+fn c38_zip_that_is_not_a_workbook() {
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    out.start_file("readme.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    out.write_all(b"hello").unwrap();
+    let bytes = out.finish().unwrap().into_inner();
+    let o = check_bytes("压缩包.xlsx", &bytes);
+    assert_eq!(o.code, 1);
+    o.has("unreadable", "压缩包.xlsx", None, None);
+}
+
+#[test]
+fn c39_blank_indicator_value_and_level3() {
+    let mut book = Book::valid();
+    book.set("项目指标", 1, 3, s(""))
+        .set("项目指标", 2, 5, s("  "));
+    let o = check_book("空指标.xlsx", &book);
+    assert_eq!(o.code, 1);
+    o.has("missing-value", "空指标.xlsx", Some("项目指标"), Some("D2"));
+    o.has("missing-value", "空指标.xlsx", Some("项目指标"), Some("F3"));
+    assert_eq!(o.errors().len(), 2, "{:#?}", o.findings);
+}
+
+#[test]
+fn c40_findings_workbook_has_an_overview_and_one_sheet_per_department() {
+    use calamine::Reader;
+    let dir = Dir::new();
+    let mut bad = Book::valid();
+    bad.set("项目", 1, 3, C::N(70.0));
+    bad.set(
+        "基本信息",
+        1,
+        1,
+        s("部门[甲]:测试/一*二?三\\四的一个非常非常非常非常长的名称"),
+    );
+    dir.book("甲.xlsx", &bad);
+    dir.book("乙.xlsx", &Book::valid());
+    let report = dir.0.path().join("审核意见.xlsx");
+    let out = jixiao(&[
+        "check",
+        dir.0.path().to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("共检查 2 个部门：通过 1 个，未通过 1 个；错误 1 个，警告 0 个"),
+        "{stderr}"
+    );
+    let mut book = calamine::open_workbook_auto(&report).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[0], "总览");
+    // Files in order: 乙 before 甲.
+    assert_eq!(names[1], "测试部门");
+    assert!(names[2].chars().count() <= 31, "{names:?}");
+    assert!(!names[2].contains(['[', ']', ':', '*', '?', '/', '\\']));
+    let overview = book.worksheet_range("总览").unwrap();
+    let header: Vec<String> = overview
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "部门",
+            "文件",
+            "工作表",
+            "单元格",
+            "严重程度",
+            "规则",
+            "说明"
+        ]
+    );
+    let row: Vec<String> = overview
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(&row[2..6], ["项目", "D2", "错误", "budget-sum"]);
+    assert!(row[1].ends_with("甲.xlsx"));
+}
