@@ -7,10 +7,9 @@
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::compile::{DocumentIdentity, Typesetter};
@@ -253,21 +252,25 @@ impl Builder {
             });
         }
 
-        let mut plans: Vec<Plan> = files
-            .par_iter()
-            .map(|file| self.plan(file, &environment, &manifest))
-            .collect();
+        let mut plans: Vec<Plan> =
+            parallel_map(files, |file| self.plan(file, &environment, &manifest));
         reject_duplicates(files, &mut plans);
 
-        let results: Vec<(Report, Option<(String, Entry)>)> = files
-            .par_iter()
-            .zip(plans.into_par_iter())
-            .map(|(file, plan)| {
+        let work: Vec<(&PathBuf, Mutex<Option<Plan>>)> = files
+            .iter()
+            .zip(plans)
+            .map(|(file, plan)| (file, Mutex::new(Some(plan))))
+            .collect();
+        let results: Vec<(Report, Option<(String, Entry)>)> =
+            parallel_map(&work, |(file, plan)| {
+                let plan = lock(plan).take().expect("each plan is executed once");
+                if let Plan::Build { department, .. } = &plan {
+                    observer.started(file, &department.name);
+                }
                 let (report, entry) = self.execute(file, plan);
                 observer.finished(&report);
                 (report, entry)
-            })
-            .collect();
+            });
 
         let mut reports = Vec::with_capacity(results.len());
         let mut changed = false;
@@ -489,6 +492,46 @@ impl Builder {
             }
         }
     }
+}
+
+/// The stack of a build thread. Typst recurses deeply (more so in an unoptimised build); the
+/// memory is only reserved, not used.
+const STACK_SIZE: usize = 64 << 20;
+
+/// `f` over `items`, in parallel on `rayon::current_num_threads()` threads (`--jobs`) that take
+/// the next item as they become free; results in the order of `items`.
+///
+/// The threads are plain threads, not rayon workers: typst parallelises inside one document on
+/// rayon's pool, and a rayon worker waiting for that work would pick up another document on the
+/// same stack, nesting compilations until the stack overflows.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = rayon::current_num_threads().clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            std::thread::Builder::new()
+                .name("jixiao-build".to_string())
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        let result = f(item);
+                        *lock(&results[i]) = Some(result);
+                    }
+                })
+                .expect("start a build thread");
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .expect("every item is done")
+        })
+        .collect()
 }
 
 /// Two workbooks of the same 部门名称 and 年度, or whose PDFs would have the same name, are an

@@ -93,6 +93,7 @@ impl Progress {
 impl Observer for Progress {
     fn planned(&self, total: usize) {
         self.bar.set_length(total as u64);
+        self.message("正在读取、检查工作簿");
     }
 
     fn started(&self, _file: &Path, department: &str) {

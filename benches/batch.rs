@@ -1,0 +1,272 @@
+//! Batch benchmark: builds N synthetic departments in one process (fonts loaded once, documents
+//! in parallel) and compares with a naive loop that sets up fonts and a typesetter per document,
+//! as a script calling a typesetter once per document pays.
+//!
+//! ```sh
+//! cargo bench --bench batch                 # N = 40, 200, 1000
+//! cargo bench --bench batch -- 40 200       # chosen sizes
+//! ```
+//!
+//! Each N runs in a child process, so that its peak RSS (`VmHWM`) is its own. Reported per N:
+//! documents per second for the whole batch (read, check, render, compile, write), the median
+//! time one document spends in render + compile + write, peak RSS after the batch, the time of
+//! a rebuild with nothing changed and after one correction (with the manifest), the time to build
+//! one department alone, and the naive loop's ms per document (measured on the first 20) with
+//! its ratio to the batch's ms per document.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use jixiao::build::{BuildOptions, Builder, Observer, Report};
+use jixiao::compile::{CompileOptions, FontOptions, Fonts, Typesetter};
+use jixiao::model::Department;
+use jixiao::render::Renderer;
+use serde::{Deserialize, Serialize};
+
+/// Sizes run when none are given.
+const SIZES: &[usize] = &[40, 200, 1000];
+/// Projects per synthetic department.
+const PROJECTS: usize = 5;
+/// Indicators per project.
+const INDICATORS: usize = 10;
+/// Documents the naive loop builds (its cost per document does not depend on N).
+const NAIVE_DOCS: usize = 20;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Measured {
+    n: usize,
+    threads: usize,
+    batch_s: f64,
+    docs_per_s: f64,
+    median_ms: f64,
+    peak_rss_mb: f64,
+    unchanged_s: f64,
+    one_changed_s: f64,
+    one_alone_s: f64,
+    naive_ms_per_doc: f64,
+    ratio: f64,
+}
+
+fn main() {
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo bench` passes `--bench`; under `cargo test --benches` only a smoke run.
+    let benchmarking = all.iter().any(|a| a == "--bench");
+    let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        let n: usize = args[1].parse().expect("N");
+        let input = PathBuf::from(&args[2]);
+        let result = child(n, &input);
+        println!("RESULT {}", serde_json::to_string(&result).unwrap());
+        return;
+    }
+    let sizes: Vec<usize> = if !args.is_empty() {
+        args.iter()
+            .map(|a| a.parse().expect("sizes are numbers"))
+            .collect()
+    } else if benchmarking {
+        SIZES.to_vec()
+    } else {
+        vec![3]
+    };
+    let max = *sizes.iter().max().unwrap();
+    let workbooks = tempfile::tempdir().unwrap();
+    eprintln!("writing {max} synthetic workbooks…");
+    for i in 0..max {
+        let d = synthetic(i);
+        jixiao::workbook::write_department(&d, &workbooks.path().join(format!("{i:05}.xlsx")))
+            .unwrap();
+    }
+    let mut rows = Vec::new();
+    for &n in &sizes {
+        eprintln!("N = {n}…");
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--child", &n.to_string()])
+            .arg(workbooks.path())
+            .output()
+            .expect("run the child");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let Some(line) = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
+            panic!(
+                "child for N = {n} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        rows.push(serde_json::from_str::<Measured>(line).unwrap());
+    }
+    println!(
+        "\n| N | threads | batch | docs/s | median ms/doc | peak RSS | rebuild, nothing changed | rebuild, one changed | one department alone | naive loop ms/doc | batch speed-up vs naive |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {:.2} s | {:.1} | {:.1} | {:.0} MB | {:.3} s | {:.3} s | {:.3} s | {:.0} | {:.1}× |",
+            r.n,
+            r.threads,
+            r.batch_s,
+            r.docs_per_s,
+            r.median_ms,
+            r.peak_rss_mb,
+            r.unchanged_s,
+            r.one_changed_s,
+            r.one_alone_s,
+            r.naive_ms_per_doc,
+            r.ratio
+        );
+    }
+}
+
+/// Department `i`: the reference department renamed, with `PROJECTS` projects of `INDICATORS`
+/// indicators each (the reference's projects and indicators, repeated under new names).
+fn synthetic(i: usize) -> Department {
+    let mut d = jixiao::reference::department();
+    d.name = format!("测试部门{i:05}");
+    d.title = Department::default_title(&d.name, d.year);
+    let base = d.projects.clone();
+    d.projects = (0..PROJECTS)
+        .map(|k| {
+            let mut p = base[k % base.len()].clone();
+            p.name = format!("{}（{}）", p.name, k + 1);
+            let all = p.indicators.clone();
+            p.indicators = (0..INDICATORS)
+                .map(|j| {
+                    let mut ind = all[j % all.len()].clone();
+                    if j >= all.len() {
+                        ind.level3 = format!("{}（{}）", ind.level3, j + 1);
+                    }
+                    ind
+                })
+                .collect();
+            p
+        })
+        .collect();
+    d
+}
+
+/// Records how long each document spends from `started` to `finished`.
+#[derive(Default)]
+struct Timer {
+    started: Mutex<HashMap<PathBuf, Instant>>,
+    times: Mutex<Vec<Duration>>,
+}
+
+impl Observer for Timer {
+    fn started(&self, file: &Path, _department: &str) {
+        self.started
+            .lock()
+            .unwrap()
+            .insert(file.to_path_buf(), Instant::now());
+    }
+    fn finished(&self, report: &Report) {
+        assert!(!report.failed(), "{:?}", report.diagnostics);
+        if let Some(t) = self.started.lock().unwrap().remove(&report.file) {
+            self.times.lock().unwrap().push(t.elapsed());
+        }
+    }
+}
+
+/// What a run of `jixiao build` does in process: discover fonts, set up, build the batch.
+fn run(files: &[PathBuf], output: &Path, observer: &dyn Observer) -> Duration {
+    let start = Instant::now();
+    let typesetter = Typesetter::new(
+        Fonts::discover(&FontOptions::default()),
+        CompileOptions::default(),
+    )
+    .unwrap();
+    let builder = Builder {
+        renderer: Renderer::new(None),
+        typesetter,
+        options: BuildOptions {
+            output: output.to_path_buf(),
+            ..BuildOptions::default()
+        },
+    };
+    let batch = builder.build_all(files, observer);
+    assert!(batch.reports.iter().all(|r| !r.failed()));
+    start.elapsed()
+}
+
+fn child(n: usize, workbooks: &Path) -> Measured {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let files: Vec<PathBuf> = (0..n)
+        .map(|i| {
+            let name = format!("{i:05}.xlsx");
+            std::fs::copy(workbooks.join(&name), input.join(&name)).unwrap();
+            input.join(name)
+        })
+        .collect();
+    let output = dir.path().join("out");
+    std::fs::create_dir(&output).unwrap();
+
+    let timer = Timer::default();
+    let batch = run(&files, &output, &timer);
+    let peak_rss_mb = peak_rss_kb() as f64 / 1024.0;
+    let mut times = timer.times.into_inner().unwrap();
+    times.sort();
+    let median_ms = times[times.len() / 2].as_secs_f64() * 1000.0;
+
+    let unchanged = run(&files, &output, &());
+    let mut corrected = synthetic(n / 2);
+    corrected
+        .overall_goals
+        .push("更正后新增的一段。".to_string());
+    jixiao::workbook::write_department(&corrected, &files[n / 2]).unwrap();
+    let one_changed = run(&files, &output, &());
+    let alone_out = dir.path().join("alone");
+    std::fs::create_dir(&alone_out).unwrap();
+    let one_alone = run(&files[n / 2..n / 2 + 1], &alone_out, &());
+
+    // The naive loop: fresh fonts and typesetter for every document, one after another.
+    let naive_out = dir.path().join("naive");
+    std::fs::create_dir(&naive_out).unwrap();
+    let docs = n.min(NAIVE_DOCS);
+    let start = Instant::now();
+    for file in &files[..docs] {
+        let typesetter = Typesetter::new(
+            Fonts::discover(&FontOptions::default()),
+            CompileOptions::default(),
+        )
+        .unwrap();
+        let builder = Builder {
+            renderer: Renderer::new(None),
+            typesetter,
+            options: BuildOptions {
+                output: naive_out.clone(),
+                ..BuildOptions::default()
+            },
+        };
+        assert!(!builder.build_file(file).failed());
+    }
+    let naive_ms_per_doc = start.elapsed().as_secs_f64() * 1000.0 / docs as f64;
+    let batch_ms_per_doc = batch.as_secs_f64() * 1000.0 / n as f64;
+
+    Measured {
+        n,
+        threads: rayon::current_num_threads(),
+        batch_s: batch.as_secs_f64(),
+        docs_per_s: n as f64 / batch.as_secs_f64(),
+        median_ms,
+        peak_rss_mb,
+        unchanged_s: unchanged.as_secs_f64(),
+        one_changed_s: one_changed.as_secs_f64(),
+        one_alone_s: one_alone.as_secs_f64(),
+        naive_ms_per_doc,
+        ratio: naive_ms_per_doc / batch_ms_per_doc,
+    }
+}
+
+/// The process's peak resident set size (`VmHWM`), in KiB.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
