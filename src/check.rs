@@ -359,7 +359,7 @@ fn indicator_framework(cx: &Context) -> Vec<Diagnostic> {
             match framework_level2(level1) {
                 None if same_level1 => {}
                 None => {
-                    let hint = closest(level1, FRAMEWORK.iter().map(|(n, _)| *n))
+                    let hint = suggest(level1, FRAMEWORK.iter().map(|(n, _)| *n))
                         .map(|c| format!("，是否应为“{c}”？"))
                         .unwrap_or_else(|| "。".to_string());
                     let allowed: Vec<&str> = FRAMEWORK.iter().map(|(n, _)| *n).collect();
@@ -374,7 +374,7 @@ fn indicator_framework(cx: &Context) -> Vec<Diagnostic> {
                     ));
                 }
                 Some(allowed) if !same_both && !allowed.contains(&fold_name(level2).as_str()) => {
-                    let hint = closest(&fold_name(level2), allowed.iter().copied())
+                    let hint = suggest(&fold_name(level2), allowed.iter().copied())
                         .map(|c| format!("，是否应为“{c}”？"))
                         .unwrap_or_default();
                     findings.push(Diagnostic::warning(
@@ -392,6 +392,13 @@ fn indicator_framework(cx: &Context) -> Vec<Diagnostic> {
         }
     }
     findings
+}
+
+/// The closest of `candidates`, for names of reasonable length (edit distance is quadratic).
+fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    (wanted.chars().count() <= 50)
+        .then(|| closest(wanted, candidates))
+        .flatten()
 }
 
 /// A project should have 产出指标 and 满意度指标.

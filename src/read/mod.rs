@@ -490,6 +490,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         names: &names,
         has_sheet: projects_sheet.is_some(),
         report: projects_known,
+        suggested: std::cell::Cell::new(0),
     };
 
     for (wanted, sheet) in [(GOALS, &goals_sheet), (INDICATORS, &indicators_sheet)] {
@@ -549,9 +550,31 @@ struct Resolver<'a> {
     has_sheet: bool,
     /// False when 项目 could not be read: unknown names are then not reported.
     report: bool,
+    suggested: std::cell::Cell<usize>,
 }
 
+/// Names longer than this (in characters) get no suggestion: edit distance is quadratic.
+const MAX_SUGGEST_CHARS: usize = 100;
+/// Suggestions computed per workbook at most (each compares with every project name).
+const MAX_SUGGESTIONS: usize = 1_000;
+
 impl Resolver<'_> {
+    /// The closest project name, within the bounds above.
+    fn suggest(&self, name: &str) -> Option<&str> {
+        let n = self.suggested.get();
+        if n >= MAX_SUGGESTIONS || name.chars().count() > MAX_SUGGEST_CHARS {
+            return None;
+        }
+        self.suggested.set(n + 1);
+        closest(
+            name,
+            self.names
+                .iter()
+                .map(String::as_str)
+                .filter(|c| c.chars().count() <= MAX_SUGGEST_CHARS),
+        )
+    }
+
     fn resolve(&self, ctx: &mut Ctx, sheet: &str, cell: CellRef, name: &str) -> Option<usize> {
         if let Some(&i) = self.index.get(&fold_name(name)) {
             return Some(i);
@@ -562,7 +585,7 @@ impl Resolver<'_> {
         let mut message = format!("项目“{name}”不在“项目”表中");
         if !self.has_sheet {
             message.push_str("（工作簿没有“项目”表）");
-        } else if let Some(s) = closest(name, self.names.iter().map(String::as_str)) {
+        } else if let Some(s) = self.suggest(name) {
             message.push_str(&format!("，是否应为“{s}”？"));
         } else {
             message.push_str("，应为“项目”表中的某个项目名称");
