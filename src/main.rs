@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use jixiao::build::{self, BuildOptions, Builder, Report};
-use jixiao::compile::{self, CompileOptions, FontOptions, Fonts, Typesetter};
+use jixiao::compile::{self, CompileOptions, FontOptions, Fonts, Typesetter, roles};
 use jixiao::diagnostic::Diagnostic;
 use jixiao::progress::{self, Progress};
 use jixiao::render::Renderer;
@@ -25,6 +25,38 @@ enum Command {
     Build(BuildArgs),
     /// 只读取并检查工作簿，逐单元格报告问题，不生成 PDF
     Check(CheckArgs),
+    /// 列出各字体角色（标题、正文、标题、表格……）实际使用的字体及缺少的字体
+    Fonts(FontsArgs),
+    /// 排版模板（Typst）：导出内置默认模板以便修改
+    Templates {
+        #[command(subcommand)]
+        command: TemplatesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TemplatesCommand {
+    /// 把内置默认模板写入文件夹，修改后用 build --templates 文件夹 使用
+    Export {
+        /// 目标文件夹
+        dir: PathBuf,
+        /// 覆盖已有文件
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Args)]
+struct FontsArgs {
+    /// 模板文件夹（其中的 fonts.toml 替换内置的字体角色设置）
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// 额外的字体文件夹（可多次指定）
+    #[arg(long = "font-path")]
+    font_paths: Vec<PathBuf>,
+    /// 不使用系统字体（只用 --font-path 与内置字体）
+    #[arg(long)]
+    ignore_system_fonts: bool,
 }
 
 #[derive(Args)]
@@ -84,6 +116,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => run_build(args),
+        Command::Fonts(args) => fonts(args),
+        Command::Templates {
+            command: TemplatesCommand::Export { dir, force },
+        } => export_templates(&dir, force),
     }
 }
 
@@ -128,6 +164,15 @@ fn run_build(args: BuildArgs) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
+    // Fonts first: without a Chinese face nothing is written, not even the output folder.
+    let fonts = Fonts::discover(&FontOptions {
+        font_paths: args.font_paths,
+        ignore_system_fonts: args.ignore_system_fonts,
+    });
+    if let Err(e) = roles::require_chinese(&fonts) {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
     let (files, problems) = build::discover(&args.input.paths);
     print_diagnostics(&problems);
     if let Err(e) = std::fs::create_dir_all(&args.output) {
@@ -137,10 +182,6 @@ fn run_build(args: BuildArgs) -> ExitCode {
     if let Err(e) = build::install_interrupt_handler(args.output.clone()) {
         eprintln!("{e}");
     }
-    let fonts = Fonts::discover(&FontOptions {
-        font_paths: args.font_paths,
-        ignore_system_fonts: args.ignore_system_fonts,
-    });
     let settings = args.standards.iter().map(|s| format!("{s:?}")).collect();
     let options = CompileOptions {
         root: args.templates.clone(),
@@ -178,5 +219,41 @@ fn run_build(args: BuildArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn fonts(args: FontsArgs) -> ExitCode {
+    let roles = match Renderer::new(args.templates.as_deref()).font_roles() {
+        Ok(roles) => roles,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let fonts = Fonts::discover(&FontOptions {
+        font_paths: args.font_paths,
+        ignore_system_fonts: args.ignore_system_fonts,
+    });
+    let (report, complete) = roles::report(&roles::resolve(&roles, &fonts));
+    print!("{report}");
+    if complete {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn export_templates(dir: &std::path::Path, force: bool) -> ExitCode {
+    match jixiao::render::export_defaults(dir, force) {
+        Ok(written) => {
+            for path in written {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("无法导出模板：{e}");
+            ExitCode::from(1)
+        }
     }
 }

@@ -154,3 +154,14 @@ pub fn report(resolved: &[Resolved]) -> (String, bool) {
     }
     (out, complete)
 }
+
+/// Refuses a font set without any Chinese face: every document would print empty boxes.
+pub fn require_chinese(fonts: &Fonts) -> Result<(), String> {
+    if fonts.has_chinese() {
+        Ok(())
+    } else {
+        Err(format!(
+            "没有找到任何中文字体，无法生成文档，未写入任何文件。{INSTALL_HINT}"
+        ))
+    }
+}
