@@ -13,11 +13,12 @@ use std::sync::{Mutex, PoisonError, RwLock};
 use walkdir::WalkDir;
 
 use crate::compile::{DocumentIdentity, Typesetter};
+use crate::diagnostic::has_errors;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::manifest::{self, Entry, Environment, Inputs, Manifest};
 use crate::model::Department;
 use crate::render::{DEFAULT_TEMPLATES, Renderer};
-use crate::{check, output};
+use crate::{check, glyphs, output};
 
 /// The workbook extensions accepted, compared without regard to case.
 const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
@@ -159,6 +160,8 @@ pub struct BuildOptions {
     /// Anything else that changes the output (the PDF standards), recorded in the manifest so
     /// that changing it rebuilds.
     pub settings: Vec<String>,
+    /// A character no font can draw is an error, not a warning (`--strict`).
+    pub strict: bool,
 }
 
 /// Told about the progress of a batch; called from worker threads.
@@ -238,6 +241,9 @@ impl Builder {
         if self.options.emit_typ {
             settings.push("emit=typ".to_string());
         }
+        if self.options.strict {
+            settings.push("strict".to_string());
+        }
         let environment = Environment::new(
             DEFAULT_TEMPLATES,
             self.renderer.dir(),
@@ -298,7 +304,7 @@ impl Builder {
     /// Builds one workbook into `{output}/{文档标题}.pdf`, unconditionally and without the
     /// manifest.
     pub fn build_file(&self, file: &Path) -> Report {
-        let plan = match check_file(file) {
+        let plan = match self.check(file) {
             (Some(department), diagnostics) => Plan::Build {
                 department: Box::new(department),
                 diagnostics,
@@ -310,6 +316,23 @@ impl Builder {
             (None, diagnostics) => Plan::Failed(diagnostics),
         };
         self.execute(file, plan).0
+    }
+
+    /// Reads and checks one workbook, then checks that the fonts can draw every character
+    /// (an error with `--strict`, a warning otherwise).
+    fn check(&self, file: &Path) -> (Option<Department>, Vec<Diagnostic>) {
+        guarded(file, || {
+            let checked = check::check_path(file);
+            let mut diagnostics = checked.diagnostics;
+            let (Some(department), Some(origins)) = (checked.department, checked.origins) else {
+                return (None, diagnostics);
+            };
+            let fonts = self.typesetter.fonts();
+            let strict = self.options.strict;
+            diagnostics.extend(glyphs::check(file, &department, &origins, fonts, strict));
+            let department = (!has_errors(&diagnostics)).then_some(department);
+            (department, diagnostics)
+        })
     }
 
     /// The first pass for one workbook.
@@ -338,7 +361,7 @@ impl Builder {
                 year: entry.year,
             };
         }
-        match check_file(file) {
+        match self.check(file) {
             (Some(department), diagnostics) => Plan::Build {
                 department: Box::new(department),
                 diagnostics,
@@ -464,6 +487,18 @@ impl Builder {
                     )));
                     return None;
                 }
+            }
+        }
+        // Page images for review (`--emit png`): `{标题}-{页}.png`.
+        for (n, png) in compiled.pngs.iter().enumerate() {
+            let name = format!("{}-{}", department.title, n + 1);
+            let png_path = self.options.output.join(output::file_name(&name, "png"));
+            if let Err(e) = output::write_atomic(&png_path, png) {
+                diagnostics.push(typeset_error(format!(
+                    "无法写入 {}：{e}",
+                    png_path.display()
+                )));
+                return None;
             }
         }
         match output::write_atomic(&pdf_path, &compiled.pdf) {

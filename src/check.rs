@@ -30,6 +30,8 @@ pub struct Checked {
     pub department_year: Option<i32>,
     /// The model, when there is no error.
     pub department: Option<Department>,
+    /// Where the model's values came from, with the model.
+    pub origins: Option<Origins>,
     /// Every finding: the reader's, then the rules'.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -51,6 +53,7 @@ pub fn check_reading(path: &Path, reading: Reading) -> Checked {
             department_name,
             department_year,
             department: None,
+            origins: None,
             diagnostics,
         };
     };
@@ -66,11 +69,16 @@ pub fn check_reading(path: &Path, reading: Reading) -> Checked {
             "检查该文件时发生内部错误（请把该文件交给开发人员）",
         )),
     }
-    let department = (!has_errors(&diagnostics)).then_some(workbook.department);
+    let (department, origins) = if has_errors(&diagnostics) {
+        (None, None)
+    } else {
+        (Some(workbook.department), Some(workbook.origins))
+    };
     Checked {
         department_name,
         department_year,
         department,
+        origins,
         diagnostics,
     }
 }

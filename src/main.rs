@@ -97,9 +97,12 @@ struct BuildArgs {
     /// PDF 标准，如 a-2b、a-3b、ua-1（可多次指定）
     #[arg(long = "pdf-standard", value_parser = compile::parse_standard)]
     standards: Vec<typst_pdf::PdfStandard>,
-    /// 另外输出的格式：typ（写出编译所用的 Typst 源文件）
-    #[arg(long, value_parser = ["typ"])]
+    /// 另外输出的格式：typ（编译所用的 Typst 源文件）、png（每页一张图片，便于审阅）；可多次指定
+    #[arg(long, value_parser = ["typ", "png"])]
     emit: Vec<String>,
+    /// 严格模式：字体无法显示的字符视为错误（默认为警告）
+    #[arg(long)]
+    strict: bool,
     /// 并行生成的文档数（默认为 CPU 核数）
     #[arg(short, long)]
     jobs: Option<usize>,
@@ -182,11 +185,16 @@ fn run_build(args: BuildArgs) -> ExitCode {
     if let Err(e) = build::install_interrupt_handler(args.output.clone()) {
         eprintln!("{e}");
     }
-    let settings = args.standards.iter().map(|s| format!("{s:?}")).collect();
+    let emit_png = args.emit.iter().any(|e| e == "png");
+    let mut settings: Vec<String> = args.standards.iter().map(|s| format!("{s:?}")).collect();
+    if emit_png {
+        settings.push("emit=png".to_string());
+    }
     let options = CompileOptions {
         root: args.templates.clone(),
         standards: args.standards,
-        ..CompileOptions::default()
+        // 1.5 px per pt: 108 dpi, enough to read a page on screen.
+        png_scale: emit_png.then_some(1.5),
     };
     let typesetter = match Typesetter::new(fonts, options) {
         Ok(t) => t,
@@ -203,6 +211,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
             emit_typ: args.emit.iter().any(|e| e == "typ"),
             force: args.force,
             settings,
+            strict: args.strict,
         },
     };
     let progress = Progress::new(progress::Mode::detect(args.quiet));

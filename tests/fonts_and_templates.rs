@@ -163,3 +163,84 @@ fn pdf_a_2b_is_produced_on_request() {
         "an unknown standard is a usage error"
     );
 }
+
+#[test]
+fn a_character_no_font_can_draw_is_named_with_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let workbook = dir.path().join("dept.xlsx");
+    let mut department = jixiao::reference::department();
+    // A rare character of CJK extension B (as in some place and person names) that the
+    // installed faces lack.
+    department.overall_goals[1].push('\u{2A6D6}');
+    jixiao::workbook::write_department(&department, &workbook).unwrap();
+
+    let output = dir.path().join("out");
+    let out = jixiao(&[
+        "build",
+        workbook.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "a warning by default: {}",
+        stderr(&out)
+    );
+    let text = stderr(&out);
+    assert!(
+        text.contains("dept.xlsx › 总体绩效目标!A3: 警告:") && text.contains("U+2A6D6"),
+        "{text}"
+    );
+    assert!(text.contains("[missing-glyph]"), "{text}");
+    only_pdf(&output);
+
+    let strict_output = dir.path().join("strict");
+    let out = jixiao(&[
+        "build",
+        workbook.to_str().unwrap(),
+        "-o",
+        strict_output.to_str().unwrap(),
+        "--strict",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an error with --strict: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("总体绩效目标!A3: 错误:"),
+        "{}",
+        stderr(&out)
+    );
+    let pdfs = std::fs::read_dir(&strict_output)
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(pdfs, 0, "no PDF is written in strict mode");
+}
+
+#[test]
+fn emit_png_writes_a_page_image_per_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = jixiao(&[
+        "build",
+        "input",
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--emit",
+        "png",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = only_pdf(dir.path());
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let pages: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    let stem = pdf.file_stem().unwrap().to_str().unwrap().to_string();
+    for n in 1..=pages {
+        let png = dir.path().join(format!("{stem}-{n}.png"));
+        let bytes = std::fs::read(&png).unwrap_or_else(|_| panic!("{} missing", png.display()));
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    }
+}
