@@ -7,6 +7,7 @@ pub mod build;
 pub mod check;
 pub mod compile;
 pub mod diagnostic;
+pub mod fill_in;
 pub mod glyphs;
 pub mod manifest;
 pub mod model;
