@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use jixiao::build::{self, BuildOptions, Builder, Report};
 use jixiao::compile::{self, CompileOptions, FontOptions, Fonts, Typesetter, roles};
 use jixiao::diagnostic::Diagnostic;
+use jixiao::fill_in::{self, Source, Template};
 use jixiao::progress::{self, Progress};
 use jixiao::render::Renderer;
 
@@ -25,6 +26,8 @@ enum Command {
     Build(BuildArgs),
     /// 只读取并检查工作簿，逐单元格报告问题，不生成 PDF
     Check(CheckArgs),
+    /// 生成各部门填报用的工作簿：空白模板、填好的示例，或由上一年度的工作簿生成下一年度的
+    Template(TemplateArgs),
     /// 列出各字体角色（标题、正文、标题、表格……）实际使用的字体及缺少的字体
     Fonts(FontsArgs),
     /// 排版模板（Typst）：导出内置默认模板以便修改
@@ -69,6 +72,22 @@ struct CheckArgs {
     /// 另外写出审核意见工作簿（总览一张表，每个部门一张表）
     #[arg(long, value_name = "FILE.xlsx")]
     report: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct TemplateArgs {
+    /// 输出文件（默认：部门预算绩效填报模板.xlsx；--example、--from 时为 {部门名称}{年度}.xlsx）
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// 写出填好的示例（参考部门）而不是空白模板
+    #[arg(long, conflicts_with = "from")]
+    example: bool,
+    /// 上一年度的工作簿：生成下一年度的工作簿，年度加一，其余内容保留供修改
+    #[arg(long, value_name = "LAST_YEAR.xlsx")]
+    from: Option<PathBuf>,
+    /// 覆盖已存在的输出文件
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -119,6 +138,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => run_build(args),
+        Command::Template(args) => template(args),
         Command::Fonts(args) => fonts(args),
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
@@ -262,6 +282,42 @@ fn export_templates(dir: &std::path::Path, force: bool) -> ExitCode {
         }
         Err(e) => {
             eprintln!("无法导出模板：{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn template(args: TemplateArgs) -> ExitCode {
+    let source = match (args.from, args.example) {
+        (Some(path), _) => Source::LastYear(path),
+        (None, true) => Source::Example,
+        (None, false) => Source::Blank,
+    };
+    let mut template = match Template::make(&source) {
+        Ok(t) => t,
+        Err(fill_in::Error::Reading(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            if let Source::LastYear(path) = &source {
+                eprintln!("{}：有错误，未生成下一年度的工作簿", path.display());
+            }
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    print_diagnostics(&template.warnings);
+    let path = args
+        .output
+        .unwrap_or_else(|| PathBuf::from(template.file_name()));
+    match template.save(&path, args.force) {
+        Ok(()) => {
+            eprintln!("已生成 {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
             ExitCode::from(1)
         }
     }

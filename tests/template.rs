@@ -1,0 +1,282 @@
+//! `jixiao template`: the blank workbook departments fill in, the filled-in example, and next
+//! year's workbook made from last year's — each read back by the real reader.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use calamine::{Reader, open_workbook_auto};
+use common::{compact, jixiao, only_pdf, pdf_text, seed_path};
+use jixiao::model::Department;
+use jixiao::{read, reference, workbook};
+
+/// Runs `jixiao template ARGS`, asserting it succeeds.
+fn template(args: &[&str]) {
+    let mut all = vec!["template"];
+    all.extend_from_slice(args);
+    let out = jixiao(&all);
+    assert!(
+        out.status.success(),
+        "jixiao {all:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Reads `path`, asserting the reading has no errors.
+fn read_clean(path: &Path) -> Department {
+    let reading = read::read(path);
+    let errors: Vec<String> = reading
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(errors.is_empty(), "errors reading {path:?}:\n{errors:#?}");
+    reading.workbook.expect("a workbook").department
+}
+
+/// Header texts of row 1 of every sheet, units in brackets removed.
+fn headers(path: &Path) -> Vec<(String, Vec<String>)> {
+    let mut book = open_workbook_auto(path).unwrap();
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let row: Vec<String> = range
+                .rows()
+                .next()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| c.to_string().split('（').next().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (name, row)
+        })
+        .collect()
+}
+
+#[test]
+fn blank_template_has_every_sheet_and_column_and_lacks_only_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blank.xlsx");
+    template(&["-o", s(&path)]);
+
+    // Only the values are missing: every sheet, column and field is there.
+    let reading = read::read(&path);
+    assert!(!reading.diagnostics.is_empty());
+    for d in &reading.diagnostics {
+        assert_eq!(d.rule, "missing-value", "unexpected finding: {d}");
+    }
+    let missing: Vec<&str> = reading
+        .diagnostics
+        .iter()
+        .map(|d| d.location.cell.as_ref().unwrap().to_string())
+        .map(|c| match c.as_str() {
+            "B2" => "部门名称",
+            "B3" => "年度",
+            "B4" => "编制单位",
+            _ => panic!("unexpected cell {c}"),
+        })
+        .collect();
+    assert_eq!(missing.len(), 3, "{missing:?}");
+
+    // The optional sheets are read leniently when empty, so their headers are checked here.
+    let expected: &[(&str, &[&str])] = &[
+        ("填写说明", &[]),
+        ("基本信息", &["字段", "内容"]),
+        ("总体绩效目标", &["内容"]),
+        ("分项绩效目标", &["名称", "绩效目标", "绩效指标"]),
+        ("工作保障措施", &["内容"]),
+        (
+            "项目",
+            &[
+                "项目编码",
+                "项目名称",
+                "预算数",
+                "财政资金",
+                "其他资金",
+                "资金用途",
+                "3月底",
+                "6月底",
+                "10月底",
+                "12月底",
+            ],
+        ),
+        ("项目目标", &["项目名称", "目标"]),
+        (
+            "项目指标",
+            &[
+                "项目名称",
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "绩效指标描述",
+                "指标值",
+                "指标值确定依据",
+            ],
+        ),
+        ("下拉选项", &[]),
+    ];
+    let found = headers(&path);
+    assert_eq!(
+        found.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        expected.iter().map(|(n, _)| *n).collect::<Vec<_>>()
+    );
+    for ((name, row), (_, columns)) in found.iter().zip(expected) {
+        if !columns.is_empty() {
+            assert_eq!(row, columns, "headers of {name}");
+        }
+    }
+
+    // 基本信息 lists every field, 内容 empty.
+    let mut book = open_workbook_auto(&path).unwrap();
+    let info = book.worksheet_range("基本信息").unwrap();
+    let fields: Vec<String> = info.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(
+        fields,
+        [
+            "部门名称",
+            "年度",
+            "编制单位",
+            "审核单位",
+            "部门编码",
+            "文档标题"
+        ]
+    );
+    assert!(
+        info.rows()
+            .skip(1)
+            .all(|r| r.get(1).is_none_or(|c| c.to_string().is_empty()))
+    );
+}
+
+#[test]
+fn example_reads_back_as_the_reference_department_and_builds_every_seed_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("example.xlsx");
+    template(&["--example", "-o", s(&path)]);
+    assert_eq!(read_clean(&path), reference::department());
+
+    let out = dir.path().join("out");
+    let result = jixiao(&["build", s(&path), "-o", s(&out)]);
+    assert!(
+        result.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let text = compact(&pdf_text(&only_pdf(&out)));
+    let seed = std::fs::read_to_string(seed_path()).unwrap();
+    let missing: Vec<String> = seed
+        .lines()
+        .map(|line| compact(line).replace(">=", "≥").replace("<=", "≤"))
+        .filter(|line| !line.is_empty() && line != "......" && !text.contains(line.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "lines of the seed missing from the PDF:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// A department using every optional field, so that every column carries a value.
+fn everything_filled() -> Department {
+    let mut d = reference::department();
+    d.code = Some("101-07".to_string());
+    d.title = "高新区行政服务中心2021年度预算绩效文本（公开版）".to_string();
+    d.projects[0].code = Some("13020021-0001".to_string());
+    let p = &mut d.projects[1];
+    p.other_funds = rust_decimal::Decimal::new(12345, 4);
+    p.budget += p.other_funds;
+    d
+}
+
+#[test]
+fn every_column_round_trips_through_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("form.xlsx");
+    let department = everything_filled();
+    let mut form = jixiao::fill_in::form(Some(&department)).unwrap();
+    form.save(&path).unwrap();
+    assert_eq!(read_clean(&path), department);
+}
+
+#[test]
+fn next_year_keeps_everything_but_the_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = dir.path().join("last.xlsx");
+    template(&["--example", "-o", s(&last)]);
+    let next = dir.path().join("next.xlsx");
+    template(&["--from", s(&last), "-o", s(&next)]);
+
+    let mut expected = reference::department();
+    expected.year = 2022;
+    expected.title = Department::default_title(&expected.name, 2022);
+    assert_eq!(read_clean(&next), expected);
+}
+
+#[test]
+fn next_year_from_a_plain_workbook_with_a_custom_title_and_default_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = dir.path().join("last.xlsx");
+    workbook::write_department(&everything_filled(), &last).unwrap();
+
+    // Without -o, the file is named after the department and the new year, in the current folder.
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["template", "--from", "last.xlsx"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let next: PathBuf = dir.path().join("唐山高新区行政服务中心2022.xlsx");
+
+    let mut expected = everything_filled();
+    expected.year = 2022;
+    expected.title = "高新区行政服务中心2022年度预算绩效文本（公开版）".to_string();
+    assert_eq!(read_clean(&next), expected);
+}
+
+#[test]
+fn a_last_year_workbook_with_errors_makes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let blank = dir.path().join("blank.xlsx");
+    template(&["-o", s(&blank)]);
+    let next = dir.path().join("next.xlsx");
+    let out = jixiao(&["template", "--from", s(&blank), "-o", s(&next)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("基本信息!B2: 错误:"), "{stderr}");
+    assert!(stderr.contains("[missing-value]"), "{stderr}");
+    assert!(!next.exists());
+}
+
+#[test]
+fn an_existing_file_is_replaced_only_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.xlsx");
+    std::fs::write(&path, "keep me").unwrap();
+    let out = jixiao(&["template", "-o", s(&path)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
+
+    template(&["-o", s(&path), "--force"]);
+    assert_ne!(std::fs::read(&path).unwrap(), b"keep me");
+}
+
+#[test]
+fn templates_are_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
+    template(&["--example", "-o", s(&a)]);
+    template(&["--example", "-o", s(&b)]);
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
