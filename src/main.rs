@@ -49,17 +49,33 @@ enum TemplatesCommand {
     },
 }
 
+/// Where fonts come from, for `build` and `fonts`.
 #[derive(Args)]
-struct FontsArgs {
-    /// 模板文件夹（其中的 fonts.toml 替换内置的字体角色设置）
-    #[arg(long)]
-    templates: Option<PathBuf>,
+struct FontArgs {
     /// 额外的字体文件夹（可多次指定）
     #[arg(long = "font-path")]
     font_paths: Vec<PathBuf>,
     /// 不使用系统字体（只用 --font-path 与内置字体）
     #[arg(long)]
     ignore_system_fonts: bool,
+}
+
+impl FontArgs {
+    fn discover(self) -> Fonts {
+        Fonts::discover(&FontOptions {
+            font_paths: self.font_paths,
+            ignore_system_fonts: self.ignore_system_fonts,
+        })
+    }
+}
+
+#[derive(Args)]
+struct FontsArgs {
+    /// 模板文件夹（其中的 fonts.toml 替换内置的字体角色设置）
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    #[command(flatten)]
+    fonts: FontArgs,
 }
 
 #[derive(Args)]
@@ -107,12 +123,8 @@ struct BuildArgs {
     /// 模板文件夹：其中的文件逐个替换内置的默认模板
     #[arg(long)]
     templates: Option<PathBuf>,
-    /// 额外的字体文件夹（可多次指定）
-    #[arg(long = "font-path")]
-    font_paths: Vec<PathBuf>,
-    /// 不使用系统字体（只用 --font-path 与内置字体）
-    #[arg(long)]
-    ignore_system_fonts: bool,
+    #[command(flatten)]
+    fonts: FontArgs,
     /// PDF 标准，如 a-2b、a-3b、ua-1（可多次指定）
     #[arg(long = "pdf-standard", value_parser = compile::parse_standard)]
     standards: Vec<typst_pdf::PdfStandard>,
@@ -188,10 +200,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     // Fonts first: without a Chinese face nothing is written, not even the output folder.
-    let fonts = Fonts::discover(&FontOptions {
-        font_paths: args.font_paths,
-        ignore_system_fonts: args.ignore_system_fonts,
-    });
+    let fonts = args.fonts.discover();
     if let Err(e) = roles::require_chinese(&fonts) {
         eprintln!("{e}");
         return ExitCode::from(1);
@@ -259,10 +268,7 @@ fn fonts(args: FontsArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let fonts = Fonts::discover(&FontOptions {
-        font_paths: args.font_paths,
-        ignore_system_fonts: args.ignore_system_fonts,
-    });
+    let fonts = args.fonts.discover();
     let (report, complete) = roles::report(&roles::resolve(&roles, &fonts));
     print!("{report}");
     if complete {
