@@ -499,28 +499,6 @@ mod tests {
     use crate::read::RowOrigin;
     use crate::reference;
 
-    const PROJECT_COLUMNS: [&str; 10] = [
-        "项目编码",
-        "项目名称",
-        "预算数",
-        "财政资金",
-        "其他资金",
-        "资金用途",
-        "3月底",
-        "6月底",
-        "10月底",
-        "12月底",
-    ];
-    const INDICATOR_COLUMNS: [&str; 7] = [
-        "项目名称",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "绩效指标描述",
-        "指标值",
-        "指标值确定依据",
-    ];
-
     fn columns(names: &[&str]) -> Arc<BTreeMap<String, u32>> {
         Arc::new(
             names
@@ -534,8 +512,8 @@ mod tests {
     /// `department` as if read from a workbook laid out like the contract's: 项目 row 2 onwards,
     /// 项目指标 rows in project order from row 2.
     fn workbook(department: Department) -> Workbook {
-        let project_columns = columns(&PROJECT_COLUMNS);
-        let indicator_columns = columns(&INDICATOR_COLUMNS);
+        let project_columns = columns(&read::contract_columns("项目"));
+        let indicator_columns = columns(&read::contract_columns("项目指标"));
         let mut origins = Origins::default();
         let mut row = 1;
         for (i, p) in department.projects.iter().enumerate() {

@@ -60,27 +60,8 @@ struct Book {
 impl Book {
     /// A clean department: one project, two indicators.
     fn valid() -> Self {
-        let project_header = [
-            "项目编码",
-            "项目名称",
-            "预算数",
-            "财政资金",
-            "其他资金",
-            "资金用途",
-            "3月底",
-            "6月底",
-            "10月底",
-            "12月底",
-        ];
-        let indicator_header = [
-            "项目名称",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "绩效指标描述",
-            "指标值",
-            "指标值确定依据",
-        ];
+        let project_header = jixiao::read::contract_columns("项目");
+        let indicator_header = jixiao::read::contract_columns("项目指标");
         Book {
             sheets: vec![
                 sheet(

@@ -147,6 +147,30 @@ const INDICATOR_COLUMNS: &[ColumnSpec] = &[
     col("指标值确定依据", false, Kind::Text),
 ];
 
+/// The contract's sheets in workbook order, each with its columns (canonical names, without
+/// units): the one list that writers of workbooks and tests share with the reader.
+pub fn contract_sheets() -> Vec<(&'static str, Vec<&'static str>)> {
+    let names = |specs: &[ColumnSpec]| specs.iter().map(|c| c.name).collect();
+    vec![
+        (INFO, names(INFO_COLUMNS)),
+        (OVERALL, names(CONTENT_COLUMNS)),
+        (SUB_GOALS, names(SUB_GOAL_COLUMNS)),
+        (MEASURES, names(CONTENT_COLUMNS)),
+        (PROJECTS, names(PROJECT_COLUMNS)),
+        (GOALS, names(GOAL_COLUMNS)),
+        (INDICATORS, names(INDICATOR_COLUMNS)),
+    ]
+}
+
+/// The columns of one contract sheet.
+pub fn contract_columns(sheet: &str) -> Vec<&'static str> {
+    contract_sheets()
+        .into_iter()
+        .find(|(name, _)| *name == sheet)
+        .map(|(_, columns)| columns)
+        .unwrap_or_default()
+}
+
 /// 基本信息 fields: canonical name, required.
 const FIELDS: &[(&str, bool)] = &[
     ("部门名称", true),
