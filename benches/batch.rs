@@ -169,6 +169,9 @@ impl Observer for Timer {
 
 /// What a run of `jixiao build` does in process: discover fonts, set up, build the batch.
 fn run(files: &[PathBuf], output: &Path, observer: &dyn Observer) -> Duration {
+    // Every run starts as a new process would: without Typst results memoized by an earlier run
+    // (the one-department run would otherwise find the corrected document already laid out).
+    typst::comemo::evict(0);
     let start = Instant::now();
     let typesetter = Typesetter::new(
         Fonts::discover(&FontOptions::default()),
