@@ -180,6 +180,17 @@ impl IndicatorValue {
     /// understood too: leading `不低于`/`不少于`/`大于等于`/`不高于`/`不超过`/`小于`/… and trailing
     /// `以上`/`以下`/`以内` (`95%以上` is ≥ 95 %). The unit is what follows the number, full-width
     /// forms folded (`％` → `%`).
+    ///
+    /// ```
+    /// use jixiao::model::{Comparator, IndicatorValue};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let value = IndicatorValue::parse(">=95%");
+    /// assert_eq!(value.text, "≥95%");
+    /// assert_eq!(value.comparator, Some(Comparator::AtLeast));
+    /// assert_eq!(value.number, Some(Decimal::from(95)));
+    /// assert_eq!(value.unit, "%");
+    /// ```
     pub fn parse(raw: &str) -> Self {
         let raw = raw.trim();
         let (comparator, rest) = split_comparator(raw);
