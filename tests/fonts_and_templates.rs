@@ -5,7 +5,9 @@ mod common;
 
 use std::process::Command;
 
-use common::{compact, jixiao, only_pdf, pdf_text};
+use std::path::Path;
+
+use common::{build, compact, jixiao, only_pdf, pdf_text};
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -47,15 +49,15 @@ fn without_chinese_fonts_the_build_refuses_and_writes_nothing() {
     let output = dir.path().join("out");
     let empty_fonts = dir.path().join("fonts");
     std::fs::create_dir(&empty_fonts).unwrap();
-    let out = jixiao(&[
-        "build",
-        "input",
-        "-o",
-        output.to_str().unwrap(),
-        "--ignore-system-fonts",
-        "--font-path",
-        empty_fonts.to_str().unwrap(),
-    ]);
+    let out = build(
+        Path::new("input"),
+        &output,
+        &[
+            "--ignore-system-fonts",
+            "--font-path",
+            empty_fonts.to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("没有找到任何中文字体"),
@@ -111,14 +113,11 @@ fn exported_templates_can_be_changed_and_used() {
     std::fs::write(&fonts, changed).unwrap();
 
     let output = dir.path().join("out");
-    let out = jixiao(&[
-        "build",
-        "input",
-        "-o",
-        output.to_str().unwrap(),
-        "--templates",
-        templates.to_str().unwrap(),
-    ]);
+    let out = build(
+        Path::new("input"),
+        &output,
+        &["--templates", templates.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = only_pdf(&output);
     assert!(compact(&pdf_text(&pdf)).contains("一、本部门总体绩效目标"));
@@ -133,14 +132,7 @@ fn exported_templates_can_be_changed_and_used() {
 #[test]
 fn pdf_a_2b_is_produced_on_request() {
     let dir = tempfile::tempdir().unwrap();
-    let out = jixiao(&[
-        "build",
-        "input",
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--pdf-standard",
-        "a-2b",
-    ]);
+    let out = build(Path::new("input"), dir.path(), &["--pdf-standard", "a-2b"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let bytes = std::fs::read(only_pdf(dir.path())).unwrap();
     let text = String::from_utf8_lossy(&bytes);
@@ -149,14 +141,7 @@ fn pdf_a_2b_is_produced_on_request() {
         "PDF/A identification in the XMP metadata"
     );
 
-    let bad = jixiao(&[
-        "build",
-        "input",
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--pdf-standard",
-        "a-9z",
-    ]);
+    let bad = build(Path::new("input"), dir.path(), &["--pdf-standard", "a-9z"]);
     assert_eq!(
         bad.status.code(),
         Some(2),
@@ -175,12 +160,7 @@ fn a_character_no_font_can_draw_is_named_with_its_cell() {
     jixiao::workbook::write_department(&department, &workbook).unwrap();
 
     let output = dir.path().join("out");
-    let out = jixiao(&[
-        "build",
-        workbook.to_str().unwrap(),
-        "-o",
-        output.to_str().unwrap(),
-    ]);
+    let out = build(&workbook, &output, &[]);
     assert!(
         out.status.success(),
         "a warning by default: {}",
@@ -195,13 +175,7 @@ fn a_character_no_font_can_draw_is_named_with_its_cell() {
     only_pdf(&output);
 
     let strict_output = dir.path().join("strict");
-    let out = jixiao(&[
-        "build",
-        workbook.to_str().unwrap(),
-        "-o",
-        strict_output.to_str().unwrap(),
-        "--strict",
-    ]);
+    let out = build(&workbook, &strict_output, &["--strict"]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -222,14 +196,7 @@ fn a_character_no_font_can_draw_is_named_with_its_cell() {
 #[test]
 fn emit_png_writes_a_page_image_per_page() {
     let dir = tempfile::tempdir().unwrap();
-    let out = jixiao(&[
-        "build",
-        "input",
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--emit",
-        "png",
-    ]);
+    let out = build(Path::new("input"), dir.path(), &["--emit", "png"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = only_pdf(dir.path());
     let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();

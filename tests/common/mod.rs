@@ -189,3 +189,15 @@ pub fn page_lines(pdf: &Path) -> Vec<Vec<TextLine>> {
         })
         .collect()
 }
+
+/// Runs `jixiao build INPUT -o OUTPUT EXTRA…`.
+pub fn build(input: &Path, output: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    jixiao(&args)
+}
