@@ -143,18 +143,7 @@ pub fn next_year(last: &Department) -> Department {
 
 /// The form workbook: blank when `department` is `None`, else with its data.
 pub fn form(department: Option<&Department>) -> Result<Workbook, XlsxError> {
-    let blank = Department {
-        name: String::new(),
-        year: 0,
-        compiled_by: String::new(),
-        reviewed_by: None,
-        code: None,
-        title: String::new(),
-        overall_goals: Vec::new(),
-        sub_goals: Vec::new(),
-        measures: Vec::new(),
-        projects: Vec::new(),
-    };
+    let blank = Department::default();
     let (d, title) = match department {
         Some(d) => (d, d.title.clone()),
         None => (&blank, "部门预算绩效填报模板".to_string()),

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
 /// One department's 部门预算绩效文本 for one budget year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Department {
     /// 部门名称
     pub name: String,

@@ -421,18 +421,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     let indicators_sheet = load(&mut ctx, INDICATORS, false);
 
     let mut origins = Origins::default();
-    let mut dept = Department {
-        name: String::new(),
-        year: 0,
-        compiled_by: String::new(),
-        reviewed_by: None,
-        code: None,
-        title: String::new(),
-        overall_goals: Vec::new(),
-        sub_goals: Vec::new(),
-        measures: Vec::new(),
-        projects: Vec::new(),
-    };
+    let mut dept = Department::default();
 
     if let Some(sheet) = &info_sheet {
         complete &= read_info(&mut ctx, sheet, &mut dept, &mut origins);

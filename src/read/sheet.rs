@@ -488,25 +488,8 @@ impl<'s> Table<'s> {
             self.report_error_value(ctx, row, column, e, &expected);
             return None;
         }
-        match value::money(v, unit) {
-            Ok(d) if d.is_sign_negative() && !d.is_zero() => {
-                ctx.error(
-                    self.location(row, column),
-                    "negative",
-                    format!("“{column}”不能为负数，实际为“{}”", v.display().trim()),
-                );
-                None
-            }
-            Ok(d) => Some(d),
-            Err(NumberError::NotANumber(found)) => {
-                ctx.error(
-                    self.location(row, column),
-                    "not-a-number",
-                    format!("“{column}”应为{expected}，实际为“{found}”"),
-                );
-                None
-            }
-        }
+        let amount = value::money(v, unit);
+        self.non_negative(ctx, row, column, v, amount, |d| *d, &expected)
     }
 
     /// A percentage as read (see [`value::percent`]). Blank: `None`, reported (always required).
@@ -520,16 +503,32 @@ impl<'s> Table<'s> {
             self.report_error_value(ctx, row, column, e, expected);
             return None;
         }
-        match value::percent(v, self.sheet.formats_known) {
-            Ok(p) if p.value.is_sign_negative() && !p.value.is_zero() => {
+        let percent = value::percent(v, self.sheet.formats_known);
+        self.non_negative(ctx, row, column, v, percent, |p| p.value, expected)
+    }
+
+    /// A parsed number, or `None` with `not-a-number` or `negative` reported at its cell.
+    #[allow(clippy::too_many_arguments)]
+    fn non_negative<T>(
+        &self,
+        ctx: &mut Ctx,
+        row: u32,
+        column: &str,
+        cell: &Value,
+        parsed: Result<T, NumberError>,
+        amount: impl Fn(&T) -> Decimal,
+        expected: &str,
+    ) -> Option<T> {
+        match parsed {
+            Ok(n) if amount(&n).is_sign_negative() && !amount(&n).is_zero() => {
                 ctx.error(
                     self.location(row, column),
                     "negative",
-                    format!("“{column}”不能为负数，实际为“{}”", v.display().trim()),
+                    format!("“{column}”不能为负数，实际为“{}”", cell.display().trim()),
                 );
                 None
             }
-            Ok(p) => Some(p),
+            Ok(n) => Some(n),
             Err(NumberError::NotANumber(found)) => {
                 ctx.error(
                     self.location(row, column),
