@@ -261,7 +261,8 @@ fn run_build(args: BuildArgs) -> ExitCode {
 }
 
 fn fonts(args: FontsArgs) -> ExitCode {
-    let roles = match Renderer::new(args.templates.as_deref()).font_roles() {
+    let renderer = Renderer::new(args.templates.as_deref());
+    let roles = match renderer.font_roles() {
         Ok(roles) => roles,
         Err(e) => {
             eprintln!("{e}");
@@ -269,7 +270,7 @@ fn fonts(args: FontsArgs) -> ExitCode {
         }
     };
     let fonts = args.fonts.discover();
-    let (report, complete) = roles::report(&roles::resolve(&roles, &fonts));
+    let (report, complete) = roles::report(&roles::resolve(roles, &fonts));
     print!("{report}");
     if complete {
         ExitCode::SUCCESS

@@ -9,6 +9,7 @@ pub mod escape;
 pub mod view;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, Value};
@@ -42,6 +43,8 @@ pub struct Renderer {
     env: Environment<'static>,
     /// Where overrides come from, if anywhere.
     dir: Option<PathBuf>,
+    /// `fonts.toml`, read and parsed on first use, then shared by every document.
+    roles: OnceLock<Result<Roles, String>>,
 }
 
 impl Renderer {
@@ -66,6 +69,7 @@ impl Renderer {
         Self {
             env,
             dir: dir.map(Path::to_path_buf),
+            roles: OnceLock::new(),
         }
     }
 
@@ -75,15 +79,20 @@ impl Renderer {
     }
 
     /// The font roles: `fonts.toml` from the override directory or the embedded default.
-    pub fn font_roles(&self) -> Result<Roles, String> {
-        let source = load_template(self.dir.as_deref(), FONTS_FILE)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("找不到 {FONTS_FILE}"))?;
-        roles::parse(&source)
+    pub fn font_roles(&self) -> Result<&Roles, String> {
+        self.roles
+            .get_or_init(|| {
+                let source = load_template(self.dir.as_deref(), FONTS_FILE)
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("找不到 {FONTS_FILE}"))?;
+                roles::parse(&source)
+            })
+            .as_ref()
+            .map_err(String::clone)
     }
 
     /// Renders a department into Typst source, with the font roles its templates use.
-    pub fn render_with(&self, department: &Department, roles: &Roles) -> Result<String, Error> {
+    fn render_with(&self, department: &Department, roles: &Roles) -> Result<String, Error> {
         let template = self.env.get_template(MAIN_TEMPLATE)?;
         template.render(minijinja::context! {
             doc => Value::from(Serde(DocumentView::new(department))),
@@ -96,7 +105,7 @@ impl Renderer {
         let roles = self
             .font_roles()
             .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
-        self.render_with(department, &roles)
+        self.render_with(department, roles)
     }
 }
 
