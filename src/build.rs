@@ -79,14 +79,6 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, problems)
 }
 
-/// Reads and checks one workbook: the model if it has no errors, and every finding.
-pub fn check_file(path: &Path) -> (Option<Department>, Vec<Diagnostic>) {
-    guarded(path, || {
-        let checked = check::check_path(path);
-        (checked.department, checked.diagnostics)
-    })
-}
-
 /// Runs `f`, turning a panic into an error finding for `path`.
 fn guarded<T>(
     path: &Path,
