@@ -167,26 +167,26 @@ impl Observer for Timer {
     }
 }
 
+/// What `jixiao build` sets up: fonts discovered, default templates, output folder.
+fn builder(output: &Path) -> Builder {
+    let fonts = Fonts::discover(&FontOptions::default());
+    Builder {
+        renderer: Renderer::new(None),
+        typesetter: Typesetter::new(fonts, CompileOptions::default()).unwrap(),
+        options: BuildOptions {
+            output: output.to_path_buf(),
+            ..BuildOptions::default()
+        },
+    }
+}
+
 /// What a run of `jixiao build` does in process: discover fonts, set up, build the batch.
 fn run(files: &[PathBuf], output: &Path, observer: &dyn Observer) -> Duration {
     // Every run starts as a new process would: without Typst results memoized by an earlier run
     // (the one-department run would otherwise find the corrected document already laid out).
     typst::comemo::evict(0);
     let start = Instant::now();
-    let typesetter = Typesetter::new(
-        Fonts::discover(&FontOptions::default()),
-        CompileOptions::default(),
-    )
-    .unwrap();
-    let builder = Builder {
-        renderer: Renderer::new(None),
-        typesetter,
-        options: BuildOptions {
-            output: output.to_path_buf(),
-            ..BuildOptions::default()
-        },
-    };
-    let batch = builder.build_all(files, observer);
+    let batch = builder(output).build_all(files, observer);
     assert!(batch.reports.iter().all(|r| !r.failed()));
     start.elapsed()
 }
@@ -229,20 +229,7 @@ fn child(n: usize, workbooks: &Path) -> Measured {
     let docs = n.min(NAIVE_DOCS);
     let start = Instant::now();
     for file in &files[..docs] {
-        let typesetter = Typesetter::new(
-            Fonts::discover(&FontOptions::default()),
-            CompileOptions::default(),
-        )
-        .unwrap();
-        let builder = Builder {
-            renderer: Renderer::new(None),
-            typesetter,
-            options: BuildOptions {
-                output: naive_out.clone(),
-                ..BuildOptions::default()
-            },
-        };
-        assert!(!builder.build_file(file).failed());
+        assert!(!builder(&naive_out).build_file(file).failed());
     }
     let naive_ms_per_doc = start.elapsed().as_secs_f64() * 1000.0 / docs as f64;
     let batch_ms_per_doc = batch.as_secs_f64() * 1000.0 / n as f64;
