@@ -564,64 +564,79 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 /// Two workbooks of the same 部门名称 and 年度, or whose PDFs would have the same name, are an
 /// error for both: neither is built (an earlier PDF stays as it was).
 fn reject_duplicates(files: &[PathBuf], plans: &mut [Plan]) {
-    let mut by_department: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
-    let mut by_pdf: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, plan) in plans.iter().enumerate() {
-        if let Some(((name, year), pdf)) = plan.identity() {
-            by_department
-                .entry((name.to_string(), year))
-                .or_default()
-                .push(i);
-            by_pdf.entry(pdf).or_default().push(i);
-        }
-    }
-    let mut findings: BTreeMap<usize, Vec<Diagnostic>> = BTreeMap::new();
-    let others = |group: &[usize], i: usize| {
-        group
-            .iter()
-            .filter(|&&j| j != i)
-            .map(|&j| files[j].display().to_string())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
-    for ((name, year), group) in by_department.iter().filter(|(_, g)| g.len() > 1) {
-        for &i in group {
-            findings.entry(i).or_default().push(Diagnostic::error(
-                &files[i],
-                Location::file(),
-                "duplicate-department",
-                format!(
-                    "部门“{name}”{year} 年度的工作簿不止一个（另见 {}）；每个部门每年只能有一个工作簿，这几个都不生成",
-                    others(group, i)
-                ),
-            ));
-        }
-    }
-    for (pdf, group) in by_pdf.iter().filter(|(_, g)| g.len() > 1) {
-        for &i in group {
-            if findings.contains_key(&i) {
-                continue;
-            }
-            findings.entry(i).or_default().push(Diagnostic::error(
+    let identities: Vec<_> = plans.iter().map(Plan::identity).collect();
+    let mut findings = duplicate_departments(
+        files,
+        identities.iter().enumerate().filter_map(|(i, id)| {
+            id.as_ref()
+                .map(|((name, year), _)| (i, (name.to_string(), *year)))
+        }),
+    );
+    let by_pdf = identities
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| id.as_ref().map(|(_, pdf)| (i, pdf.clone())));
+    for (i, pdf, others) in clashes(files, by_pdf) {
+        findings.entry(i).or_insert_with(|| {
+            Diagnostic::error(
                 &files[i],
                 Location::file(),
                 "duplicate-title",
-                format!(
-                    "生成的文件名 {pdf} 与 {} 的相同，会互相覆盖；请修改文档标题，这几个都不生成",
-                    others(group, i)
-                ),
-            ));
-        }
+                format!("生成的文件名 {pdf} 与 {others} 的相同，会互相覆盖；请修改文档标题，这几个都不生成"),
+            )
+        });
     }
-    for (i, mut found) in findings {
+    for (i, found) in findings {
         let plan = std::mem::replace(&mut plans[i], Plan::Failed(Vec::new()));
         let mut diagnostics = match plan {
             Plan::Build { diagnostics, .. } => diagnostics,
             _ => Vec::new(),
         };
-        diagnostics.append(&mut found);
+        diagnostics.push(found);
         plans[i] = Plan::Failed(diagnostics);
     }
+}
+
+/// `duplicate-department` for every workbook whose (部门名称, 年度) another workbook of the batch
+/// has too; `identities` gives (index into `files`, identity) for the workbooks that state one.
+pub fn duplicate_departments(
+    files: &[PathBuf],
+    identities: impl IntoIterator<Item = (usize, (String, i32))>,
+) -> BTreeMap<usize, Diagnostic> {
+    clashes(files, identities)
+        .into_iter()
+        .map(|(i, (name, year), others)| {
+            let message = format!(
+                "部门“{name}”{year} 年度的工作簿不止一个（另见 {others}）；每个部门每年只能有一个工作簿"
+            );
+            let finding = Diagnostic::error(&files[i], Location::file(), "duplicate-department", message);
+            (i, finding)
+        })
+        .collect()
+}
+
+/// Every index whose key another index shares, with the key and the other files of its group
+/// (`a.xlsx、b.xlsx`).
+fn clashes<K: Ord + Clone>(
+    files: &[PathBuf],
+    keys: impl IntoIterator<Item = (usize, K)>,
+) -> Vec<(usize, K, String)> {
+    let mut groups: BTreeMap<K, Vec<usize>> = BTreeMap::new();
+    for (i, key) in keys {
+        groups.entry(key).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for (key, group) in groups.into_iter().filter(|(_, g)| g.len() > 1) {
+        for &i in &group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| files[j].display().to_string())
+                .collect();
+            out.push((i, key.clone(), others.join("、")));
+        }
+    }
+    out
 }
 
 /// Refuses an output folder that is an input folder or inside one: outputs must never land

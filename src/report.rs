@@ -7,7 +7,7 @@
 //!   and one sheet per department named after it (at most 31 characters, without `[]:*?/\`,
 //!   unique), with the same columns but the first two.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::build;
 use crate::check;
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// The findings about one workbook (one department).
 #[derive(Debug, Clone)]
@@ -328,34 +328,11 @@ pub fn check_paths(paths: &[PathBuf]) -> Findings {
         .map(|d| Group::new(d.file.clone(), None, vec![d], false))
         .collect();
     let checked: Vec<check::Checked> = files.par_iter().map(|f| check::check_path(f)).collect();
-    let mut by_department: BTreeMap<(&str, i32), Vec<usize>> = BTreeMap::new();
-    for (i, c) in checked.iter().enumerate() {
-        if let (Some(name), Some(year)) = (&c.department_name, c.department_year) {
-            by_department.entry((name, year)).or_default().push(i);
-        }
-    }
-    let mut duplicates: BTreeMap<usize, Diagnostic> = BTreeMap::new();
-    for ((name, year), group) in by_department.iter().filter(|(_, g)| g.len() > 1) {
-        for &i in group {
-            let others: Vec<String> = group
-                .iter()
-                .filter(|&&j| j != i)
-                .map(|&j| files[j].display().to_string())
-                .collect();
-            duplicates.insert(
-                i,
-                Diagnostic::error(
-                    &files[i],
-                    Location::file(),
-                    "duplicate-department",
-                    format!(
-                        "部门“{name}”{year} 年度的工作簿不止一个（另见 {}）；每个部门每年只能有一个工作簿",
-                        others.join("、")
-                    ),
-                ),
-            );
-        }
-    }
+    let identities = checked
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, (c.department_name.clone()?, c.department_year?))));
+    let mut duplicates = build::duplicate_departments(&files, identities);
     for (i, (file, c)) in files.iter().zip(checked).enumerate() {
         let mut diagnostics = c.diagnostics;
         if let Some(d) = duplicates.remove(&i) {
@@ -374,7 +351,7 @@ pub fn check_paths(paths: &[PathBuf]) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::CellRef;
+    use crate::diagnostic::{CellRef, Location};
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
