@@ -1,7 +1,7 @@
 //! The departments' side: the workbook a department fills in (填报模板).
 //!
 //! Each year the finance bureau sends every department a workbook to fill in. It is the contract
-//! workbook (`../shared/spec/workbook.md`) laid out as a form ([`Layout::Form`]): a `填写说明`
+//! workbook (`docs/workbook.md`) laid out as a form ([`Layout::Form`]): a `填写说明`
 //! sheet first, the seven contract sheets with a note on every header cell, pre-formatted rows,
 //! and dropdowns, then a hidden sheet `下拉选项` holding the dropdown lists. The reader ignores
 //! both extra sheets.

@@ -1,5 +1,5 @@
-//! The reference department: 唐山高新区行政服务中心 2021, transcribed from the seed document
-//! (`../shared/seed/000_70e3899fb84192d9.txt`).
+//! The reference department: 唐山高新区行政服务中心 2021, transcribed from its published
+//! 部门预算绩效文本 (the "seed", kept as a test fixture in `tests/fixtures/reference-2021.txt`).
 //!
 //! The transcription keeps the seed's wording character for character, typos included. Only the
 //! seed's layout is undone: the stray spaces around values are trimmed, the "1、" numbering of
@@ -324,7 +324,7 @@ mod tests {
 
     const SEED: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/seed/000_70e3899fb84192d9.txt"
+        "/tests/fixtures/reference-2021.txt"
     );
 
     fn squeeze(s: &str) -> String {

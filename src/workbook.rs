@@ -1,5 +1,5 @@
 //! Write: the domain model → a department workbook that follows the input contract
-//! (`../shared/spec/workbook.md`), laid out as a finance department would fill it in.
+//! (`docs/workbook.md`), laid out as a finance department would fill it in.
 //!
 //! Used to produce the reference workbook (`examples/make_reference.rs`) and test fixtures. In
 //! `项目指标` the first project uses fill-down (blank cells meaning "same as above") and every

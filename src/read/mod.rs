@@ -1,6 +1,6 @@
 //! Read: one department workbook (calamine) → the domain model, with the cell of every value.
 //!
-//! The contract is `../shared/spec/workbook.md`. Sheets and columns are found by name, numbers
+//! The contract is `docs/workbook.md`. Sheets and columns are found by name, numbers
 //! and percentages are accepted in every form the contract lists, and every problem found while
 //! reading becomes a [`Diagnostic`] with file, sheet and A1 cell.
 //!

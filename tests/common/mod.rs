@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The reference seed text beside the repository (`../shared/seed/…`).
+/// The reference department's published text, the fixture every document test compares against.
 pub fn seed_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/000_70e3899fb84192d9.txt")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reference-2021.txt")
 }
 
 /// Runs the real `jixiao` binary.
