@@ -14,7 +14,11 @@ use jixiao::render::Renderer;
 
 /// 部门预算绩效文本生成工具：把各部门的绩效工作簿生成为可直接公开的 PDF。
 #[derive(Parser)]
-#[command(name = "jixiao", version)]
+#[command(
+    name = "jixiao",
+    version,
+    after_help = "工作簿怎样填写、每条检查规则的含义：docs/workbook.md；生成的文档及其排版：docs/document.md"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
