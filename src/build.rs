@@ -13,6 +13,7 @@ use std::sync::{Mutex, PoisonError, RwLock};
 use walkdir::WalkDir;
 
 use crate::compile::{DocumentIdentity, Typesetter};
+use crate::contract::RuleId;
 use crate::diagnostic::has_errors;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::manifest::{self, Entry, Environment, Inputs, Manifest};
@@ -51,7 +52,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             problems.push(Diagnostic::error(
                 path,
                 Location::file(),
-                "not-found",
+                RuleId::NotFound,
                 "找不到该文件或文件夹",
             ));
             continue;
@@ -67,7 +68,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                     problems.push(Diagnostic::error(
                         &at,
                         Location::file(),
-                        "unreadable",
+                        RuleId::Unreadable,
                         format!("无法读取：{e}"),
                     ));
                 }
@@ -95,7 +96,7 @@ fn guarded<T>(
             vec![Diagnostic::error(
                 path,
                 Location::file(),
-                "internal",
+                RuleId::Internal,
                 format!("处理该文件时发生内部错误：{what}"),
             )],
         )
@@ -335,7 +336,7 @@ impl Builder {
                 return Plan::Failed(vec![Diagnostic::error(
                     file,
                     Location::file(),
-                    "unreadable",
+                    RuleId::Unreadable,
                     format!("无法读取：{e}"),
                 )]);
             }
@@ -389,7 +390,7 @@ impl Builder {
                     diagnostics.push(Diagnostic::error(
                         file,
                         Location::file(),
-                        "interrupted",
+                        RuleId::Interrupted,
                         "运行被中断，未生成",
                     ));
                     let mut report = Report::failure(file, diagnostics);
@@ -432,7 +433,7 @@ impl Builder {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<(PathBuf, Entry)> {
         let typeset_error =
-            |message: String| Diagnostic::error(file, Location::file(), "typeset", message);
+            |message: String| Diagnostic::error(file, Location::file(), RuleId::Typeset, message);
         let source = match self.renderer.render(department) {
             Ok(source) => source,
             Err(e) => {
@@ -455,7 +456,7 @@ impl Builder {
             compiled
                 .warnings
                 .into_iter()
-                .map(|w| Diagnostic::warning(file, Location::file(), "typeset", w)),
+                .map(|w| Diagnostic::warning(file, Location::file(), RuleId::Typeset, w)),
         );
         let pdf_path = self
             .options
@@ -581,7 +582,7 @@ fn reject_duplicates(files: &[PathBuf], plans: &mut [Plan]) {
             Diagnostic::error(
                 &files[i],
                 Location::file(),
-                "duplicate-title",
+                RuleId::DuplicateTitle,
                 format!("生成的文件名 {pdf} 与 {others} 的相同，会互相覆盖；请修改文档标题，这几个都不生成"),
             )
         });
@@ -609,7 +610,7 @@ pub fn duplicate_departments(
             let message = format!(
                 "部门“{name}”{year} 年度的工作簿不止一个（另见 {others}）；每个部门每年只能有一个工作簿"
             );
-            let finding = Diagnostic::error(&files[i], Location::file(), "duplicate-department", message);
+            let finding = Diagnostic::error(&files[i], Location::file(), RuleId::DuplicateDepartment, message);
             (i, finding)
         })
         .collect()

@@ -16,6 +16,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
+use crate::contract::{self, RuleId};
 use crate::diagnostic::{Diagnostic, Location, has_errors};
 use crate::model::{Department, Project};
 use crate::read::{self, Origins, Reading, Workbook};
@@ -65,7 +66,7 @@ pub fn check_reading(path: &Path, reading: Reading) -> Checked {
         Err(_) => diagnostics.push(Diagnostic::error(
             path,
             Location::file(),
-            "internal",
+            RuleId::Internal,
             "检查该文件时发生内部错误（请把该文件交给开发人员）",
         )),
     }
@@ -116,7 +117,7 @@ impl<'a> Context<'a> {
         &self,
         project: usize,
         column: &str,
-        rule: &'static str,
+        rule: RuleId,
         message: String,
     ) -> Diagnostic {
         Diagnostic::error(
@@ -131,7 +132,7 @@ impl<'a> Context<'a> {
         &self,
         project: usize,
         column: &str,
-        rule: &'static str,
+        rule: RuleId,
         message: String,
     ) -> Diagnostic {
         Diagnostic::warning(
@@ -176,8 +177,8 @@ fn budget_sum(cx: &Context) -> Vec<Diagnostic> {
         .map(|(i, p)| {
             cx.error(
                 i,
-                "财政资金",
-                "budget-sum",
+                contract::FISCAL_FUNDS,
+                RuleId::BudgetSum,
                 format!(
                     "项目“{}”的财政资金 {} 万元加其他资金 {} 万元等于 {} 万元，与预算数 {} 万元不符；应满足 财政资金 + 其他资金 = 预算数",
                     p.name,
@@ -202,7 +203,7 @@ fn spending_plan(cx: &Context) -> Vec<Diagnostic> {
                 findings.push(cx.error(
                     i,
                     name,
-                    "plan-range",
+                    RuleId::PlanRange,
                     format!(
                         "项目“{}”的{}支出进度为 {}%，应在 0–100% 之间",
                         p.name,
@@ -218,7 +219,7 @@ fn spending_plan(cx: &Context) -> Vec<Diagnostic> {
                 findings.push(cx.error(
                     i,
                     name,
-                    "plan-decreasing",
+                    RuleId::PlanDecreasing,
                     format!(
                         "项目“{}”的{}累计支出进度 {}% 低于{}的 {}%；累计进度不应下降",
                         p.name,
@@ -233,8 +234,8 @@ fn spending_plan(cx: &Context) -> Vec<Diagnostic> {
         if p.spending_plan.december != hundred {
             findings.push(cx.warning(
                 i,
-                "12月底",
-                "plan-incomplete",
+                contract::DECEMBER,
+                RuleId::PlanIncomplete,
                 format!(
                     "项目“{}”的12月底累计支出进度为 {}%，通常应为 100%",
                     p.name,
@@ -253,8 +254,8 @@ fn goals_present(cx: &Context) -> Vec<Diagnostic> {
         .map(|(i, p)| {
             cx.error(
                 i,
-                "项目名称",
-                "no-goals",
+                contract::PROJECT_NAME,
+                RuleId::NoGoals,
                 format!(
                     "项目“{}”在“项目目标”表中没有任何目标；每个项目至少需要一个目标",
                     p.name
@@ -271,8 +272,8 @@ fn indicators_present(cx: &Context) -> Vec<Diagnostic> {
         .map(|(i, p)| {
             cx.error(
                 i,
-                "项目名称",
-                "no-indicators",
+                contract::PROJECT_NAME,
+                RuleId::NoIndicators,
                 format!(
                     "项目“{}”在“项目指标”表中没有任何绩效指标；每个项目至少需要一个指标",
                     p.name
@@ -292,8 +293,8 @@ fn indicators_complete(cx: &Context) -> Vec<Diagnostic> {
             if indicator.level3.trim().is_empty() {
                 findings.push(Diagnostic::error(
                     cx.file,
-                    origin.cell("三级指标"),
-                    "missing-value",
+                    origin.cell(contract::LEVEL3),
+                    RuleId::MissingValue,
                     format!(
                         "项目“{}”的第{}个绩效指标没有三级指标，应填写指标名称",
                         p.name,
@@ -304,8 +305,8 @@ fn indicators_complete(cx: &Context) -> Vec<Diagnostic> {
             if indicator.value.text.trim().is_empty() {
                 findings.push(Diagnostic::error(
                     cx.file,
-                    origin.cell("指标值"),
-                    "missing-value",
+                    origin.cell(contract::VALUE),
+                    RuleId::MissingValue,
                     format!(
                         "项目“{}”的三级指标“{}”没有指标值，应填写如“≥95%”“=0次”",
                         p.name, indicator.level3
@@ -373,8 +374,8 @@ fn indicator_framework(cx: &Context) -> Vec<Diagnostic> {
                     let allowed: Vec<&str> = FRAMEWORK.iter().map(|(n, _)| *n).collect();
                     findings.push(Diagnostic::error(
                         cx.file,
-                        origin.cell("一级指标"),
-                        "level1-unknown",
+                        origin.cell(contract::LEVEL1),
+                        RuleId::Level1Unknown,
                         format!(
                             "一级指标“{level1}”不在指标体系中（可用：{}）{hint}",
                             allowed.join("、")
@@ -387,8 +388,8 @@ fn indicator_framework(cx: &Context) -> Vec<Diagnostic> {
                         .unwrap_or_default();
                     findings.push(Diagnostic::warning(
                         cx.file,
-                        origin.cell("二级指标"),
-                        "level2-mismatch",
+                        origin.cell(contract::LEVEL2),
+                        RuleId::Level2Mismatch,
                         format!(
                             "二级指标“{level2}”不属于一级指标“{level1}”（应为：{}）{hint}",
                             allowed.join("、")
@@ -414,8 +415,8 @@ fn indicator_coverage(cx: &Context) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (i, p) in cx.projects().filter(|(_, p)| !p.indicators.is_empty()) {
         for (wanted, rule) in [
-            ("产出指标", "no-output-indicator"),
-            ("满意度指标", "no-satisfaction-indicator"),
+            ("产出指标", RuleId::NoOutputIndicator),
+            ("满意度指标", RuleId::NoSatisfactionIndicator),
         ] {
             if !p
                 .indicators
@@ -424,7 +425,7 @@ fn indicator_coverage(cx: &Context) -> Vec<Diagnostic> {
             {
                 findings.push(cx.warning(
                     i,
-                    "项目名称",
+                    contract::PROJECT_NAME,
                     rule,
                     format!("项目“{}”没有{wanted}", p.name),
                 ));
@@ -442,8 +443,8 @@ fn indicator_quantified(cx: &Context) -> Vec<Diagnostic> {
             if !indicator.value.is_quantified() && !indicator.value.text.is_empty() {
                 findings.push(Diagnostic::warning(
                     cx.file,
-                    cx.origins.indicators[i][k].cell("指标值"),
-                    "not-quantified",
+                    cx.origins.indicators[i][k].cell(contract::VALUE),
+                    RuleId::NotQuantified,
                     format!(
                         "三级指标“{}”的指标值“{}”中没有数字，未量化；宜写成如“≥95%”“=0次”",
                         indicator.level3, indicator.value.text
@@ -466,11 +467,11 @@ fn indicator_duplicates(cx: &Context) -> Vec<Diagnostic> {
                 continue;
             }
             if let Some(&first) = seen.get(&key) {
-                let first_cell = cx.origins.indicators[i][first].cell("三级指标");
+                let first_cell = cx.origins.indicators[i][first].cell(contract::LEVEL3);
                 findings.push(Diagnostic::warning(
                     cx.file,
-                    cx.origins.indicators[i][k].cell("三级指标"),
-                    "duplicate-indicator",
+                    cx.origins.indicators[i][k].cell(contract::LEVEL3),
+                    RuleId::DuplicateIndicator,
                     format!(
                         "项目“{}”中三级指标“{}”重复出现（首次在 {}）",
                         p.name,
@@ -512,8 +513,8 @@ mod tests {
     /// `department` as if read from a workbook laid out like the contract's: 项目 row 2 onwards,
     /// 项目指标 rows in project order from row 2.
     fn workbook(department: Department) -> Workbook {
-        let project_columns = columns(&read::contract_columns("项目"));
-        let indicator_columns = columns(&read::contract_columns("项目指标"));
+        let project_columns = columns(&read::contract_columns(contract::PROJECTS));
+        let indicator_columns = columns(&read::contract_columns(contract::INDICATORS));
         let mut origins = Origins::default();
         let mut row = 1;
         for (i, p) in department.projects.iter().enumerate() {
@@ -712,9 +713,9 @@ mod tests {
         d.projects[0].fiscal_funds = dec!(1);
         d.projects[0].indicators[0].level1 = "x".into();
         let findings = check(Path::new("x.xlsx"), &workbook(d));
-        let severity = |rule: &str| findings.iter().find(|f| f.rule == rule).unwrap().severity;
-        assert_eq!(severity("budget-sum"), Severity::Error);
-        assert_eq!(severity("level1-unknown"), Severity::Error);
+        let severity = |rule: RuleId| findings.iter().find(|f| f.rule == rule).unwrap().severity;
+        assert_eq!(severity(RuleId::BudgetSum), Severity::Error);
+        assert_eq!(severity(RuleId::Level1Unknown), Severity::Error);
         assert!(findings.iter().all(|f| f.file == Path::new("x.xlsx")));
     }
 
@@ -723,14 +724,14 @@ mod tests {
         let at = |sheet: &str, row, col| Location::cell(sheet, CellRef::new(row, col));
         let file = Path::new("x.xlsx");
         let reader = vec![
-            Diagnostic::error(file, at("项目", 1, 2), "not-a-number", "m"),
-            Diagnostic::warning(file, at("项目", 2, 2), "unknown-field", "m"),
+            Diagnostic::error(file, at("项目", 1, 2), RuleId::NotANumber, "m"),
+            Diagnostic::warning(file, at("项目", 2, 2), RuleId::UnknownField, "m"),
         ];
         let findings = vec![
-            Diagnostic::error(file, at("项目", 1, 3), "budget-sum", "m"),
-            Diagnostic::error(file, at("项目", 2, 3), "budget-sum", "m"),
-            Diagnostic::error(file, at("项目指标", 1, 3), "level1-unknown", "m"),
-            Diagnostic::error(file, Location::file(), "x", "m"),
+            Diagnostic::error(file, at("项目", 1, 3), RuleId::BudgetSum, "m"),
+            Diagnostic::error(file, at("项目", 2, 3), RuleId::BudgetSum, "m"),
+            Diagnostic::error(file, at("项目指标", 1, 3), RuleId::Level1Unknown, "m"),
+            Diagnostic::error(file, Location::file(), RuleId::Internal, "m"),
         ];
         let kept: Vec<_> = without_knock_on(&reader, findings)
             .iter()

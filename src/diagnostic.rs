@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::contract::RuleId;
+
 /// How bad a finding is (严重程度).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -103,7 +105,7 @@ pub struct Diagnostic {
     pub location: Location,
     pub severity: Severity,
     /// A stable identifier of the rule, for filtering and for machines (`budget-sum`, …).
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub message: String,
 }
 
@@ -111,7 +113,7 @@ impl Diagnostic {
     pub fn error(
         file: &Path,
         location: Location,
-        rule: &'static str,
+        rule: RuleId,
         message: impl Into<String>,
     ) -> Self {
         Self {
@@ -126,7 +128,7 @@ impl Diagnostic {
     pub fn warning(
         file: &Path,
         location: Location,
-        rule: &'static str,
+        rule: RuleId,
         message: impl Into<String>,
     ) -> Self {
         Self {
@@ -184,12 +186,12 @@ mod tests {
         let d = Diagnostic::error(
             Path::new("input/x.xlsx"),
             Location::cell("项目指标", CellRef::new(6, 5)),
-            "test",
+            RuleId::Internal,
             "消息",
         );
         assert_eq!(
             d.to_string(),
-            "input/x.xlsx › 项目指标!F7: 错误: 消息 [test]"
+            "input/x.xlsx › 项目指标!F7: 错误: 消息 [internal]"
         );
     }
 }

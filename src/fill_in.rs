@@ -29,7 +29,10 @@ use rust_xlsxwriter::{
 use crate::check::FRAMEWORK;
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Department;
-use crate::workbook::{self, Column, FIELDS, INDICATORS, INFO, Layout, SHEETS};
+use crate::contract::{
+    self, FIELDS, GOALS, INDICATORS, INFO, LEVEL1, LEVEL2, PROJECT_NAME, PROJECTS, SHEETS,
+};
+use crate::workbook::{self, Layout};
 
 /// The default file name of the blank template.
 pub const BLANK_FILE_NAME: &str = "部门预算绩效填报模板.xlsx";
@@ -158,17 +161,9 @@ pub fn form(department: Option<&Department>) -> Result<Workbook, XlsxError> {
     Ok(workbook)
 }
 
-/// The columns of contract sheet `sheet`.
-fn columns(sheet: &str) -> &'static [Column] {
-    SHEETS
-        .iter()
-        .find(|(name, _)| *name == sheet)
-        .map(|(_, columns)| *columns)
-        .expect("a sheet of the contract")
-}
-
-fn col(sheet: &str, header: &str) -> u16 {
-    workbook::column_index(columns(sheet), header)
+/// The position of column `name` of contract sheet `sheet`.
+fn col(sheet: &str, name: &str) -> u16 {
+    contract::sheet_named(sheet).position(name)
 }
 
 /// `'sheet'!$C$2:$C$5`, 0-based inclusive rows.
@@ -182,7 +177,7 @@ fn range(sheet: &str, col: u16, first_row: u32, last_row: u32) -> String {
 fn lists(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name(LISTS)?;
     let bold = Format::new().set_bold();
-    sheet.write_string_with_format(0, 0, "一级指标", &bold)?;
+    sheet.write_string_with_format(0, 0, LEVEL1, &bold)?;
     sheet.set_column_width(0, 14)?;
     for (i, (level1, level2s)) in (0u16..).zip(FRAMEWORK) {
         sheet.write_string(1 + u32::from(i), 0, *level1)?;
@@ -205,12 +200,7 @@ fn define_names(workbook: &mut Workbook) -> Result<(), XlsxError> {
         let last = level2s.len() as u32;
         workbook.define_name(*level1, &format!("={}", range(LISTS, 2 + i, 1, last)))?;
     }
-    let names = range(
-        workbook::PROJECTS,
-        col(workbook::PROJECTS, "项目名称"),
-        1,
-        VALIDATED_ROWS,
-    );
+    let names = range(PROJECTS, col(PROJECTS, PROJECT_NAME), 1, VALIDATED_ROWS);
     workbook.define_name("项目名称列表", &format!("={names}"))?;
     Ok(())
 }
@@ -226,15 +216,15 @@ fn note(text: &str) -> Note {
 
 /// A note on every header cell explaining its column, and on every 基本信息 field.
 fn notes(workbook: &mut Workbook) -> Result<(), XlsxError> {
-    for (name, columns) in SHEETS {
-        let sheet = workbook.worksheet_from_name(name)?;
-        for (col, c) in (0u16..).zip(columns.iter()) {
+    for s in SHEETS {
+        let sheet = workbook.worksheet_from_name(s.name)?;
+        for (col, c) in (0u16..).zip(s.columns) {
             sheet.insert_note(0, col, &note(c.note))?;
         }
     }
     let sheet = workbook.worksheet_from_name(INFO)?;
-    for (row, (_, text)) in (1u32..).zip(FIELDS) {
-        sheet.insert_note(row, 0, &note(text))?;
+    for (row, field) in (1u32..).zip(FIELDS) {
+        sheet.insert_note(row, 0, &note(field.note))?;
     }
     Ok(())
 }
@@ -267,12 +257,10 @@ fn rejecting(
 }
 
 fn validations(workbook: &mut Workbook) -> Result<(), XlsxError> {
-    use workbook::{GOALS, PROJECTS};
-
     // 年度
     let year_row = FIELDS
         .iter()
-        .position(|(f, _)| *f == "年度")
+        .position(|f| f.name == contract::YEAR)
         .expect("年度 is a field") as u32
         + 1;
     let year = rejecting(
@@ -290,39 +278,39 @@ fn validations(workbook: &mut Workbook) -> Result<(), XlsxError> {
         "金额",
         "金额应为不小于 0 的数字，单位见列标题（万元）。",
     )?;
-    for header in ["预算数（万元）", "财政资金（万元）", "其他资金（万元）"]
-    {
-        validate(workbook, PROJECTS, col(PROJECTS, header), &money)?;
+    let projects = contract::sheet_named(PROJECTS);
+    for c in projects.columns.iter().filter(|c| c.kind == contract::Kind::Money) {
+        validate(workbook, PROJECTS, projects.position(c.name), &money)?;
     }
     let percent = rejecting(
         DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 1.0)),
         "支出进度",
         "累计支出进度应在 0% 到 100% 之间。直接输入 25 即为 25%。",
     )?;
-    for header in ["3月底", "6月底", "10月底", "12月底"] {
-        validate(workbook, PROJECTS, col(PROJECTS, header), &percent)?;
+    for c in projects.columns.iter().filter(|c| c.kind == contract::Kind::Percent) {
+        validate(workbook, PROJECTS, projects.position(c.name), &percent)?;
     }
 
     // 项目名称 in 项目目标 and 项目指标.
     let project = rejecting(
         DataValidation::new().allow_list_formula(Formula::new("=项目名称列表")),
-        "项目名称",
+        PROJECT_NAME,
         "项目名称应与“项目”表中的某个项目名称一致。请先在“项目”表填写项目，再从下拉列表选择。",
     )?;
-    validate(workbook, GOALS, col(GOALS, "项目名称"), &project)?;
-    validate(workbook, INDICATORS, col(INDICATORS, "项目名称"), &project)?;
+    validate(workbook, GOALS, col(GOALS, PROJECT_NAME), &project)?;
+    validate(workbook, INDICATORS, col(INDICATORS, PROJECT_NAME), &project)?;
 
     // 一级指标 and 二级指标.
     let level1_names: Vec<&str> = FRAMEWORK.iter().map(|(l1, _)| *l1).collect();
     let level1 = rejecting(
         DataValidation::new().allow_list_formula(Formula::new("=一级指标列表")),
-        "一级指标",
+        LEVEL1,
         &format!(
             "一级指标应为{}之一，请从下拉列表选择。",
             level1_names.join("、")
         ),
     )?;
-    let level1_col = col(INDICATORS, "一级指标");
+    let level1_col = col(INDICATORS, LEVEL1);
     validate(workbook, INDICATORS, level1_col, &level1)?;
     let b = rust_xlsxwriter::column_number_to_name(level1_col);
     let above = format!("${b}$2:${b}2");
@@ -330,11 +318,11 @@ fn validations(workbook: &mut Workbook) -> Result<(), XlsxError> {
         DataValidation::new().allow_list_formula(Formula::new(format!(
             "=INDIRECT(IF(${b}2<>\"\",${b}2,LOOKUP(2,1/({above}<>\"\"),{above})))"
         ))),
-        "二级指标",
+        LEVEL2,
         "这个二级指标不属于本行的一级指标（见“填写说明”），检查时会给出警告。仍要使用吗？",
     )?
     .set_error_style(DataValidationErrorStyle::Warning);
-    validate(workbook, INDICATORS, col(INDICATORS, "二级指标"), &level2)?;
+    validate(workbook, INDICATORS, col(INDICATORS, LEVEL2), &level2)?;
     Ok(())
 }
 

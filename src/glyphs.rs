@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::compile::Fonts;
+use crate::contract::{self, RuleId};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Department;
 use crate::read::{Origins, RowOrigin};
@@ -23,34 +24,34 @@ pub fn texts<'a>(department: &'a Department, origins: &'a Origins) -> Vec<(Locat
     }
     out.push((info("文档标题"), &department.title));
     for (i, text) in department.overall_goals.iter().enumerate() {
-        out.push((at(&origins.overall_goals, i, "内容"), text));
+        out.push((at(&origins.overall_goals, i, contract::CONTENT), text));
     }
     for (i, goal) in department.sub_goals.iter().enumerate() {
-        out.push((at(&origins.sub_goals, i, "名称"), &goal.name));
-        out.push((at(&origins.sub_goals, i, "绩效目标"), &goal.target));
-        out.push((at(&origins.sub_goals, i, "绩效指标"), &goal.indicators));
+        out.push((at(&origins.sub_goals, i, contract::SUB_GOAL_NAME), &goal.name));
+        out.push((at(&origins.sub_goals, i, contract::SUB_GOAL_TARGET), &goal.target));
+        out.push((at(&origins.sub_goals, i, contract::SUB_GOAL_INDICATORS), &goal.indicators));
     }
     for (i, text) in department.measures.iter().enumerate() {
-        out.push((at(&origins.measures, i, "内容"), text));
+        out.push((at(&origins.measures, i, contract::CONTENT), text));
     }
     for (p, project) in department.projects.iter().enumerate() {
         if let Some(code) = &project.code {
-            out.push((at(&origins.projects, p, "项目编码"), code));
+            out.push((at(&origins.projects, p, contract::PROJECT_CODE), code));
         }
-        out.push((at(&origins.projects, p, "项目名称"), &project.name));
-        out.push((at(&origins.projects, p, "资金用途"), &project.purpose));
+        out.push((at(&origins.projects, p, contract::PROJECT_NAME), &project.name));
+        out.push((at(&origins.projects, p, contract::PURPOSE), &project.purpose));
         let goals = origins.goals.get(p).map_or(&[][..], Vec::as_slice);
         for (i, goal) in project.goals.iter().enumerate() {
-            out.push((at(goals, i, "目标"), goal));
+            out.push((at(goals, i, contract::GOAL), goal));
         }
         let rows = origins.indicators.get(p).map_or(&[][..], Vec::as_slice);
         for (i, ind) in project.indicators.iter().enumerate() {
-            out.push((at(rows, i, "一级指标"), &ind.level1));
-            out.push((at(rows, i, "二级指标"), &ind.level2));
-            out.push((at(rows, i, "三级指标"), &ind.level3));
-            out.push((at(rows, i, "绩效指标描述"), &ind.description));
-            out.push((at(rows, i, "指标值"), &ind.value.text));
-            out.push((at(rows, i, "指标值确定依据"), &ind.basis));
+            out.push((at(rows, i, contract::LEVEL1), &ind.level1));
+            out.push((at(rows, i, contract::LEVEL2), &ind.level2));
+            out.push((at(rows, i, contract::LEVEL3), &ind.level3));
+            out.push((at(rows, i, contract::DESCRIPTION), &ind.description));
+            out.push((at(rows, i, contract::VALUE), &ind.value.text));
+            out.push((at(rows, i, contract::BASIS), &ind.basis));
         }
     }
     out
@@ -84,9 +85,9 @@ pub fn check(
             listed.join("、")
         );
         findings.push(if strict {
-            Diagnostic::error(file, location, "missing-glyph", message)
+            Diagnostic::error(file, location, RuleId::MissingGlyph, message)
         } else {
-            Diagnostic::warning(file, location, "missing-glyph", message)
+            Diagnostic::warning(file, location, RuleId::MissingGlyph, message)
         });
     }
     findings

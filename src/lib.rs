@@ -6,6 +6,7 @@
 pub mod build;
 pub mod check;
 pub mod compile;
+pub mod contract;
 pub mod diagnostic;
 pub mod fill_in;
 pub mod glyphs;

@@ -9,6 +9,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
+use crate::contract;
+
 /// One department's 部门预算绩效文本 for one budget year.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Department {
@@ -99,10 +101,10 @@ impl SpendingPlan {
     /// The four checkpoints with their column names, in order.
     pub fn checkpoints(&self) -> [(&'static str, Decimal); 4] {
         [
-            ("3月底", self.march),
-            ("6月底", self.june),
-            ("10月底", self.october),
-            ("12月底", self.december),
+            (contract::MARCH, self.march),
+            (contract::JUNE, self.june),
+            (contract::OCTOBER, self.october),
+            (contract::DECEMBER, self.december),
         ]
     }
 }

@@ -165,7 +165,7 @@ impl Findings {
                     sheet: d.location.sheet.as_deref(),
                     cell: d.location.cell.map(|c| c.to_string()),
                     severity: d.severity,
-                    rule: d.rule,
+                    rule: d.rule.as_str(),
                     message: &d.message,
                 })
             })
@@ -278,7 +278,7 @@ fn write_finding(
         }
         Severity::Warning => sheet.write_string(row, c0 + 2, d.severity.label())?,
     };
-    sheet.write_string(row, c0 + 3, d.rule)?;
+    sheet.write_string(row, c0 + 3, d.rule.as_str())?;
     sheet.write_string_with_format(row, c0 + 4, cell_text(&d.message), wrap)?;
     Ok(())
 }
@@ -351,6 +351,7 @@ pub fn check_paths(paths: &[PathBuf]) -> Findings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::RuleId;
     use crate::diagnostic::{CellRef, Location};
 
     #[test]
@@ -384,15 +385,15 @@ mod tests {
             file.into(),
             Some("部门甲".into()),
             vec![
-                Diagnostic::warning(file, at.clone(), "w1", "警告一"),
-                Diagnostic::error(file, at.clone(), "e1", "错误一"),
-                Diagnostic::warning(file, at.clone(), "w2", "警告二"),
-                Diagnostic::error(file, at, "e2", "错误二"),
+                Diagnostic::warning(file, at.clone(), RuleId::HiddenSheet, "警告一"),
+                Diagnostic::error(file, at.clone(), RuleId::BudgetSum, "错误一"),
+                Diagnostic::warning(file, at.clone(), RuleId::NotQuantified, "警告二"),
+                Diagnostic::error(file, at, RuleId::NoGoals, "错误二"),
             ],
             true,
         );
-        let rules: Vec<&str> = g.diagnostics.iter().map(|d| d.rule).collect();
-        assert_eq!(rules, ["e1", "e2", "w1", "w2"]);
+        let rules: Vec<&str> = g.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+        assert_eq!(rules, ["budget-sum", "no-goals", "hidden-sheet", "not-quantified"]);
         let findings = Findings { groups: vec![g] };
         assert_eq!(
             findings.summary(),
@@ -404,7 +405,7 @@ mod tests {
         assert_eq!(json[0]["sheet"], "项目");
         assert_eq!(json[0]["cell"], "D2");
         assert_eq!(json[0]["severity"], "error");
-        assert_eq!(json[0]["rule"], "e1");
+        assert_eq!(json[0]["rule"], "budget-sum");
         assert_eq!(json[0]["message"], "错误一");
         findings.workbook().unwrap().save_to_buffer().unwrap();
     }

@@ -16,6 +16,9 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use crate::contract::{
+    self, Column, FIELDS, GOALS, INDICATORS, INFO, Kind, MEASURES, OVERALL, PROJECTS, SUB_GOALS,
+};
 use crate::model::{Department, Indicator, Project};
 
 /// Writes `department` as a workbook at `path` (`.xlsx`).
@@ -59,253 +62,9 @@ pub(crate) enum Layout {
 /// Data rows pre-formatted in a [`Layout::Form`] table sheet (more when the data has more).
 pub(crate) const FORM_ROWS: u32 = 200;
 
-/// What a column holds, which decides its cell format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    /// Short text.
-    Text,
-    /// Long text, wrapped.
-    Wrapped,
-    /// 万元.
-    Money,
-    /// Percent, stored as a fraction.
-    Percent,
-}
-
-/// A column of a contract sheet as written: header, width, and the note explaining it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Column {
-    pub header: &'static str,
-    pub width: f64,
-    pub kind: Kind,
-    pub note: &'static str,
-}
-
-const fn column(header: &'static str, width: f64, kind: Kind, note: &'static str) -> Column {
-    Column {
-        header,
-        width,
-        kind,
-        note,
-    }
-}
-
-/// Sheet names of the contract.
-pub(crate) const INFO: &str = "基本信息";
-pub(crate) const OVERALL: &str = "总体绩效目标";
-pub(crate) const SUB_GOALS: &str = "分项绩效目标";
-pub(crate) const MEASURES: &str = "工作保障措施";
-pub(crate) const PROJECTS: &str = "项目";
-pub(crate) const GOALS: &str = "项目目标";
-pub(crate) const INDICATORS: &str = "项目指标";
-
-pub(crate) const INFO_COLUMNS: &[Column] = &[
-    column(
-        "字段",
-        14.0,
-        Kind::Text,
-        "字段名称，已列出，请勿修改。部门名称、年度、编制单位必填；审核单位、部门编码、文档标题可以不填。",
-    ),
-    column(
-        "内容",
-        50.0,
-        Kind::Text,
-        "在此列填写每个字段的内容。鼠标停在左边的字段名上可看到该字段的说明。",
-    ),
-];
-
-/// 基本信息 fields in order, with the note on each.
-pub(crate) const FIELDS: &[(&str, &str)] = &[
-    (
-        "部门名称",
-        "必填。部门名称，印在封面和文档标题中，如“唐山高新区行政服务中心”。",
-    ),
-    ("年度", "必填。预算年度，四位数的年份，如 2021。"),
-    (
-        "编制单位",
-        "必填。印在封面上，显示为“……编制”，如“唐山高新技术产业开发区行政服务中心”。",
-    ),
-    (
-        "审核单位",
-        "可以不填。印在封面上，显示为“……审核”，如“高新区财政局”。",
-    ),
-    ("部门编码", "可以不填。部门的编码。"),
-    (
-        "文档标题",
-        "可以不填。不填时为“{部门名称}{年度}年部门预算绩效文本”；填写后按所填内容印在封面上，PDF 文件也以它命名。",
-    ),
-];
-
-const OVERALL_COLUMNS: &[Column] = &[column(
-    "内容",
-    100.0,
-    Kind::Wrapped,
-    "必填。部门整体的总体绩效目标，每行一段，按顺序印在“一、总体绩效目标”下。单元格内换行（Alt+Enter）也另起一段。",
-)];
-
-const SUB_GOAL_COLUMNS: &[Column] = &[
-    column(
-        "名称",
-        30.0,
-        Kind::Wrapped,
-        "必填。分项绩效目标的名称，如“党政综合事务”。每行一个分项，输出时按顺序编号 1、2、3……",
-    ),
-    column(
-        "绩效目标",
-        60.0,
-        Kind::Wrapped,
-        "必填。该分项的绩效目标（文字）。",
-    ),
-    column(
-        "绩效指标",
-        60.0,
-        Kind::Wrapped,
-        "必填。该分项的绩效指标（文字）。",
-    ),
-];
-
-const MEASURE_COLUMNS: &[Column] = &[column(
-    "内容",
-    100.0,
-    Kind::Wrapped,
-    "工作保障措施，每行一条，输出时按顺序编号 1、2、3……。本表可以不填。",
-)];
-
-const PROJECT_COLUMNS: &[Column] = &[
-    column("项目编码", 14.0, Kind::Text, "可以不填，不填时印为“————”。"),
-    column(
-        "项目名称",
-        28.0,
-        Kind::Wrapped,
-        "必填，工作簿内不能重复。“项目目标”“项目指标”两表按这个名称对应到项目，须一字不差。",
-    ),
-    column(
-        "预算数（万元）",
-        15.0,
-        Kind::Money,
-        "必填，单位万元，不能为负数。应等于财政资金加其他资金。按元填写时请把列标题改为“预算数（元）”。",
-    ),
-    column(
-        "财政资金（万元）",
-        17.0,
-        Kind::Money,
-        "必填，单位万元，不能为负数。",
-    ),
-    column(
-        "其他资金（万元）",
-        17.0,
-        Kind::Money,
-        "可以不填，不填即为 0。单位万元，不能为负数。",
-    ),
-    column(
-        "资金用途",
-        50.0,
-        Kind::Wrapped,
-        "必填。资金的用途（文字）。",
-    ),
-    column(
-        "3月底",
-        9.0,
-        Kind::Percent,
-        "必填。截至3月底的累计支出进度，0%–100%。直接输入 25 即为 25%。",
-    ),
-    column(
-        "6月底",
-        9.0,
-        Kind::Percent,
-        "必填。截至6月底的累计支出进度，0%–100%，不能低于3月底。",
-    ),
-    column(
-        "10月底",
-        9.0,
-        Kind::Percent,
-        "必填。截至10月底的累计支出进度，0%–100%，不能低于6月底。",
-    ),
-    column(
-        "12月底",
-        9.0,
-        Kind::Percent,
-        "必填。截至12月底的累计支出进度，不能低于10月底，通常为 100%。",
-    ),
-];
-
-const GOAL_COLUMNS: &[Column] = &[
-    column(
-        "项目名称",
-        28.0,
-        Kind::Wrapped,
-        "必填，须与“项目”表中的项目名称一致，可从下拉列表选择。",
-    ),
-    column(
-        "目标",
-        80.0,
-        Kind::Wrapped,
-        "必填。每行一个目标；同一项目的多个目标按顺序印为目标1、目标2……每个项目至少一个目标。",
-    ),
-];
-
-pub(crate) const INDICATOR_COLUMNS: &[Column] = &[
-    column(
-        "项目名称",
-        24.0,
-        Kind::Wrapped,
-        "须与“项目”表中的项目名称一致，可从下拉列表选择。留空表示与上一行相同（也可以合并单元格）。",
-    ),
-    column(
-        "一级指标",
-        12.0,
-        Kind::Wrapped,
-        "从下拉列表选择：产出指标、效果指标或效益指标、满意度指标、成本指标。留空表示与上一行相同。",
-    ),
-    column(
-        "二级指标",
-        18.0,
-        Kind::Wrapped,
-        "从下拉列表选择，列表随一级指标变化（如产出指标下为数量、质量、时效、成本指标）。留空表示与上一行相同。",
-    ),
-    column(
-        "三级指标",
-        26.0,
-        Kind::Wrapped,
-        "必填。具体的指标名称，如“项目完成率”。同一项目内不要重复。",
-    ),
-    column(
-        "绩效指标描述",
-        40.0,
-        Kind::Wrapped,
-        "可以不填。对指标的说明。",
-    ),
-    column(
-        "指标值",
-        10.0,
-        Kind::Text,
-        "必填。如 ≥95%、=0次、≤5天、100%。可以输入 >=、<=，输出时印为 ≥、≤。应含有数字（定量）。",
-    ),
-    column(
-        "指标值确定依据",
-        16.0,
-        Kind::Wrapped,
-        "可以不填。如“历史标准”“计划标准”“行业标准”。",
-    ),
-];
-
-/// The seven sheets of the contract, in the order they are written, with their columns.
-pub(crate) const SHEETS: &[(&str, &[Column])] = &[
-    (INFO, INFO_COLUMNS),
-    (OVERALL, OVERALL_COLUMNS),
-    (SUB_GOALS, SUB_GOAL_COLUMNS),
-    (MEASURES, MEASURE_COLUMNS),
-    (PROJECTS, PROJECT_COLUMNS),
-    (GOALS, GOAL_COLUMNS),
-    (INDICATORS, INDICATOR_COLUMNS),
-];
-
-/// The index of the column headed `header` in `columns`.
-pub(crate) fn column_index(columns: &[Column], header: &str) -> u16 {
-    columns
-        .iter()
-        .position(|c| c.header == header)
-        .expect("a column of the contract") as u16
+/// The columns of contract sheet `name`, in the order they are written.
+fn columns(name: &str) -> &'static [Column] {
+    contract::sheet_named(name).columns
 }
 
 /// Writes the seven sheets of the contract with `department`'s data into `workbook`.
@@ -322,14 +81,14 @@ pub(crate) fn write_sheets(
     w.content_sheet(
         workbook.add_worksheet(),
         OVERALL,
-        OVERALL_COLUMNS,
+        columns(OVERALL),
         &department.overall_goals,
     )?;
     w.sub_goals(workbook.add_worksheet(), department)?;
     w.content_sheet(
         workbook.add_worksheet(),
         MEASURES,
-        MEASURE_COLUMNS,
+        columns(MEASURES),
         &department.measures,
     )?;
     w.projects(workbook.add_worksheet(), &department.projects)?;
@@ -385,25 +144,25 @@ impl Styles {
         self.number.clone().set_num_format(pattern)
     }
 
-    /// The format of an empty data cell of a column of `kind` in a form.
-    fn blank(&self, kind: Kind) -> Format {
-        match kind {
-            Kind::Text => self.text.clone(),
-            Kind::Wrapped => self.wrapped.clone(),
+    /// The format of an empty data cell of `column` in a form.
+    fn blank(&self, column: &Column) -> Format {
+        match column.kind {
             Kind::Money => self.money.clone(),
             Kind::Percent => self.percent(Decimal::ZERO),
+            _ if column.wrap => self.wrapped.clone(),
+            _ => self.text.clone(),
         }
     }
 }
 
-/// The format of a whole column of `kind` in a form (beyond the pre-formatted rows): no borders.
-fn column_format(kind: Kind) -> Option<Format> {
+/// The format of a whole `column` in a form (beyond the pre-formatted rows): no borders.
+fn column_format(column: &Column) -> Option<Format> {
     let cell = Format::new().set_align(FormatAlign::VerticalCenter);
-    match kind {
-        Kind::Text => None,
-        Kind::Wrapped => Some(cell.set_text_wrap()),
+    match column.kind {
         Kind::Money => Some(cell.set_num_format(MONEY_FORMAT)),
         Kind::Percent => Some(cell.set_num_format("0%")),
+        _ if column.wrap => Some(cell.set_text_wrap()),
+        _ => None,
     }
 }
 
@@ -440,17 +199,17 @@ impl Writer {
     ) -> Result<(), XlsxError> {
         sheet.set_name(name)?;
         for (col, c) in (0u16..).zip(columns) {
-            sheet.write_string_with_format(0, col, c.header, &self.styles.header)?;
+            sheet.write_string_with_format(0, col, c.header(), &self.styles.header)?;
             sheet.set_column_width(col, c.width)?;
         }
         sheet.set_freeze_panes(1, 0)?;
         if let (true, Some(used)) = (self.form(), used) {
             let last = FORM_ROWS.max(used as u32);
             for (col, c) in (0u16..).zip(columns) {
-                if let Some(format) = column_format(c.kind) {
+                if let Some(format) = column_format(c) {
                     sheet.set_column_format(col, &format)?;
                 }
-                let blank = self.styles.blank(c.kind);
+                let blank = self.styles.blank(c);
                 for row in 1..=last {
                     sheet.write_blank(row, col, &blank)?;
                 }
@@ -461,7 +220,7 @@ impl Writer {
 
     fn basic_info(&self, sheet: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        self.table(sheet, INFO, INFO_COLUMNS, None)?;
+        self.table(sheet, INFO, columns(INFO), None)?;
         fn optional(v: Option<&str>) -> Value<'_> {
             v.map_or(Value::Blank, Value::Text)
         }
@@ -478,9 +237,11 @@ impl Writer {
             optional(d.code.as_deref()),
             title,
         ];
-        for (row, (&(field, _), value)) in (1u32..).zip(FIELDS.iter().zip(values)) {
+        for (row, (&contract::Field { name: field, .. }, value)) in
+            (1u32..).zip(FIELDS.iter().zip(values))
+        {
             // Without a form, a default title is simply left out.
-            if field == "文档标题" && !self.form() && matches!(value, Value::Blank) {
+            if field == contract::TITLE && !self.form() && matches!(value, Value::Blank) {
                 continue;
             }
             sheet.write_string_with_format(row, 0, field, &styles.text)?;
@@ -516,7 +277,7 @@ impl Writer {
 
     fn sub_goals(&self, sheet: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        self.table(sheet, SUB_GOALS, SUB_GOAL_COLUMNS, Some(d.sub_goals.len()))?;
+        self.table(sheet, SUB_GOALS, columns(SUB_GOALS), Some(d.sub_goals.len()))?;
         for (row, g) in (1u32..).zip(&d.sub_goals) {
             sheet.write_string_with_format(row, 0, &g.name, &styles.wrapped)?;
             sheet.write_string_with_format(row, 1, &g.target, &styles.wrapped)?;
@@ -527,7 +288,7 @@ impl Writer {
 
     fn projects(&self, sheet: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        self.table(sheet, PROJECTS, PROJECT_COLUMNS, Some(projects.len()))?;
+        self.table(sheet, PROJECTS, columns(PROJECTS), Some(projects.len()))?;
         for (row, p) in (1u32..).zip(projects) {
             optional_text(sheet, row, 0, p.code.as_deref(), &styles.text)?;
             sheet.write_string_with_format(row, 1, &p.name, &styles.wrapped)?;
@@ -546,7 +307,7 @@ impl Writer {
     fn project_goals(&self, sheet: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let count = projects.iter().map(|p| p.goals.len()).sum();
-        self.table(sheet, GOALS, GOAL_COLUMNS, Some(count))?;
+        self.table(sheet, GOALS, columns(GOALS), Some(count))?;
         let goals = projects
             .iter()
             .flat_map(|p| p.goals.iter().map(move |g| (&p.name, g)));
@@ -564,7 +325,7 @@ impl Writer {
     ) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let count = projects.iter().map(|p| p.indicators.len()).sum();
-        self.table(sheet, INDICATORS, INDICATOR_COLUMNS, Some(count))?;
+        self.table(sheet, INDICATORS, columns(INDICATORS), Some(count))?;
         let mut row = 1u32;
         for (i, p) in projects.iter().enumerate() {
             if p.indicators.is_empty() {

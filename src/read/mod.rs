@@ -38,12 +38,19 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use crate::contract::{
+    self, BASIS, BUDGET, COMPILED_BY, CONTENT, DECEMBER, DEPARTMENT_CODE, DEPARTMENT_NAME,
+    DESCRIPTION, FIELD, FISCAL_FUNDS, GOAL, GOALS, INDICATORS, INFO, JUNE, LEVEL1, LEVEL2, LEVEL3,
+    MARCH, MEASURES, OCTOBER, OTHER_FUNDS, OVERALL, PROJECT_CODE, PROJECT_NAME, PROJECTS, PURPOSE,
+    REVIEWED_BY, RuleId, SUB_GOAL_INDICATORS, SUB_GOAL_NAME, SUB_GOAL_TARGET, SUB_GOALS, TITLE, VALUE,
+    YEAR,
+};
 use crate::diagnostic::{CellRef, Diagnostic, Location};
 use crate::model::{Department, Indicator, IndicatorValue, Project, SpendingPlan, SubGoal};
 use crate::text::{closest, fold_name};
 
 use book::{Book, LoadError, OpenError, Sheet};
-use sheet::{ColumnSpec, Ctx, Kind, Table, col};
+use sheet::{Ctx, Table};
 use value::Percent;
 
 /// A workbook read into the model, with where each value came from.
@@ -105,61 +112,18 @@ pub struct Origins {
     pub indicators: Vec<Vec<RowOrigin>>,
 }
 
-/// Sheet names of the contract.
-const INFO: &str = "基本信息";
-const OVERALL: &str = "总体绩效目标";
-const SUB_GOALS: &str = "分项绩效目标";
-const MEASURES: &str = "工作保障措施";
-const PROJECTS: &str = "项目";
-const GOALS: &str = "项目目标";
-const INDICATORS: &str = "项目指标";
-
-const INFO_COLUMNS: &[ColumnSpec] = &[col("字段", true, Kind::Text), col("内容", true, Kind::Text)];
-const CONTENT_COLUMNS: &[ColumnSpec] = &[col("内容", true, Kind::Text)];
-const SUB_GOAL_COLUMNS: &[ColumnSpec] = &[
-    col("名称", true, Kind::Text),
-    col("绩效目标", true, Kind::Text),
-    col("绩效指标", true, Kind::Text),
-];
-const PROJECT_COLUMNS: &[ColumnSpec] = &[
-    col("项目编码", false, Kind::Text),
-    col("项目名称", true, Kind::Text),
-    col("预算数", true, Kind::Money),
-    col("财政资金", true, Kind::Money),
-    col("其他资金", false, Kind::Money),
-    col("资金用途", true, Kind::Text),
-    col("3月底", true, Kind::Percent),
-    col("6月底", true, Kind::Percent),
-    col("10月底", true, Kind::Percent),
-    col("12月底", true, Kind::Percent),
-];
-const GOAL_COLUMNS: &[ColumnSpec] = &[
-    col("项目名称", true, Kind::Text),
-    col("目标", true, Kind::Text),
-];
-const INDICATOR_COLUMNS: &[ColumnSpec] = &[
-    col("项目名称", true, Kind::Text),
-    col("一级指标", true, Kind::Text),
-    col("二级指标", true, Kind::Text),
-    col("三级指标", true, Kind::Text),
-    col("绩效指标描述", false, Kind::Text),
-    col("指标值", true, Kind::Text),
-    col("指标值确定依据", false, Kind::Text),
-];
+/// The columns of contract sheet `name`.
+fn columns_of(name: &str) -> &'static [contract::Column] {
+    contract::sheet_named(name).columns
+}
 
 /// The contract's sheets in workbook order, each with its columns (canonical names, without
-/// units): the one list that writers of workbooks and tests share with the reader.
+/// units), as defined in [`crate::contract`].
 pub fn contract_sheets() -> Vec<(&'static str, Vec<&'static str>)> {
-    let names = |specs: &[ColumnSpec]| specs.iter().map(|c| c.name).collect();
-    vec![
-        (INFO, names(INFO_COLUMNS)),
-        (OVERALL, names(CONTENT_COLUMNS)),
-        (SUB_GOALS, names(SUB_GOAL_COLUMNS)),
-        (MEASURES, names(CONTENT_COLUMNS)),
-        (PROJECTS, names(PROJECT_COLUMNS)),
-        (GOALS, names(GOAL_COLUMNS)),
-        (INDICATORS, names(INDICATOR_COLUMNS)),
-    ]
+    contract::SHEETS
+        .iter()
+        .map(|s| (s.name, s.columns.iter().map(|c| c.name).collect()))
+        .collect()
 }
 
 /// The columns of one contract sheet.
@@ -170,16 +134,6 @@ pub fn contract_columns(sheet: &str) -> Vec<&'static str> {
         .map(|(_, columns)| columns)
         .unwrap_or_default()
 }
-
-/// 基本信息 fields: canonical name, required.
-const FIELDS: &[(&str, bool)] = &[
-    ("部门名称", true),
-    ("年度", true),
-    ("编制单位", true),
-    ("审核单位", false),
-    ("部门编码", false),
-    ("文档标题", false),
-];
 
 /// Reads one workbook file. Never panics on bad input; problems are returned as diagnostics.
 pub fn read(path: &Path) -> Reading {
@@ -200,7 +154,7 @@ fn guard(path: &Path, f: impl FnOnce() -> Reading) -> Reading {
             diagnostics: vec![Diagnostic::error(
                 path,
                 Location::file(),
-                "unreadable",
+                RuleId::Unreadable,
                 format!(
                     "读取文件“{}”时发生内部错误，文件可能已损坏。请用 Excel 打开后另存为 .xlsx 再提交",
                     file_name(path)
@@ -263,12 +217,7 @@ struct Sheets {
 
 impl Sheets {
     fn new(names: Vec<String>, hidden: Vec<String>) -> Self {
-        let wanted = [
-            INFO, OVERALL, SUB_GOALS, MEASURES, PROJECTS, GOALS, INDICATORS,
-        ]
-        .iter()
-        .map(|n| fold_name(n))
-        .collect();
+        let wanted = contract::SHEETS.iter().map(|s| fold_name(s.name)).collect();
         Self {
             names,
             wanted,
@@ -284,7 +233,7 @@ impl Sheets {
         for other in matches {
             ctx.warning(
                 Location::sheet(other.clone()),
-                "duplicate-sheet",
+                RuleId::DuplicateSheet,
                 format!(
                     "工作表“{other}”与“{first}”同名（不计空格和全角/半角差异），只读取“{first}”，本表已忽略"
                 ),
@@ -318,7 +267,7 @@ impl Sheets {
                 if self.hidden.contains(&name) {
                     ctx.warning(
                         Location::sheet(name.clone()),
-                        "hidden-sheet",
+                        RuleId::HiddenSheet,
                         format!(
                             "工作表“{name}”是隐藏的，仍按其内容读取；请确认其内容是要提交的（可在 Excel 中右键工作表标签“取消隐藏”查看）"
                         ),
@@ -327,7 +276,7 @@ impl Sheets {
                 for &(cell, chars) in &sheet.too_long {
                     ctx.error(
                         Location::cell(name.clone(), cell),
-                        "text-too-long",
+                        RuleId::TextTooLong,
                         format!(
                             "单元格内容过长：{chars} 个字符，超出上限 {} 个字符（Excel 单元格的上限）。请检查是否误粘贴了大段内容",
                             book::MAX_TEXT_CHARS
@@ -353,13 +302,13 @@ impl Sheets {
                     Some(cell) => Location::cell(name.clone(), cell),
                     None => Location::sheet(name.clone()),
                 };
-                ctx.error(location, "sheet-too-large", message);
+                ctx.error(location, RuleId::SheetTooLarge, message);
                 Found::Broken
             }
             Err(LoadError::Failed(e)) => {
                 ctx.error(
                     Location::sheet(name.clone()),
-                    "unreadable",
+                    RuleId::Unreadable,
                     format!("无法读取工作表“{name}”：{e}"),
                 );
                 Found::Broken
@@ -375,7 +324,7 @@ fn report_missing_sheet(ctx: &mut Ctx, sheets: &Sheets, wanted: &str, why: Strin
     };
     ctx.error(
         Location::file(),
-        "missing-sheet",
+        RuleId::MissingSheet,
         format!("{why}缺少必需的工作表“{wanted}”{hint}"),
     );
 }
@@ -385,7 +334,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     let mut book = match opened {
         Ok(book) => book,
         Err(e) => {
-            ctx.error(Location::file(), "unreadable", open_message(path, e));
+            ctx.error(Location::file(), RuleId::Unreadable, open_message(path, e));
             return Reading {
                 workbook: None,
                 diagnostics: ctx.diagnostics,
@@ -427,22 +376,22 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         complete &= read_info(&mut ctx, sheet, &mut dept, &mut origins);
     }
     if let Some(sheet) = &overall_sheet {
-        let t = Table::new(&mut ctx, sheet, CONTENT_COLUMNS, false);
+        let t = Table::new(&mut ctx, sheet, columns_of(OVERALL), false);
         complete &= t.complete();
         for &row in &t.rows {
-            if let Some(text) = t.text(&mut ctx, row, "内容", true, true) {
+            if let Some(text) = t.text(&mut ctx, row, CONTENT, true, true) {
                 dept.overall_goals.push(text);
                 origins.overall_goals.push(t.origin(row));
             }
         }
     }
     if let Some(sheet) = &sub_sheet {
-        let t = Table::new(&mut ctx, sheet, SUB_GOAL_COLUMNS, false);
+        let t = Table::new(&mut ctx, sheet, columns_of(SUB_GOALS), false);
         complete &= t.complete();
         for &row in &t.rows {
-            let name = t.text(&mut ctx, row, "名称", true, false);
-            let target = t.text(&mut ctx, row, "绩效目标", true, true);
-            let indicators = t.text(&mut ctx, row, "绩效指标", true, true);
+            let name = t.text(&mut ctx, row, SUB_GOAL_NAME, true, false);
+            let target = t.text(&mut ctx, row, SUB_GOAL_TARGET, true, true);
+            let indicators = t.text(&mut ctx, row, SUB_GOAL_INDICATORS, true, true);
             dept.sub_goals.push(SubGoal {
                 name: name.unwrap_or_default(),
                 target: target.unwrap_or_default(),
@@ -452,10 +401,10 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         }
     }
     if let Some(sheet) = &measures_sheet {
-        let t = Table::new(&mut ctx, sheet, CONTENT_COLUMNS, true);
+        let t = Table::new(&mut ctx, sheet, columns_of(MEASURES), true);
         complete &= t.complete() || t.rows.is_empty();
         for &row in &t.rows {
-            if let Some(text) = t.text(&mut ctx, row, "内容", true, true) {
+            if let Some(text) = t.text(&mut ctx, row, CONTENT, true, true) {
                 dept.measures.push(text);
                 origins.measures.push(t.origin(row));
             }
@@ -467,20 +416,20 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     // When 项目 could not be read, names in 项目目标/项目指标 cannot be checked against it.
     let mut projects_known = !broken.contains(PROJECTS);
     if let Some(sheet) = &projects_sheet {
-        let t = Table::new(&mut ctx, sheet, PROJECT_COLUMNS, true);
+        let t = Table::new(&mut ctx, sheet, columns_of(PROJECTS), true);
         let ok = t.complete() || t.rows.is_empty();
         complete &= ok;
-        projects_known &= t.has("项目名称");
+        projects_known &= t.has(PROJECT_NAME);
         let mut first_cell: HashMap<String, CellRef> = HashMap::new();
         for &row in &t.rows {
             let project = read_project(&mut ctx, &t, row);
             if !project.name.is_empty() {
                 let key = fold_name(&project.name);
-                let here = t.cell(row, "项目名称");
+                let here = t.cell(row, PROJECT_NAME);
                 if let Some(first) = first_cell.get(&key) {
                     ctx.error(
-                        t.location(row, "项目名称"),
-                        "duplicate-project",
+                        t.location(row, PROJECT_NAME),
+                        RuleId::DuplicateProject,
                         format!(
                             "项目名称“{}”重复：与 {}!{first} 相同，项目名称在工作簿内应唯一；本行已忽略",
                             project.name, sheet.name
@@ -519,13 +468,13 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     }
 
     if let Some(sheet) = &goals_sheet {
-        let t = Table::new(&mut ctx, sheet, GOAL_COLUMNS, true);
+        let t = Table::new(&mut ctx, sheet, columns_of(GOALS), true);
         complete &= t.complete() || t.rows.is_empty();
         for &row in &t.rows {
-            let name = t.text(&mut ctx, row, "项目名称", true, false);
-            let goal = t.text(&mut ctx, row, "目标", true, true);
+            let name = t.text(&mut ctx, row, PROJECT_NAME, true, false);
+            let goal = t.text(&mut ctx, row, GOAL, true, true);
             let Some(name) = name else { continue };
-            let cell = t.cell(row, "项目名称");
+            let cell = t.cell(row, PROJECT_NAME);
             let Some(p) = resolver.resolve(&mut ctx, &sheet.name, cell, &name) else {
                 continue;
             };
@@ -537,7 +486,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     }
 
     if let Some(sheet) = &indicators_sheet {
-        let t = Table::new(&mut ctx, sheet, INDICATOR_COLUMNS, true);
+        let t = Table::new(&mut ctx, sheet, columns_of(INDICATORS), true);
         complete &= t.complete() || t.rows.is_empty();
         read_indicators(&mut ctx, &t, &resolver, &mut dept, &mut origins);
     }
@@ -605,7 +554,7 @@ impl Resolver<'_> {
         }
         ctx.error(
             Location::cell(sheet.to_string(), cell),
-            "unknown-project",
+            RuleId::UnknownProject,
             message,
         );
         None
@@ -614,18 +563,18 @@ impl Resolver<'_> {
 
 /// 基本信息 → the department's fields. Returns false when a required field is missing.
 fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut Origins) -> bool {
-    let t = Table::new(ctx, sheet, INFO_COLUMNS, false);
+    let t = Table::new(ctx, sheet, columns_of(INFO), false);
     if !t.complete() {
         return false;
     }
     let mut found: BTreeMap<&'static str, u32> = BTreeMap::new();
     let mut unknown: Vec<(u32, String)> = Vec::new();
     for &row in &t.rows {
-        let Some(field) = t.text(ctx, row, "字段", false, false) else {
-            if t.get(row, "内容").is_some() {
+        let Some(field) = t.text(ctx, row, FIELD, false, false) else {
+            if t.get(row, CONTENT).is_some() {
                 ctx.warning(
-                    t.location(row, "字段"),
-                    "unknown-field",
+                    t.location(row, FIELD),
+                    RuleId::UnknownField,
                     format!(
                         "“{}”表第{}行有内容但“字段”为空，本行已忽略",
                         sheet.name,
@@ -636,12 +585,12 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
             continue;
         };
         let key = fold_name(&field);
-        match FIELDS.iter().find(|(f, _)| fold_name(f) == key) {
-            Some(&(canonical, _)) => {
+        match contract::FIELDS.iter().find(|f| fold_name(f.name) == key) {
+            Some(&contract::Field { name: canonical, .. }) => {
                 if let Some(&first) = found.get(canonical) {
                     ctx.warning(
-                        t.location(row, "字段"),
-                        "duplicate-field",
+                        t.location(row, FIELD),
+                        RuleId::DuplicateField,
                         format!(
                             "字段“{canonical}”重复出现，只读取第一次（第{}行），本行已忽略",
                             first as u64 + 1
@@ -658,7 +607,7 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
     let mut complete = true;
     // Unknown fields already offered as a suggestion.
     let mut cited: HashSet<u32> = HashSet::new();
-    for &(field, required) in FIELDS {
+    for &contract::Field { name: field, required, .. } in contract::FIELDS {
         if found.contains_key(field) {
             continue;
         }
@@ -673,8 +622,8 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
             (true, Some((row, u))) => {
                 complete = false;
                 ctx.error(
-                    t.location(*row, "字段"),
-                    "missing-field",
+                    t.location(*row, FIELD),
+                    RuleId::MissingField,
                     format!(
                         "“{}”表缺少必需的字段“{field}”（字段“{u}”是否应为“{field}”？）",
                         sheet.name
@@ -685,7 +634,7 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
                 complete = false;
                 ctx.error(
                     Location::sheet(sheet.name.clone()),
-                    "missing-field",
+                    RuleId::MissingField,
                     format!(
                         "“{}”表缺少必需的字段“{field}”：应有一行“字段”为“{field}”，“内容”为其值",
                         sheet.name
@@ -693,8 +642,8 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
                 );
             }
             (false, Some((row, u))) => ctx.warning(
-                t.location(*row, "字段"),
-                "unknown-field",
+                t.location(*row, FIELD),
+                RuleId::UnknownField,
                 format!("未知的字段“{u}”，已忽略（是否应为“{field}”？）"),
             ),
             (false, None) => {}
@@ -705,39 +654,41 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
         let &row = found.get(field)?;
         origins
             .info
-            .insert(field.to_string(), t.location(row, "内容"));
-        let required = FIELDS.iter().any(|&(f, r)| f == field && r);
-        let value = t.text(ctx, row, "内容", false, false);
-        if value.is_none() && required && t.get(row, "内容").is_none() {
+            .insert(field.to_string(), t.location(row, CONTENT));
+        let required = contract::FIELDS
+            .iter()
+            .any(|f| f.name == field && f.required);
+        let value = t.text(ctx, row, CONTENT, false, false);
+        if value.is_none() && required && t.get(row, CONTENT).is_none() {
             ctx.error(
-                t.location(row, "内容"),
-                "missing-value",
+                t.location(row, CONTENT),
+                RuleId::MissingValue,
                 format!("字段“{field}”的内容为空，应填写{field}"),
             );
         }
         value
     };
 
-    dept.name = content(ctx, "部门名称").unwrap_or_default();
-    dept.compiled_by = content(ctx, "编制单位").unwrap_or_default();
-    dept.reviewed_by = content(ctx, "审核单位");
-    dept.code = content(ctx, "部门编码");
-    let title = content(ctx, "文档标题");
-    if let Some(&row) = found.get("年度") {
+    dept.name = content(ctx, DEPARTMENT_NAME).unwrap_or_default();
+    dept.compiled_by = content(ctx, COMPILED_BY).unwrap_or_default();
+    dept.reviewed_by = content(ctx, REVIEWED_BY);
+    dept.code = content(ctx, DEPARTMENT_CODE);
+    let title = content(ctx, TITLE);
+    if let Some(&row) = found.get(YEAR) {
         origins
             .info
-            .insert("年度".to_string(), t.location(row, "内容"));
-        match t.get(row, "内容") {
+            .insert(YEAR.to_string(), t.location(row, CONTENT));
+        match t.get(row, CONTENT) {
             None => ctx.error(
-                t.location(row, "内容"),
-                "missing-value",
+                t.location(row, CONTENT),
+                RuleId::MissingValue,
                 "字段“年度”的内容为空，应填写四位数的年份（如 2021）",
             ),
             Some(v) => match value::year(v) {
                 Some(y) => dept.year = y,
                 None => ctx.error(
-                    t.location(row, "内容"),
-                    "bad-year",
+                    t.location(row, CONTENT),
+                    RuleId::BadYear,
                     format!(
                         "“年度”应为四位数的年份（如 2021），实际为“{}”",
                         v.display().trim()
@@ -752,22 +703,22 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
 
 /// One row of 项目.
 fn read_project(ctx: &mut Ctx, t: &Table<'_>, row: u32) -> Project {
-    let code = t.text(ctx, row, "项目编码", false, false).filter(|c| {
+    let code = t.text(ctx, row, PROJECT_CODE, false, false).filter(|c| {
         !c.chars()
             .all(|ch| matches!(ch, '—' | '-' | '－' | '―' | '–' | '_'))
     });
     let name = t
-        .text(ctx, row, "项目名称", true, false)
+        .text(ctx, row, PROJECT_NAME, true, false)
         .unwrap_or_default();
-    let budget = t.money(ctx, row, "预算数", true).unwrap_or_default();
-    let fiscal_funds = t.money(ctx, row, "财政资金", true).unwrap_or_default();
-    let other_funds = t.money(ctx, row, "其他资金", false).unwrap_or_default();
-    let purpose = t.text(ctx, row, "资金用途", true, true).unwrap_or_default();
+    let budget = t.money(ctx, row, BUDGET, true).unwrap_or_default();
+    let fiscal_funds = t.money(ctx, row, FISCAL_FUNDS, true).unwrap_or_default();
+    let other_funds = t.money(ctx, row, OTHER_FUNDS, false).unwrap_or_default();
+    let purpose = t.text(ctx, row, PURPOSE, true, true).unwrap_or_default();
     let plan = [
-        t.percent(ctx, row, "3月底"),
-        t.percent(ctx, row, "6月底"),
-        t.percent(ctx, row, "10月底"),
-        t.percent(ctx, row, "12月底"),
+        t.percent(ctx, row, MARCH),
+        t.percent(ctx, row, JUNE),
+        t.percent(ctx, row, OCTOBER),
+        t.percent(ctx, row, DECEMBER),
     ];
     let [march, june, october, december] = percent_plan(plan);
     Project {
@@ -823,41 +774,41 @@ fn read_indicators(
     let mut last_l2: Option<String> = None;
     let mut reported: HashSet<CellRef> = HashSet::new();
     for &row in &t.rows {
-        if let Some(name) = t.text(ctx, row, "项目名称", false, false) {
-            last_name = Some((name, t.source(row, "项目名称")));
+        if let Some(name) = t.text(ctx, row, PROJECT_NAME, false, false) {
+            last_name = Some((name, t.source(row, PROJECT_NAME)));
         }
-        if let Some(l1) = t.text(ctx, row, "一级指标", false, false) {
+        if let Some(l1) = t.text(ctx, row, LEVEL1, false, false) {
             last_l1 = Some(l1);
         }
-        if let Some(l2) = t.text(ctx, row, "二级指标", false, false) {
+        if let Some(l2) = t.text(ctx, row, LEVEL2, false, false) {
             last_l2 = Some(l2);
         }
         for (column, have) in [
-            ("项目名称", last_name.is_some()),
-            ("一级指标", last_l1.is_some()),
-            ("二级指标", last_l2.is_some()),
+            (PROJECT_NAME, last_name.is_some()),
+            (LEVEL1, last_l1.is_some()),
+            (LEVEL2, last_l2.is_some()),
         ] {
             if !have {
                 t.report_missing(ctx, row, column);
             }
         }
         let level3 = t
-            .text(ctx, row, "三级指标", true, false)
+            .text(ctx, row, LEVEL3, true, false)
             .unwrap_or_default();
         let description = t
-            .text(ctx, row, "绩效指标描述", false, false)
+            .text(ctx, row, DESCRIPTION, false, false)
             .unwrap_or_default();
         let basis = t
-            .text(ctx, row, "指标值确定依据", false, false)
+            .text(ctx, row, BASIS, false, false)
             .unwrap_or_default();
         let value = match t
-            .raw_text(ctx, row, "指标值")
+            .raw_text(ctx, row, VALUE)
             .map(|v| value::short_text(&v))
         {
             Some(v) if !v.is_empty() => v,
             _ => {
-                if t.get(row, "指标值").is_none() {
-                    t.report_missing(ctx, row, "指标值");
+                if t.get(row, VALUE).is_none() {
+                    t.report_missing(ctx, row, VALUE);
                 }
                 String::new()
             }

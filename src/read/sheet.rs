@@ -22,6 +22,7 @@ use rust_decimal::Decimal;
 use super::RowOrigin;
 use super::book::Sheet;
 use super::value::{self, MoneyUnit, NumberError, Percent, Value};
+use crate::contract::{self, Kind, RuleId};
 use crate::diagnostic::{CellRef, Diagnostic, Location};
 use crate::text::{closest, fold_name};
 
@@ -39,39 +40,14 @@ impl Ctx {
         }
     }
 
-    pub fn error(&mut self, location: Location, rule: &'static str, message: impl Into<String>) {
+    pub fn error(&mut self, location: Location, rule: RuleId, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::error(&self.file, location, rule, message));
     }
 
-    pub fn warning(&mut self, location: Location, rule: &'static str, message: impl Into<String>) {
+    pub fn warning(&mut self, location: Location, rule: RuleId, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::warning(&self.file, location, rule, message));
-    }
-}
-
-/// How a column's cells are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    Money,
-    Percent,
-}
-
-/// A column a sheet is expected to have.
-#[derive(Debug, Clone, Copy)]
-pub struct ColumnSpec {
-    /// Canonical name (`财政资金`).
-    pub name: &'static str,
-    pub required: bool,
-    pub kind: Kind,
-}
-
-pub const fn col(name: &'static str, required: bool, kind: Kind) -> ColumnSpec {
-    ColumnSpec {
-        name,
-        required,
-        kind,
     }
 }
 
@@ -114,7 +90,7 @@ impl<'s> Table<'s> {
     pub fn new(
         ctx: &mut Ctx,
         sheet: &'s Sheet,
-        specs: &[ColumnSpec],
+        specs: &'static [contract::Column],
         lenient_when_empty: bool,
     ) -> Table<'s> {
         let header_row = sheet.cells.keys().next().copied().unwrap_or(0);
@@ -126,10 +102,12 @@ impl<'s> Table<'s> {
                 let text = v.display();
                 let folded = fold_name(&text);
                 let (name, unit) = split_unit(&folded);
-                let spec = specs
-                    .iter()
-                    .find(|s| fold_name(s.name) == name)
-                    .or_else(|| specs.iter().find(|s| fold_name(s.name) == folded));
+                let named = |wanted: &str| {
+                    specs
+                        .iter()
+                        .find(|s| s.names().any(|n| fold_name(n) == wanted))
+                };
+                let spec = named(name).or_else(|| named(folded));
                 let Some(spec) = spec else {
                     unknown.push((c, value::short_text(&text)));
                     continue;
@@ -138,7 +116,7 @@ impl<'s> Table<'s> {
                 if let Some(first) = columns.get(spec.name) {
                     ctx.warning(
                         here,
-                        "duplicate-column",
+                        RuleId::DuplicateColumn,
                         format!(
                             "“{}”表有两列“{}”，只读取第一列（{}列），本列已忽略",
                             sheet.name,
@@ -148,7 +126,7 @@ impl<'s> Table<'s> {
                     );
                     continue;
                 }
-                let unit = if fold_name(spec.name) == folded {
+                let unit = if spec.names().any(|n| fold_name(n) == folded) {
                     ""
                 } else {
                     unit
@@ -197,7 +175,7 @@ impl<'s> Table<'s> {
             .collect();
 
         for (location, message) in bad_units {
-            ctx.error(location, "bad-unit", message);
+            ctx.error(location, RuleId::BadUnit, message);
         }
 
         let missing: Vec<&'static str> = specs
@@ -240,7 +218,7 @@ impl<'s> Table<'s> {
                 .unwrap_or(0);
             ctx.error(
                 Location::cell(sheet.name.clone(), CellRef::new(header_row, first)),
-                "missing-column",
+                RuleId::MissingColumn,
                 format!(
                     "“{}”表的表头应在第一行（现在是第{}行），第{}行才是表头；请删除表头上方的标题或说明行",
                     sheet.name,
@@ -258,7 +236,7 @@ impl<'s> Table<'s> {
                 if !wanted.is_empty() {
                     ctx.error(
                         Location::cell(sheet.name.clone(), CellRef::new(0, 0)),
-                        "missing-column",
+                        RuleId::MissingColumn,
                         format!(
                             "“{}”表是空的，第一行应为表头，含列“{}”",
                             sheet.name,
@@ -278,7 +256,7 @@ impl<'s> Table<'s> {
                     match suggestion {
                         Some((c, found)) => ctx.error(
                             Location::cell(sheet.name.clone(), CellRef::new(header_row, c)),
-                            "missing-column",
+                            RuleId::MissingColumn,
                             format!(
                                 "“{}”表缺少必需的列“{name}”（表头“{found}”是否应为“{name}”？）",
                                 sheet.name
@@ -286,7 +264,7 @@ impl<'s> Table<'s> {
                         ),
                         None => ctx.error(
                             Location::cell(sheet.name.clone(), CellRef::new(header_row, 0)),
-                            "missing-column",
+                            RuleId::MissingColumn,
                             format!(
                                 "“{}”表缺少必需的列“{name}”（表头在第{}行）",
                                 sheet.name,
@@ -381,7 +359,7 @@ impl<'s> Table<'s> {
         }
         ctx.error(
             self.location(row, column),
-            "missing-value",
+            RuleId::MissingValue,
             format!(
                 "“{}”表第{}行的“{column}”为空，应填写",
                 self.sheet.name,
@@ -452,7 +430,7 @@ impl<'s> Table<'s> {
                 .collect();
             ctx.warning(
                 self.location(row, column),
-                "invisible-character",
+                RuleId::InvisibleCharacter,
                 format!(
                     "“{column}”含有不可见字符 {}，已删除；请检查该单元格是否从网页或其他系统粘贴而来",
                     names.join("、")
@@ -465,7 +443,7 @@ impl<'s> Table<'s> {
     fn report_error_value(&self, ctx: &mut Ctx, row: u32, column: &str, e: &str, expected: &str) {
         ctx.error(
             self.location(row, column),
-            "cell-error",
+            RuleId::CellError,
             format!("“{column}”的值是错误值“{e}”（公式出错），应为{expected}"),
         );
     }
@@ -523,7 +501,7 @@ impl<'s> Table<'s> {
             Ok(n) if amount(&n).is_sign_negative() && !amount(&n).is_zero() => {
                 ctx.error(
                     self.location(row, column),
-                    "negative",
+                    RuleId::Negative,
                     format!("“{column}”不能为负数，实际为“{}”", cell.display().trim()),
                 );
                 None
@@ -532,7 +510,7 @@ impl<'s> Table<'s> {
             Err(NumberError::NotANumber(found)) => {
                 ctx.error(
                     self.location(row, column),
-                    "not-a-number",
+                    RuleId::NotANumber,
                     format!("“{column}”应为{expected}，实际为“{found}”"),
                 );
                 None

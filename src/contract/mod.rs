@@ -1,0 +1,488 @@
+//! The input contract, defined once: every sheet, column and 基本信息 field of the department
+//! workbook, and every rule id of the findings.
+//!
+//! The reader (`crate::read`) finds sheets and columns by these names and reads each column by its
+//! [`Kind`]; the workbook writer (`crate::workbook`) and the fill-in form (`crate::fill_in`) write
+//! headers, widths, formats and notes from them; the checks point at cells by these names; and a
+//! test keeps `docs/workbook.md` naming every one of them. Adding a column is one entry here plus
+//! how it is read into the model and printed.
+
+mod rules;
+
+pub use rules::{Level, RuleId};
+
+/// When an element entered the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Since {
+    /// The reference text's contract.
+    V1,
+    /// The optional parts found in other regions' texts.
+    V2,
+}
+
+/// What a column holds: how it is read, and how the form formats it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Short text; line breaks inside a cell are joined.
+    Text,
+    /// Long text (长文字); a line break inside a cell starts a new paragraph.
+    LongText,
+    /// Money (金额): 万元 unless the header says `（元）`.
+    Money,
+    /// A percentage (百分数) 0–100.
+    Percent,
+}
+
+/// A column of a contract sheet.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// Canonical name (`财政资金`), the header text without a unit.
+    pub name: &'static str,
+    /// Other headers that mean the same column.
+    pub aliases: &'static [&'static str],
+    /// Whether the header must be present (and each data row's cell filled).
+    pub required: bool,
+    pub kind: Kind,
+    /// Column width in the fill-in form (Excel character units).
+    pub width: f64,
+    /// Whether the form wraps the column's text (always for long text).
+    pub wrap: bool,
+    /// The note on the header cell of the form, explaining the column.
+    pub note: &'static str,
+    pub since: Since,
+}
+
+const fn column(
+    name: &'static str,
+    required: bool,
+    kind: Kind,
+    width: f64,
+    note: &'static str,
+) -> Column {
+    Column {
+        name,
+        aliases: &[],
+        required,
+        kind,
+        width,
+        wrap: matches!(kind, Kind::LongText),
+        note,
+        since: Since::V1,
+    }
+}
+
+impl Column {
+    /// The same column, wrapped in the form.
+    const fn wrapped(self) -> Column {
+        Column { wrap: true, ..self }
+    }
+
+    /// The header the form writes: the name, with the unit for money (`预算数（万元）`).
+    pub fn header(&self) -> String {
+        match self.kind {
+            Kind::Money => format!("{}（万元）", self.name),
+            _ => self.name.to_string(),
+        }
+    }
+
+    /// Every header text that names this column: the name, then its aliases.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        std::iter::once(self.name).chain(self.aliases.iter().copied())
+    }
+}
+
+/// Whether a workbook must have a sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Required,
+    /// Required once `项目` has projects.
+    WithProjects,
+    Optional,
+}
+
+/// A sheet of the contract.
+#[derive(Debug, Clone, Copy)]
+pub struct Sheet {
+    pub name: &'static str,
+    pub presence: Presence,
+    pub columns: &'static [Column],
+    pub since: Since,
+}
+
+impl Sheet {
+    /// The column called `name`. Panics when the sheet has none: names come from this module.
+    pub fn column(&self, name: &str) -> &'static Column {
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("“{}”表没有列“{name}”", self.name))
+    }
+
+    /// The 0-based position of column `name` in the order the form writes them.
+    pub fn position(&self, name: &str) -> u16 {
+        self.columns
+            .iter()
+            .position(|c| c.name == name)
+            .unwrap_or_else(|| panic!("“{}”表没有列“{name}”", self.name)) as u16
+    }
+}
+
+/// A field (字段) of `基本信息`.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub required: bool,
+    /// The note on the field's name in the form.
+    pub note: &'static str,
+    pub since: Since,
+}
+
+const fn field(name: &'static str, required: bool, note: &'static str) -> Field {
+    Field {
+        name,
+        required,
+        note,
+        since: Since::V1,
+    }
+}
+
+// Sheet names.
+pub const INFO: &str = "基本信息";
+pub const OVERALL: &str = "总体绩效目标";
+pub const SUB_GOALS: &str = "分项绩效目标";
+pub const MEASURES: &str = "工作保障措施";
+pub const PROJECTS: &str = "项目";
+pub const GOALS: &str = "项目目标";
+pub const INDICATORS: &str = "项目指标";
+
+// Column names.
+/// `基本信息`: the field's name.
+pub const FIELD: &str = "字段";
+/// `基本信息`: the field's value; `总体绩效目标`, `工作保障措施`: one paragraph or measure.
+pub const CONTENT: &str = "内容";
+/// `分项绩效目标`.
+pub const SUB_GOAL_NAME: &str = "名称";
+pub const SUB_GOAL_TARGET: &str = "绩效目标";
+pub const SUB_GOAL_INDICATORS: &str = "绩效指标";
+/// `项目`.
+pub const PROJECT_CODE: &str = "项目编码";
+/// `项目`, `项目目标`, `项目指标`: the project's name, unique in a workbook.
+pub const PROJECT_NAME: &str = "项目名称";
+pub const BUDGET: &str = "预算数";
+pub const FISCAL_FUNDS: &str = "财政资金";
+pub const OTHER_FUNDS: &str = "其他资金";
+pub const PURPOSE: &str = "资金用途";
+pub const MARCH: &str = "3月底";
+pub const JUNE: &str = "6月底";
+pub const OCTOBER: &str = "10月底";
+pub const DECEMBER: &str = "12月底";
+/// `项目目标`.
+pub const GOAL: &str = "目标";
+/// `项目指标`.
+pub const LEVEL1: &str = "一级指标";
+pub const LEVEL2: &str = "二级指标";
+pub const LEVEL3: &str = "三级指标";
+pub const DESCRIPTION: &str = "绩效指标描述";
+pub const VALUE: &str = "指标值";
+pub const BASIS: &str = "指标值确定依据";
+
+// 基本信息 field names.
+pub const DEPARTMENT_NAME: &str = "部门名称";
+pub const YEAR: &str = "年度";
+pub const COMPILED_BY: &str = "编制单位";
+pub const REVIEWED_BY: &str = "审核单位";
+pub const DEPARTMENT_CODE: &str = "部门编码";
+pub const TITLE: &str = "文档标题";
+
+/// 基本信息 fields, in the order the form lists them.
+pub const FIELDS: &[Field] = &[
+    field(
+        DEPARTMENT_NAME,
+        true,
+        "必填。部门名称，印在封面和文档标题中，如“唐山高新区行政服务中心”。",
+    ),
+    field(YEAR, true, "必填。预算年度，四位数的年份，如 2021。"),
+    field(
+        COMPILED_BY,
+        true,
+        "必填。印在封面上，显示为“……编制”，如“唐山高新技术产业开发区行政服务中心”。",
+    ),
+    field(
+        REVIEWED_BY,
+        false,
+        "可以不填。印在封面上，显示为“……审核”，如“高新区财政局”。",
+    ),
+    field(DEPARTMENT_CODE, false, "可以不填。部门的编码。"),
+    field(
+        TITLE,
+        false,
+        "可以不填。不填时为“{部门名称}{年度}年部门预算绩效文本”；填写后按所填内容印在封面上，PDF 文件也以它命名。",
+    ),
+];
+
+const INFO_COLUMNS: &[Column] = &[
+    column(
+        FIELD,
+        true,
+        Kind::Text,
+        14.0,
+        "字段名称，已列出，请勿修改。部门名称、年度、编制单位必填；审核单位、部门编码、文档标题可以不填。",
+    ),
+    column(
+        CONTENT,
+        true,
+        Kind::Text,
+        50.0,
+        "在此列填写每个字段的内容。鼠标停在左边的字段名上可看到该字段的说明。",
+    ),
+];
+
+const OVERALL_COLUMNS: &[Column] = &[column(
+    CONTENT,
+    true,
+    Kind::LongText,
+    100.0,
+    "必填。部门整体的总体绩效目标，每行一段，按顺序印在“一、总体绩效目标”下。单元格内换行（Alt+Enter）也另起一段。",
+)];
+
+const SUB_GOAL_COLUMNS: &[Column] = &[
+    column(
+        SUB_GOAL_NAME,
+        true,
+        Kind::Text,
+        30.0,
+        "必填。分项绩效目标的名称，如“党政综合事务”。每行一个分项，输出时按顺序编号 1、2、3……",
+    )
+    .wrapped(),
+    column(
+        SUB_GOAL_TARGET,
+        true,
+        Kind::LongText,
+        60.0,
+        "必填。该分项的绩效目标（文字）。",
+    ),
+    column(
+        SUB_GOAL_INDICATORS,
+        true,
+        Kind::LongText,
+        60.0,
+        "必填。该分项的绩效指标（文字）。",
+    ),
+];
+
+const MEASURE_COLUMNS: &[Column] = &[column(
+    CONTENT,
+    true,
+    Kind::LongText,
+    100.0,
+    "工作保障措施，每行一条，输出时按顺序编号 1、2、3……。本表可以不填。",
+)];
+
+const PROJECT_COLUMNS: &[Column] = &[
+    column(
+        PROJECT_CODE,
+        false,
+        Kind::Text,
+        14.0,
+        "可以不填，不填时印为“————”。",
+    ),
+    column(
+        PROJECT_NAME,
+        true,
+        Kind::Text,
+        28.0,
+        "必填，工作簿内不能重复。“项目目标”“项目指标”两表按这个名称对应到项目，须一字不差。",
+    )
+    .wrapped(),
+    column(
+        BUDGET,
+        true,
+        Kind::Money,
+        15.0,
+        "必填，单位万元，不能为负数。应等于财政资金加其他资金。按元填写时请把列标题改为“预算数（元）”。",
+    ),
+    column(
+        FISCAL_FUNDS,
+        true,
+        Kind::Money,
+        17.0,
+        "必填，单位万元，不能为负数。",
+    ),
+    column(
+        OTHER_FUNDS,
+        false,
+        Kind::Money,
+        17.0,
+        "可以不填，不填即为 0。单位万元，不能为负数。",
+    ),
+    column(
+        PURPOSE,
+        true,
+        Kind::LongText,
+        50.0,
+        "必填。资金的用途（文字）。",
+    ),
+    column(
+        MARCH,
+        true,
+        Kind::Percent,
+        9.0,
+        "必填。截至3月底的累计支出进度，0%–100%。直接输入 25 即为 25%。",
+    ),
+    column(
+        JUNE,
+        true,
+        Kind::Percent,
+        9.0,
+        "必填。截至6月底的累计支出进度，0%–100%，不能低于3月底。",
+    ),
+    column(
+        OCTOBER,
+        true,
+        Kind::Percent,
+        9.0,
+        "必填。截至10月底的累计支出进度，0%–100%，不能低于6月底。",
+    ),
+    column(
+        DECEMBER,
+        true,
+        Kind::Percent,
+        9.0,
+        "必填。截至12月底的累计支出进度，不能低于10月底，通常为 100%。",
+    ),
+];
+
+const GOAL_COLUMNS: &[Column] = &[
+    column(
+        PROJECT_NAME,
+        true,
+        Kind::Text,
+        28.0,
+        "必填，须与“项目”表中的项目名称一致，可从下拉列表选择。",
+    )
+    .wrapped(),
+    column(
+        GOAL,
+        true,
+        Kind::LongText,
+        80.0,
+        "必填。每行一个目标；同一项目的多个目标按顺序印为目标1、目标2……每个项目至少一个目标。",
+    ),
+];
+
+const INDICATOR_COLUMNS: &[Column] = &[
+    column(
+        PROJECT_NAME,
+        true,
+        Kind::Text,
+        24.0,
+        "须与“项目”表中的项目名称一致，可从下拉列表选择。留空表示与上一行相同（也可以合并单元格）。",
+    )
+    .wrapped(),
+    column(
+        LEVEL1,
+        true,
+        Kind::Text,
+        12.0,
+        "从下拉列表选择：产出指标、效果指标或效益指标、满意度指标、成本指标。留空表示与上一行相同。",
+    )
+    .wrapped(),
+    column(
+        LEVEL2,
+        true,
+        Kind::Text,
+        18.0,
+        "从下拉列表选择，列表随一级指标变化（如产出指标下为数量、质量、时效、成本指标）。留空表示与上一行相同。",
+    )
+    .wrapped(),
+    column(
+        LEVEL3,
+        true,
+        Kind::Text,
+        26.0,
+        "必填。具体的指标名称，如“项目完成率”。同一项目内不要重复。",
+    )
+    .wrapped(),
+    column(
+        DESCRIPTION,
+        false,
+        Kind::Text,
+        40.0,
+        "可以不填。对指标的说明。",
+    )
+    .wrapped(),
+    column(
+        VALUE,
+        true,
+        Kind::Text,
+        10.0,
+        "必填。如 ≥95%、=0次、≤5天、100%。可以输入 >=、<=，输出时印为 ≥、≤。应含有数字（定量）。",
+    ),
+    column(
+        BASIS,
+        false,
+        Kind::Text,
+        16.0,
+        "可以不填。如“历史标准”“计划标准”“行业标准”。",
+    )
+    .wrapped(),
+];
+
+const fn sheet(name: &'static str, presence: Presence, columns: &'static [Column]) -> Sheet {
+    Sheet {
+        name,
+        presence,
+        columns,
+        since: Since::V1,
+    }
+}
+
+/// The contract's sheets, in the order the form writes them.
+pub const SHEETS: &[Sheet] = &[
+    sheet(INFO, Presence::Required, INFO_COLUMNS),
+    sheet(OVERALL, Presence::Required, OVERALL_COLUMNS),
+    sheet(SUB_GOALS, Presence::Required, SUB_GOAL_COLUMNS),
+    sheet(MEASURES, Presence::Optional, MEASURE_COLUMNS),
+    sheet(PROJECTS, Presence::Optional, PROJECT_COLUMNS),
+    sheet(GOALS, Presence::WithProjects, GOAL_COLUMNS),
+    sheet(INDICATORS, Presence::WithProjects, INDICATOR_COLUMNS),
+];
+
+/// The sheet called `name`. Panics when the contract has none: names come from this module.
+pub fn sheet_named(name: &str) -> &'static Sheet {
+    SHEETS
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("合同中没有工作表“{name}”"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn names_are_unique_within_a_sheet() {
+        let mut sheets = HashSet::new();
+        for s in SHEETS {
+            assert!(sheets.insert(s.name), "{} twice", s.name);
+            let mut names = HashSet::new();
+            for c in s.columns {
+                for n in c.names() {
+                    assert!(names.insert(n), "{}: {n} twice", s.name);
+                }
+                assert!(c.width > 0.0 && !c.note.is_empty());
+                assert!(c.kind != Kind::LongText || c.wrap);
+            }
+        }
+    }
+
+    #[test]
+    fn money_headers_carry_the_unit() {
+        let projects = sheet_named(PROJECTS);
+        assert_eq!(projects.column(BUDGET).header(), "预算数（万元）");
+        assert_eq!(projects.column(PROJECT_NAME).header(), "项目名称");
+        assert_eq!(projects.position(MARCH), 6);
+    }
+}

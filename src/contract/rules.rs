@@ -1,0 +1,157 @@
+//! Every rule id (规则编号) of the findings, defined once.
+//!
+//! The ids are stable: JSON users filter on them, and `docs/workbook.md` lists each with its
+//! severity (a test keeps the two in step). A finding carries a [`RuleId`]; its severity is still
+//! chosen where it is raised, because a few rules are warnings or errors depending on the run.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How severe a rule's findings are, as documented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// 错误.
+    Error,
+    /// 警告.
+    Warning,
+    /// 警告, an error with `--strict`.
+    WarningUnlessStrict,
+    /// 错误或警告 (the typesetter says which).
+    Either,
+}
+
+impl Level {
+    /// The words `docs/workbook.md` uses in its 严重程度 column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Error => "错误",
+            Level::Warning => "警告",
+            Level::WarningUnlessStrict => "警告；`--strict` 时为错误",
+            Level::Either => "错误或警告",
+        }
+    }
+}
+
+macro_rules! rules {
+    ($($variant:ident => $id:literal, $level:ident, $what:literal;)*) => {
+        /// A rule id (规则编号): one variant per kind of finding.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuleId {
+            $(#[doc = $what] $variant,)*
+        }
+
+        impl RuleId {
+            /// Every rule, in the order of `docs/workbook.md`.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant),*];
+
+            /// The stable id (`budget-sum`).
+            pub const fn as_str(self) -> &'static str {
+                match self { $(RuleId::$variant => $id,)* }
+            }
+
+            /// The documented severity.
+            pub const fn level(self) -> Level {
+                match self { $(RuleId::$variant => Level::$level,)* }
+            }
+
+            /// What the rule is about, in a few Chinese words.
+            pub const fn description(self) -> &'static str {
+                match self { $(RuleId::$variant => $what,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    // 文件与结构
+    NotFound => "not-found", Error, "文件或文件夹不存在";
+    Unreadable => "unreadable", Error, "不是工作簿、已加密、已损坏或过大，或工作表读不出";
+    MissingSheet => "missing-sheet", Error, "缺少必需的工作表";
+    DuplicateSheet => "duplicate-sheet", Warning, "两张工作表同名，只读第一张";
+    HiddenSheet => "hidden-sheet", Warning, "需要读取的工作表是隐藏的";
+    MissingColumn => "missing-column", Error, "缺少必需的列，或表头不在第一行";
+    DuplicateColumn => "duplicate-column", Warning, "同一列有两个表头，只读左边的";
+    BadUnit => "bad-unit", Error, "表头的单位无法识别";
+    SheetTooLarge => "sheet-too-large", Error, "工作表超出上限";
+    TextTooLong => "text-too-long", Error, "单元格文字过长";
+    // 基本信息
+    MissingField => "missing-field", Error, "缺少必需的字段";
+    DuplicateField => "duplicate-field", Warning, "同一字段出现两次";
+    UnknownField => "unknown-field", Warning, "未知的字段";
+    BadYear => "bad-year", Error, "年度不是四位数的年份";
+    // 单元格
+    MissingValue => "missing-value", Error, "必填的单元格为空";
+    CellError => "cell-error", Error, "单元格是错误值";
+    NotANumber => "not-a-number", Error, "金额或百分数不是数字";
+    Negative => "negative", Error, "金额或百分数为负数";
+    InvisibleCharacter => "invisible-character", Warning, "文字中有不可见字符（已删除）";
+    // 项目
+    DuplicateProject => "duplicate-project", Error, "项目名称重复";
+    UnknownProject => "unknown-project", Error, "项目名称不在“项目”表中";
+    BudgetSum => "budget-sum", Error, "财政资金加其他资金不等于预算数";
+    PlanRange => "plan-range", Error, "支出进度超出 0–100%";
+    PlanDecreasing => "plan-decreasing", Error, "累计支出进度下降";
+    PlanIncomplete => "plan-incomplete", Warning, "12月底支出进度不是 100%";
+    NoGoals => "no-goals", Error, "项目没有目标";
+    NoIndicators => "no-indicators", Error, "项目没有绩效指标";
+    // 绩效指标
+    Level1Unknown => "level1-unknown", Error, "一级指标不在指标体系中";
+    Level2Mismatch => "level2-mismatch", Warning, "二级指标不属于其一级指标";
+    NoOutputIndicator => "no-output-indicator", Warning, "项目没有产出指标";
+    NoSatisfactionIndicator => "no-satisfaction-indicator", Warning, "项目没有满意度指标";
+    NotQuantified => "not-quantified", Warning, "指标值中没有数字";
+    DuplicateIndicator => "duplicate-indicator", Warning, "同一项目中三级指标重复";
+    // 运行中的发现
+    DuplicateDepartment => "duplicate-department", Error, "同一部门同一年度的工作簿不止一个";
+    DuplicateTitle => "duplicate-title", Error, "两个工作簿会生成同名的 PDF";
+    MissingGlyph => "missing-glyph", WarningUnlessStrict, "字体无法显示某个字符";
+    Typeset => "typeset", Either, "模板渲染或排版出错";
+    Interrupted => "interrupted", Error, "运行被中断，文档未生成";
+    Internal => "internal", Error, "程序内部错误";
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut seen = HashSet::new();
+        for rule in RuleId::ALL {
+            let id = rule.as_str();
+            assert!(seen.insert(id), "{id} twice");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id}"
+            );
+            assert!(!rule.description().is_empty());
+        }
+    }
+}
