@@ -107,7 +107,7 @@ impl<'s> Table<'s> {
                         .iter()
                         .find(|s| s.names().any(|n| fold_name(n) == wanted))
                 };
-                let spec = named(name).or_else(|| named(folded));
+                let spec = named(name).or_else(|| named(&folded));
                 let Some(spec) = spec else {
                     unknown.push((c, value::short_text(&text)));
                     continue;
