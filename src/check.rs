@@ -18,8 +18,8 @@ use rust_decimal::Decimal;
 
 use crate::contract::{self, RuleId};
 use crate::diagnostic::{Diagnostic, Location, has_errors};
-use crate::model::{Department, Project};
-use crate::read::{self, Origins, Reading, Workbook};
+use crate::model::{Department, Indicator, Period, Project};
+use crate::read::{self, Origins, Reading, RowOrigin, Workbook};
 use crate::text::{closest, fold_name};
 
 /// What reading and checking one workbook gave.
@@ -107,19 +107,40 @@ pub struct Context<'a> {
     pub origins: &'a Origins,
 }
 
+/// A list of indicators and the rows they came from: a project's, or the department's own.
+struct IndicatorList<'a> {
+    /// `项目“…”` or `部门整体指标`, as messages name it.
+    owner: String,
+    indicators: &'a [Indicator],
+    origins: &'a [RowOrigin],
+}
+
 impl<'a> Context<'a> {
     /// Each project with its index.
     fn projects(&self) -> impl Iterator<Item = (usize, &'a Project)> {
         self.department.projects.iter().enumerate()
     }
 
-    fn error(
-        &self,
-        project: usize,
-        column: &str,
-        rule: RuleId,
-        message: String,
-    ) -> Diagnostic {
+    /// Every list of indicators the rules on indicators apply to: each project's, then the
+    /// department's own (`部门整体指标`, contract v2).
+    fn indicator_lists(&self) -> Vec<IndicatorList<'a>> {
+        let mut lists: Vec<IndicatorList<'a>> = self
+            .projects()
+            .map(|(i, p)| IndicatorList {
+                owner: format!("项目“{}”", p.name),
+                indicators: &p.indicators,
+                origins: &self.origins.indicators[i],
+            })
+            .collect();
+        lists.push(IndicatorList {
+            owner: contract::DEPARTMENT_INDICATORS.to_string(),
+            indicators: &self.department.department_indicators,
+            origins: &self.origins.department_indicators,
+        });
+        lists
+    }
+
+    fn error(&self, project: usize, column: &str, rule: RuleId, message: String) -> Diagnostic {
         Diagnostic::error(
             self.file,
             self.origins.projects[project].cell(column),
@@ -128,13 +149,7 @@ impl<'a> Context<'a> {
         )
     }
 
-    fn warning(
-        &self,
-        project: usize,
-        column: &str,
-        rule: RuleId,
-        message: String,
-    ) -> Diagnostic {
+    fn warning(&self, project: usize, column: &str, rule: RuleId, message: String) -> Diagnostic {
         Diagnostic::warning(
             self.file,
             self.origins.projects[project].cell(column),
@@ -150,6 +165,7 @@ pub type Rule = fn(&Context) -> Vec<Diagnostic>;
 /// Every rule, in the order their findings are listed.
 pub const RULES: &[Rule] = &[
     budget_sum,
+    term_funds,
     spending_plan,
     goals_present,
     indicators_present,
@@ -158,6 +174,10 @@ pub const RULES: &[Rule] = &[
     indicator_coverage,
     indicator_quantified,
     indicator_duplicates,
+    term_blocks,
+    task_sums,
+    indicator_weights,
+    indicator_units,
 ];
 
 /// Runs every rule on a workbook.
@@ -190,6 +210,44 @@ fn budget_sum(cx: &Context) -> Vec<Diagnostic> {
             )
         })
         .collect()
+}
+
+/// 实施期财政资金 + 实施期其他资金 = 实施期资金总额, compared exactly; a period's total below one
+/// year's budget is suspicious.
+fn term_funds(cx: &Context) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (i, p) in cx.projects() {
+        let Some(funds) = p.term_funds else { continue };
+        if funds.fiscal + funds.other != funds.total {
+            findings.push(cx.error(
+                i,
+                contract::TERM_FISCAL,
+                RuleId::TermSum,
+                format!(
+                    "项目“{}”的实施期财政资金 {} 万元加实施期其他资金 {} 万元等于 {} 万元，与实施期资金总额 {} 万元不符；应满足 实施期财政资金 + 实施期其他资金 = 实施期资金总额",
+                    p.name,
+                    funds.fiscal.normalize(),
+                    funds.other.normalize(),
+                    (funds.fiscal + funds.other).normalize(),
+                    funds.total.normalize()
+                ),
+            ));
+        }
+        if funds.total < p.budget {
+            findings.push(cx.warning(
+                i,
+                contract::TERM_TOTAL,
+                RuleId::TermBelowBudget,
+                format!(
+                    "项目“{}”的实施期资金总额 {} 万元小于当年预算数 {} 万元；实施期资金应包括当年的资金，请核对",
+                    p.name,
+                    funds.total.normalize(),
+                    p.budget.normalize()
+                ),
+            ));
+        }
+    }
+    findings
 }
 
 /// The spending plan stays within 0–100, never decreases, and should end at 100.
@@ -287,17 +345,17 @@ fn indicators_present(cx: &Context) -> Vec<Diagnostic> {
 /// covers models built any other way, and its findings give way to the reader's.)
 fn indicators_complete(cx: &Context) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for (i, p) in cx.projects() {
-        for (k, indicator) in p.indicators.iter().enumerate() {
-            let origin = &cx.origins.indicators[i][k];
+    for list in cx.indicator_lists() {
+        for (k, indicator) in list.indicators.iter().enumerate() {
+            let origin = &list.origins[k];
             if indicator.level3.trim().is_empty() {
                 findings.push(Diagnostic::error(
                     cx.file,
                     origin.cell(contract::LEVEL3),
                     RuleId::MissingValue,
                     format!(
-                        "项目“{}”的第{}个绩效指标没有三级指标，应填写指标名称",
-                        p.name,
+                        "{}的第{}个绩效指标没有三级指标，应填写指标名称",
+                        list.owner,
                         k + 1
                     ),
                 ));
@@ -308,8 +366,8 @@ fn indicators_complete(cx: &Context) -> Vec<Diagnostic> {
                     origin.cell(contract::VALUE),
                     RuleId::MissingValue,
                     format!(
-                        "项目“{}”的三级指标“{}”没有指标值，应填写如“≥95%”“=0次”",
-                        p.name, indicator.level3
+                        "{}的三级指标“{}”没有指标值，应填写如“≥95%”“=0次”",
+                        list.owner, indicator.level3
                     ),
                 ));
             }
@@ -357,10 +415,10 @@ fn framework_level2(level1: &str) -> Option<&'static [&'static str]> {
 /// down, or merged cells) is reported once, at the first row of the run.
 fn indicator_framework(cx: &Context) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for (i, p) in cx.projects() {
+    for list in cx.indicator_lists() {
         let mut previous: Option<(&str, &str)> = None;
-        for (k, indicator) in p.indicators.iter().enumerate() {
-            let origin = &cx.origins.indicators[i][k];
+        for (k, indicator) in list.indicators.iter().enumerate() {
+            let origin = &list.origins[k];
             let (level1, level2) = (indicator.level1.as_str(), indicator.level2.as_str());
             let same_level1 = previous.is_some_and(|(l1, _)| l1 == level1);
             let same_both = previous == Some((level1, level2));
@@ -438,12 +496,12 @@ fn indicator_coverage(cx: &Context) -> Vec<Diagnostic> {
 /// A 指标值 should state a number.
 fn indicator_quantified(cx: &Context) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for (i, p) in cx.projects() {
-        for (k, indicator) in p.indicators.iter().enumerate() {
+    for list in cx.indicator_lists() {
+        for (k, indicator) in list.indicators.iter().enumerate() {
             if !indicator.value.is_quantified() && !indicator.value.text.is_empty() {
                 findings.push(Diagnostic::warning(
                     cx.file,
-                    cx.origins.indicators[i][k].cell(contract::VALUE),
+                    list.origins[k].cell(contract::VALUE),
                     RuleId::NotQuantified,
                     format!(
                         "三级指标“{}”的指标值“{}”中没有数字，未量化；宜写成如“≥95%”“=0次”",
@@ -456,25 +514,27 @@ fn indicator_quantified(cx: &Context) -> Vec<Diagnostic> {
     findings
 }
 
-/// The same 三级指标 should not appear twice in one project.
+/// The same 三级指标 should not appear twice in one project (in one period).
 fn indicator_duplicates(cx: &Context) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for (i, p) in cx.projects() {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for (k, indicator) in p.indicators.iter().enumerate() {
-            let key = fold_name(&indicator.level3);
-            if key.is_empty() {
+    for list in cx.indicator_lists() {
+        // The same 三级指标 may appear once for the 实施期 and once for the year.
+        let mut seen: HashMap<(Period, String), usize> = HashMap::new();
+        for (k, indicator) in list.indicators.iter().enumerate() {
+            let name = fold_name(&indicator.level3);
+            if name.is_empty() {
                 continue;
             }
+            let key = (indicator.period, name);
             if let Some(&first) = seen.get(&key) {
-                let first_cell = cx.origins.indicators[i][first].cell(contract::LEVEL3);
+                let first_cell = list.origins[first].cell(contract::LEVEL3);
                 findings.push(Diagnostic::warning(
                     cx.file,
-                    cx.origins.indicators[i][k].cell(contract::LEVEL3),
+                    list.origins[k].cell(contract::LEVEL3),
                     RuleId::DuplicateIndicator,
                     format!(
-                        "项目“{}”中三级指标“{}”重复出现（首次在 {}）",
-                        p.name,
+                        "{}中三级指标“{}”重复出现（首次在 {}）",
+                        list.owner,
                         indicator.level3,
                         first_cell.cell.map(|c| c.to_string()).unwrap_or_default()
                     ),
@@ -482,6 +542,131 @@ fn indicator_duplicates(cx: &Context) -> Vec<Diagnostic> {
             } else {
                 seen.insert(key, k);
             }
+        }
+    }
+    findings
+}
+
+/// A project with 实施期 goals has 实施期 indicators, and the other way round.
+fn term_blocks(cx: &Context) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (i, p) in cx.projects() {
+        let term_indicators = p.indicators.iter().any(|ind| ind.period == Period::Term);
+        let message = match (p.term_goals.is_empty(), term_indicators) {
+            (false, false) => "有实施期目标，但“项目指标”表中没有实施期指标",
+            (true, true) => "有实施期指标，但“项目目标”表中没有实施期目标",
+            _ => continue,
+        };
+        findings.push(cx.error(
+            i,
+            contract::PROJECT_NAME,
+            RuleId::TermIncomplete,
+            format!(
+                "项目“{}”{message}；实施期部分应至少有一个目标和一个指标（“期间”填“实施期”）",
+                p.name
+            ),
+        ));
+    }
+    findings
+}
+
+/// Per 年度主要任务 with money: 财政资金 + 其他资金 = 预算数, compared exactly.
+fn task_sums(cx: &Context) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (task, origin) in cx.department.tasks.iter().zip(&cx.origins.tasks) {
+        let Some(f) = task.funds else { continue };
+        if f.fiscal + f.other != f.total {
+            findings.push(Diagnostic::error(
+                cx.file,
+                origin.cell(contract::FISCAL_FUNDS),
+                RuleId::TaskSum,
+                format!(
+                    "年度主要任务“{}”的财政资金 {} 万元加其他资金 {} 万元等于 {} 万元，与预算数 {} 万元不符；应满足 财政资金 + 其他资金 = 预算数",
+                    task.name,
+                    f.fiscal.normalize(),
+                    f.other.normalize(),
+                    (f.fiscal + f.other).normalize(),
+                    f.total.normalize()
+                ),
+            ));
+        }
+    }
+    findings
+}
+
+/// 权重 lies within 0–100 (error); a project's 权重, when any is given, add up to 100 in each
+/// period (warning): the 实施期 and the 年度 indicators are scored separately.
+fn indicator_weights(cx: &Context) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for list in cx.indicator_lists() {
+        let two_periods = list.indicators.iter().any(|i| i.period == Period::Term);
+        for period in [Period::Term, Period::Year] {
+            let mut total = Decimal::ZERO;
+            let mut first = None;
+            for (k, indicator) in list.indicators.iter().enumerate() {
+                if indicator.period != period {
+                    continue;
+                }
+                let Some(weight) = indicator.details.weight else {
+                    continue;
+                };
+                first.get_or_insert(k);
+                total += weight;
+                if weight > Decimal::ONE_HUNDRED {
+                    findings.push(Diagnostic::error(
+                        cx.file,
+                        list.origins[k].cell(contract::WEIGHT),
+                        RuleId::WeightRange,
+                        format!(
+                            "三级指标“{}”的权重为 {}，应在 0–100 之间",
+                            indicator.level3,
+                            weight.normalize()
+                        ),
+                    ));
+                }
+            }
+            if let Some(k) = first
+                && total != Decimal::ONE_HUNDRED
+            {
+                findings.push(Diagnostic::warning(
+                    cx.file,
+                    list.origins[k].cell(contract::WEIGHT),
+                    RuleId::WeightSum,
+                    format!(
+                        "{}{}指标的权重合计为 {}，通常应为 100",
+                        list.owner,
+                        if two_periods { period.label() } else { "" },
+                        total.normalize()
+                    ),
+                ));
+            }
+        }
+    }
+    findings
+}
+
+/// A 度量单位 agrees with the unit written in the 指标值, when both are given.
+fn indicator_units(cx: &Context) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for list in cx.indicator_lists() {
+        for (k, indicator) in list.indicators.iter().enumerate() {
+            let stated = fold_name(&indicator.details.unit);
+            let written = fold_name(&indicator.value.unit);
+            if stated.is_empty() || written.is_empty() || stated == written {
+                continue;
+            }
+            findings.push(Diagnostic::warning(
+                cx.file,
+                list.origins[k].cell(contract::MEASURE_UNIT),
+                RuleId::UnitMismatch,
+                format!(
+                    "三级指标“{}”的度量单位“{}”与指标值“{}”中的单位“{}”不一致",
+                    indicator.level3,
+                    indicator.details.unit,
+                    indicator.value.text,
+                    indicator.value.unit
+                ),
+            ));
         }
     }
     findings
@@ -572,6 +757,8 @@ mod tests {
             description: String::new(),
             value: IndicatorValue::parse(value),
             basis: String::new(),
+            period: Default::default(),
+            details: Default::default(),
         }
     }
 

@@ -27,11 +27,11 @@ use rust_xlsxwriter::{
 };
 
 use crate::check::FRAMEWORK;
+use crate::contract::{
+    self, BUDGET, FIELDS, GOALS, INDICATORS, INFO, LEVEL1, LEVEL2, PROJECT_NAME, PROJECTS, SHEETS,
+};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Department;
-use crate::contract::{
-    self, FIELDS, GOALS, INDICATORS, INFO, LEVEL1, LEVEL2, PROJECT_NAME, PROJECTS, SHEETS,
-};
 use crate::workbook::{self, Layout};
 
 /// The default file name of the blank template.
@@ -82,8 +82,15 @@ pub struct Template {
 
 impl Template {
     pub fn make(source: &Source) -> Result<Template, Error> {
+        Self::make_with(source, false)
+    }
+
+    /// [`Template::make`], with the optional parts of contract v2 when `full` (`--full`; the
+    /// example is then the second reference department, which has every one of them).
+    pub fn make_with(source: &Source, full: bool) -> Result<Template, Error> {
         let (department, warnings) = match source {
             Source::Blank => (None, Vec::new()),
+            Source::Example if full => (Some(crate::reference::full::department()), Vec::new()),
             Source::Example => (Some(crate::reference::department()), Vec::new()),
             Source::LastYear(path) => {
                 let (department, warnings) = from_last_year(path)?;
@@ -91,7 +98,7 @@ impl Template {
             }
         };
         Ok(Template {
-            workbook: form(department.as_ref())?,
+            workbook: form_with(department.as_ref(), full)?,
             department,
             warnings,
         })
@@ -146,6 +153,12 @@ pub fn next_year(last: &Department) -> Department {
 
 /// The form workbook: blank when `department` is `None`, else with its data.
 pub fn form(department: Option<&Department>) -> Result<Workbook, XlsxError> {
+    form_with(department, false)
+}
+
+/// The form workbook with the optional parts of contract v2 as well when `full` (or when
+/// `department` uses any of them).
+pub fn form_with(department: Option<&Department>, full: bool) -> Result<Workbook, XlsxError> {
     let blank = Department::default();
     let (d, title) = match department {
         Some(d) => (d, d.title.clone()),
@@ -153,11 +166,12 @@ pub fn form(department: Option<&Department>) -> Result<Workbook, XlsxError> {
     };
     let mut workbook = workbook::new_workbook(&title, &d.compiled_by)?;
     instructions(workbook.add_worksheet())?;
-    workbook::write_sheets(&mut workbook, d, Layout::Form)?;
+    let full = full || d.has_optional_parts();
+    workbook::write_sheets(&mut workbook, d, Layout::Form, full)?;
     lists(workbook.add_worksheet())?;
     define_names(&mut workbook)?;
-    notes(&mut workbook)?;
-    validations(&mut workbook)?;
+    notes(&mut workbook, full)?;
+    validations(&mut workbook, full)?;
     Ok(workbook)
 }
 
@@ -215,15 +229,21 @@ fn note(text: &str) -> Note {
 }
 
 /// A note on every header cell explaining its column, and on every 基本信息 field.
-fn notes(workbook: &mut Workbook) -> Result<(), XlsxError> {
-    for s in SHEETS {
+fn notes(workbook: &mut Workbook, full: bool) -> Result<(), XlsxError> {
+    for s in SHEETS
+        .iter()
+        .filter(|s| full || s.since == contract::Since::V1)
+    {
         let sheet = workbook.worksheet_from_name(s.name)?;
-        for (col, c) in (0u16..).zip(s.columns) {
+        for (col, c) in (0u16..).zip(s.columns_for(full)) {
             sheet.insert_note(0, col, &note(c.note))?;
         }
     }
     let sheet = workbook.worksheet_from_name(INFO)?;
-    for (row, field) in (1u32..).zip(FIELDS) {
+    let fields = FIELDS
+        .iter()
+        .filter(|f| full || f.since == contract::Since::V1);
+    for (row, field) in (1u32..).zip(fields) {
         sheet.insert_note(row, 0, &note(field.note))?;
     }
     Ok(())
@@ -256,7 +276,7 @@ fn rejecting(
         .set_error_message(message)
 }
 
-fn validations(workbook: &mut Workbook) -> Result<(), XlsxError> {
+fn validations(workbook: &mut Workbook, full: bool) -> Result<(), XlsxError> {
     // 年度
     let year_row = FIELDS
         .iter()
@@ -279,7 +299,8 @@ fn validations(workbook: &mut Workbook) -> Result<(), XlsxError> {
         "金额应为不小于 0 的数字，单位见列标题（万元）。",
     )?;
     let projects = contract::sheet_named(PROJECTS);
-    for c in projects.columns.iter().filter(|c| c.kind == contract::Kind::Money) {
+    let written = |s: &'static contract::Sheet| s.columns_for(full);
+    for c in written(projects).filter(|c| c.kind == contract::Kind::Money) {
         validate(workbook, PROJECTS, projects.position(c.name), &money)?;
     }
     let percent = rejecting(
@@ -287,7 +308,7 @@ fn validations(workbook: &mut Workbook) -> Result<(), XlsxError> {
         "支出进度",
         "累计支出进度应在 0% 到 100% 之间。直接输入 25 即为 25%。",
     )?;
-    for c in projects.columns.iter().filter(|c| c.kind == contract::Kind::Percent) {
+    for c in written(projects).filter(|c| c.kind == contract::Kind::Percent) {
         validate(workbook, PROJECTS, projects.position(c.name), &percent)?;
     }
 
@@ -298,7 +319,12 @@ fn validations(workbook: &mut Workbook) -> Result<(), XlsxError> {
         "项目名称应与“项目”表中的某个项目名称一致。请先在“项目”表填写项目，再从下拉列表选择。",
     )?;
     validate(workbook, GOALS, col(GOALS, PROJECT_NAME), &project)?;
-    validate(workbook, INDICATORS, col(INDICATORS, PROJECT_NAME), &project)?;
+    validate(
+        workbook,
+        INDICATORS,
+        col(INDICATORS, PROJECT_NAME),
+        &project,
+    )?;
 
     // 一级指标 and 二级指标.
     let level1_names: Vec<&str> = FRAMEWORK.iter().map(|(l1, _)| *l1).collect();
@@ -323,6 +349,58 @@ fn validations(workbook: &mut Workbook) -> Result<(), XlsxError> {
     )?
     .set_error_style(DataValidationErrorStyle::Warning);
     validate(workbook, INDICATORS, col(INDICATORS, LEVEL2), &level2)?;
+    if full {
+        optional_validations(workbook, &money)?;
+    }
+    Ok(())
+}
+
+/// Dropdowns and input checks of the optional parts of contract v2 (`template --full`).
+fn optional_validations(workbook: &mut Workbook, money: &DataValidation) -> Result<(), XlsxError> {
+    let list = |title: &str, items: &[&str]| {
+        rejecting(
+            DataValidation::new().allow_list_strings(items)?,
+            title,
+            &format!("请从下拉列表选择：{}。", items.join("、")),
+        )
+    };
+    let period = list(contract::PERIOD, &["年度", "实施期"])?;
+    validate(workbook, GOALS, col(GOALS, contract::PERIOD), &period)?;
+    validate(
+        workbook,
+        INDICATORS,
+        col(INDICATORS, contract::PERIOD),
+        &period,
+    )?;
+    // 项目属性 and 项目性质 are lists in the budget systems, but other words occur: warn only.
+    let attribute = list(contract::ATTRIBUTE, &["新增", "延续"])?
+        .set_error_style(DataValidationErrorStyle::Warning);
+    validate(
+        workbook,
+        PROJECTS,
+        col(PROJECTS, contract::ATTRIBUTE),
+        &attribute,
+    )?;
+    let nature = list(contract::NATURE, &["经常性", "一次性", "阶段性", "持续性"])?
+        .set_error_style(DataValidationErrorStyle::Warning);
+    validate(workbook, PROJECTS, col(PROJECTS, contract::NATURE), &nature)?;
+    let weight = rejecting(
+        DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 100.0)),
+        contract::WEIGHT,
+        "权重应为 0 到 100 之间的数字。",
+    )?;
+    validate(
+        workbook,
+        INDICATORS,
+        col(INDICATORS, contract::WEIGHT),
+        &weight,
+    )?;
+    let tasks = contract::TASKS;
+    let dept = contract::DEPARTMENT_INDICATORS;
+    validate(workbook, dept, col(dept, contract::WEIGHT), &weight)?;
+    for column in [BUDGET, contract::FISCAL_FUNDS, contract::OTHER_FUNDS] {
+        validate(workbook, tasks, col(tasks, column), money)?;
+    }
     Ok(())
 }
 

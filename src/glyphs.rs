@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::compile::Fonts;
 use crate::contract::{self, RuleId};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::model::Department;
+use crate::model::{Department, Indicator};
 use crate::read::{Origins, RowOrigin};
 
 /// Every printed text of a department with the cell it came from.
@@ -17,19 +17,28 @@ pub fn texts<'a>(department: &'a Department, origins: &'a Origins) -> Vec<(Locat
         rows.get(i).map(|r| r.cell(column)).unwrap_or_default()
     };
     let info = |field: &str| origins.info.get(field).cloned().unwrap_or_default();
-    out.push((info("部门名称"), &department.name));
-    out.push((info("编制单位"), &department.compiled_by));
+    out.push((info(contract::DEPARTMENT_NAME), &department.name));
+    out.push((info(contract::COMPILED_BY), &department.compiled_by));
     if let Some(reviewed) = &department.reviewed_by {
-        out.push((info("审核单位"), reviewed));
+        out.push((info(contract::REVIEWED_BY), reviewed));
     }
-    out.push((info("文档标题"), &department.title));
+    out.push((info(contract::TITLE), &department.title));
     for (i, text) in department.overall_goals.iter().enumerate() {
         out.push((at(&origins.overall_goals, i, contract::CONTENT), text));
     }
     for (i, goal) in department.sub_goals.iter().enumerate() {
-        out.push((at(&origins.sub_goals, i, contract::SUB_GOAL_NAME), &goal.name));
-        out.push((at(&origins.sub_goals, i, contract::SUB_GOAL_TARGET), &goal.target));
-        out.push((at(&origins.sub_goals, i, contract::SUB_GOAL_INDICATORS), &goal.indicators));
+        out.push((
+            at(&origins.sub_goals, i, contract::SUB_GOAL_NAME),
+            &goal.name,
+        ));
+        out.push((
+            at(&origins.sub_goals, i, contract::SUB_GOAL_TARGET),
+            &goal.target,
+        ));
+        out.push((
+            at(&origins.sub_goals, i, contract::SUB_GOAL_INDICATORS),
+            &goal.indicators,
+        ));
     }
     for (i, text) in department.measures.iter().enumerate() {
         out.push((at(&origins.measures, i, contract::CONTENT), text));
@@ -38,23 +47,69 @@ pub fn texts<'a>(department: &'a Department, origins: &'a Origins) -> Vec<(Locat
         if let Some(code) = &project.code {
             out.push((at(&origins.projects, p, contract::PROJECT_CODE), code));
         }
-        out.push((at(&origins.projects, p, contract::PROJECT_NAME), &project.name));
-        out.push((at(&origins.projects, p, contract::PURPOSE), &project.purpose));
+        out.push((
+            at(&origins.projects, p, contract::PROJECT_NAME),
+            &project.name,
+        ));
+        out.push((
+            at(&origins.projects, p, contract::PURPOSE),
+            &project.purpose,
+        ));
         let goals = origins.goals.get(p).map_or(&[][..], Vec::as_slice);
         for (i, goal) in project.goals.iter().enumerate() {
             out.push((at(goals, i, contract::GOAL), goal));
         }
-        let rows = origins.indicators.get(p).map_or(&[][..], Vec::as_slice);
-        for (i, ind) in project.indicators.iter().enumerate() {
-            out.push((at(rows, i, contract::LEVEL1), &ind.level1));
-            out.push((at(rows, i, contract::LEVEL2), &ind.level2));
-            out.push((at(rows, i, contract::LEVEL3), &ind.level3));
-            out.push((at(rows, i, contract::DESCRIPTION), &ind.description));
-            out.push((at(rows, i, contract::VALUE), &ind.value.text));
-            out.push((at(rows, i, contract::BASIS), &ind.basis));
+        let goals = origins.term_goals.get(p).map_or(&[][..], Vec::as_slice);
+        for (i, goal) in project.term_goals.iter().enumerate() {
+            out.push((at(goals, i, contract::GOAL), goal));
         }
+        let d = &project.details;
+        for (column, text) in [
+            (contract::SUPERVISOR, &d.supervisor),
+            (contract::IMPLEMENTER, &d.implementer),
+            (contract::ATTRIBUTE, &d.attribute),
+            (contract::CATEGORY, &d.category),
+            (contract::NATURE, &d.nature),
+            (contract::TERM, &d.term),
+        ] {
+            if let Some(text) = text {
+                out.push((at(&origins.projects, p, column), text));
+            }
+        }
+        let rows = origins.indicators.get(p).map_or(&[][..], Vec::as_slice);
+        indicator_texts(&mut out, &project.indicators, rows);
     }
+    for (i, task) in department.tasks.iter().enumerate() {
+        out.push((at(&origins.tasks, i, contract::TASK_NAME), &task.name));
+        out.push((at(&origins.tasks, i, contract::TASK_CONTENT), &task.content));
+    }
+    indicator_texts(
+        &mut out,
+        &department.department_indicators,
+        &origins.department_indicators,
+    );
     out
+}
+
+/// The printed texts of `indicators`, at their cells in `rows`.
+fn indicator_texts<'a>(
+    out: &mut Vec<(Location, &'a str)>,
+    indicators: &'a [Indicator],
+    rows: &'a [RowOrigin],
+) {
+    let at = |i: usize, column: &str| rows.get(i).map(|r| r.cell(column)).unwrap_or_default();
+    for (i, ind) in indicators.iter().enumerate() {
+        out.push((at(i, contract::LEVEL1), &ind.level1));
+        out.push((at(i, contract::LEVEL2), &ind.level2));
+        out.push((at(i, contract::LEVEL3), &ind.level3));
+        out.push((at(i, contract::DESCRIPTION), &ind.description));
+        out.push((at(i, contract::VALUE), &ind.value.text));
+        out.push((at(i, contract::BASIS), &ind.basis));
+        let d = &ind.details;
+        out.push((at(i, contract::INDICATOR_NATURE), &d.nature));
+        out.push((at(i, contract::MEASURE_UNIT), &d.unit));
+        out.push((at(i, contract::REMARK), &d.remark));
+    }
 }
 
 /// A finding for every cell with characters no loaded face covers: a warning, or an error when

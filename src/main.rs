@@ -108,6 +108,9 @@ struct TemplateArgs {
     /// 覆盖已存在的输出文件
     #[arg(long)]
     force: bool,
+    /// 加上其他地区文本用到的可选列和表（项目属性、实施期、期间、权重、部门整体支出绩效目标表……）
+    #[arg(long)]
+    full: bool,
 }
 
 #[derive(Args)]
@@ -304,7 +307,7 @@ fn template(args: TemplateArgs) -> ExitCode {
         (None, true) => Source::Example,
         (None, false) => Source::Blank,
     };
-    let mut template = match Template::make(&source) {
+    let mut template = match Template::make_with(&source, args.full) {
         Ok(t) => t,
         Err(fill_in::Error::Reading(diagnostics)) => {
             print_diagnostics(&diagnostics);

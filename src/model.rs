@@ -34,12 +34,95 @@ pub struct Department {
     pub measures: Vec<String>,
     /// 预算项目, in workbook order.
     pub projects: Vec<Project>,
+    /// 金额单位: how the document prints money (the model holds 万元).
+    pub money_unit: MoneyUnit,
+    /// 年度主要任务 of the 部门整体支出绩效目标表 (contract v2; usually empty).
+    pub tasks: Vec<Task>,
+    /// The department's own indicators of the 部门整体支出绩效目标表 (contract v2).
+    pub department_indicators: Vec<Indicator>,
+}
+
+/// 年度主要任务: one of the department's main tasks of the year, with its money when stated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Task {
+    /// 任务名称
+    pub name: String,
+    /// 主要内容
+    pub content: String,
+    /// 预算数 (total), 财政资金, 其他资金; `None` for a task without money.
+    pub funds: Option<Funds>,
 }
 
 impl Department {
+    /// True when the department uses any optional part of contract v2.
+    pub fn has_optional_parts(&self) -> bool {
+        self.projects.iter().any(|p| {
+            !p.details.is_empty()
+                || p.term_funds.is_some()
+                || !p.term_goals.is_empty()
+                || p.indicators.iter().any(Indicator::has_optional_parts)
+        }) || self.money_unit != MoneyUnit::Wan
+            || self.has_department_table()
+    }
+
+    /// True when the document has a 部门整体支出绩效目标表.
+    pub fn has_department_table(&self) -> bool {
+        !self.tasks.is_empty() || !self.department_indicators.is_empty()
+    }
+
     /// The default 文档标题.
     pub fn default_title(name: &str, year: i32) -> String {
         format!("{name}{year}年部门预算绩效文本")
+    }
+}
+
+/// A unit of money (金额单位). The model holds every amount in 万元; the unit says how the
+/// document prints them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum MoneyUnit {
+    /// 万元
+    #[default]
+    Wan,
+    /// 元
+    Yuan,
+}
+
+impl MoneyUnit {
+    /// The unit's name, as printed after an amount.
+    pub fn label(self) -> &'static str {
+        match self {
+            MoneyUnit::Wan => "万元",
+            MoneyUnit::Yuan => "元",
+        }
+    }
+
+    /// `amount` (万元) written in this unit without spurious digits; 元 with digits grouped in
+    /// threes (`800,000`).
+    pub fn format(self, amount: Decimal) -> String {
+        match self {
+            MoneyUnit::Wan => amount.normalize().to_string(),
+            MoneyUnit::Yuan => {
+                let yuan = (amount * Decimal::from(10_000)).normalize().to_string();
+                let (sign, digits) = match yuan.strip_prefix('-') {
+                    Some(d) => ("-", d),
+                    None => ("", yuan.as_str()),
+                };
+                let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+                let mut grouped = String::new();
+                for (i, c) in int.chars().enumerate() {
+                    if i > 0 && (int.len() - i) % 3 == 0 {
+                        grouped.push(',');
+                    }
+                    grouped.push(c);
+                }
+                let frac = if frac.is_empty() {
+                    String::new()
+                } else {
+                    format!(".{frac}")
+                };
+                format!("{sign}{grouped}{frac}")
+            }
+        }
     }
 }
 
@@ -74,10 +157,54 @@ pub struct Project {
     pub purpose: String,
     /// 资金支出计划
     pub spending_plan: SpendingPlan,
-    /// 绩效目标: 目标1, 目标2, …
+    /// 绩效目标 (年度目标 when the project also has 实施期目标): 目标1, 目标2, …
     pub goals: Vec<String>,
+    /// 实施期目标: goals for the whole implementation period (contract v2; usually empty).
+    pub term_goals: Vec<String>,
     /// 绩效指标, in workbook order.
     pub indicators: Vec<Indicator>,
+    /// What other regions' texts state beside the above (all optional).
+    pub details: ProjectDetails,
+    /// 实施期资金: money for the whole implementation period, when stated.
+    pub term_funds: Option<Funds>,
+}
+
+/// A project's optional descriptive fields, each printed only when given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ProjectDetails {
+    /// 主管部门 (and its code)
+    pub supervisor: Option<String>,
+    /// 实施单位
+    pub implementer: Option<String>,
+    /// 项目属性: usually 新增 or 延续
+    pub attribute: Option<String>,
+    /// 项目类别: e.g. 其他运转类, 特定目标类
+    pub category: Option<String>,
+    /// 项目性质: e.g. 经常性, 一次性
+    pub nature: Option<String>,
+    /// 项目期: the implementation period as written (`2024—2026年`, `3年`)
+    pub term: Option<String>,
+}
+
+impl ProjectDetails {
+    /// True when no field is given.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// An amount split by source, in 万元: 资金总额 = 财政资金 + 其他资金.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Funds {
+    /// 资金总额
+    #[serde(serialize_with = "plain_decimal")]
+    pub total: Decimal,
+    /// 财政资金
+    #[serde(serialize_with = "plain_decimal")]
+    pub fiscal: Decimal,
+    /// 其他资金
+    #[serde(serialize_with = "plain_decimal")]
+    pub other: Decimal,
 }
 
 /// 资金支出计划: cumulative share of the budget spent by the end of each month named, in percent.
@@ -124,6 +251,64 @@ pub struct Indicator {
     pub value: IndicatorValue,
     /// 指标值确定依据 (may be empty)
     pub basis: String,
+    /// 期间: the year's indicator (年度, the default) or the implementation period's (实施期).
+    pub period: Period,
+    /// What other regions' indicator lists state beside the above (all optional).
+    pub details: IndicatorDetails,
+}
+
+impl Indicator {
+    /// True when the indicator uses any optional part of contract v2.
+    pub fn has_optional_parts(&self) -> bool {
+        self.period != Period::Year || self.details != IndicatorDetails::default()
+    }
+}
+
+/// 期间: which period a goal or indicator is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Period {
+    /// 年度: the budget year.
+    #[default]
+    Year,
+    /// 实施期: the project's whole implementation period (also written 中期, 长期, 总体).
+    Term,
+}
+
+impl Period {
+    /// The period a cell names, in any of its spellings; `None` when it names none.
+    pub fn parse(text: &str) -> Option<Period> {
+        match text.trim() {
+            "" | "年度" | "当年" | "本年度" | "年度目标" | "年度指标" => {
+                Some(Period::Year)
+            }
+            "实施期" | "中期" | "长期" | "总体" | "实施期目标" | "实施期指标" => {
+                Some(Period::Term)
+            }
+            _ => None,
+        }
+    }
+
+    /// The name printed for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Period::Year => "年度",
+            Period::Term => "实施期",
+        }
+    }
+}
+
+/// An indicator's optional columns (contract v2), each printed only when the project has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IndicatorDetails {
+    /// 指标性质 (指标方向): e.g. 定量/定性, 正向/反向
+    pub nature: String,
+    /// 度量单位 (计量单位): e.g. `%`, `次`
+    pub unit: String,
+    /// 权重 (分值): 0–100
+    #[serde(serialize_with = "optional_decimal")]
+    pub weight: Option<Decimal>,
+    /// 备注
+    pub remark: String,
 }
 
 /// 指标值: the text as printed, and what it says when read as a target.
@@ -338,6 +523,14 @@ fn split_number(s: &str) -> (Option<Decimal>, &str) {
     }
 }
 
+/// Serialises an optional decimal as [`plain_decimal`] does, or as an empty string.
+pub fn optional_decimal<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(&d.normalize()),
+        None => s.serialize_str(""),
+    }
+}
+
 /// Serialises a decimal without spurious digits: `54.50` → `54.5`, `80.00` → `80`.
 pub fn plain_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&d.normalize())
@@ -385,6 +578,18 @@ mod tests {
             (None, None, "明显提升")
         );
         assert!(!v.is_quantified());
+    }
+
+    #[test]
+    fn money_prints_in_either_unit() {
+        assert_eq!(MoneyUnit::Wan.format(dec!(80.00)), "80");
+        assert_eq!(MoneyUnit::Wan.format(dec!(54.5)), "54.5");
+        assert_eq!(MoneyUnit::Yuan.format(dec!(80)), "800,000");
+        assert_eq!(MoneyUnit::Yuan.format(dec!(54.5)), "545,000");
+        assert_eq!(MoneyUnit::Yuan.format(dec!(0.00015)), "1.5");
+        assert_eq!(MoneyUnit::Yuan.format(dec!(123.45678)), "1,234,567.8");
+        assert_eq!(MoneyUnit::Yuan.format(dec!(0)), "0");
+        assert_eq!(MoneyUnit::Yuan.format(dec!(0.01)), "100");
     }
 
     #[test]

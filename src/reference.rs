@@ -9,9 +9,14 @@
 //! 指标值 are given as written in the seed (`>=95%`, `≤5天`) and go through
 //! [`IndicatorValue::parse`].
 
+pub mod full;
+
 use rust_decimal::Decimal;
 
-use crate::model::{Department, Indicator, IndicatorValue, Project, SpendingPlan, SubGoal};
+use crate::model::{
+    Department, Indicator, IndicatorDetails, IndicatorValue, MoneyUnit, Period, Project,
+    ProjectDetails, SpendingPlan, SubGoal,
+};
 
 const NAME: &str = "唐山高新区行政服务中心";
 const YEAR: i32 = 2021;
@@ -269,7 +274,10 @@ pub fn department() -> Department {
                     "保证2021年项目可研、社稳、项目评估初步设计等审批手续顺利进行",
                     "支付项目可研、社稳、项目评估初步设计等审批手续顺利进行",
                 ]),
+                term_goals: Vec::new(),
                 indicators: indicators(&ENTRUSTED_ASSESSMENT_INDICATORS),
+                details: ProjectDetails::default(),
+                term_funds: None,
             },
             Project {
                 code: None,
@@ -283,9 +291,15 @@ pub fn department() -> Department {
                     "保证2021年行政服务中心工作顺利进行，工作场地正常运转",
                     "按时支付中心2021年行政服务中心物业费及中央空调使用费用",
                 ]),
+                term_goals: Vec::new(),
                 indicators: indicators(&PROPERTY_FEE_INDICATORS),
+                details: ProjectDetails::default(),
+                term_funds: None,
             },
         ],
+        money_unit: MoneyUnit::Wan,
+        tasks: Vec::new(),
+        department_indicators: Vec::new(),
     }
 }
 
@@ -312,6 +326,8 @@ fn indicators(rows: &[Row]) -> Vec<Indicator> {
                 description: description.to_string(),
                 value: IndicatorValue::parse(value),
                 basis: basis.to_string(),
+                period: Period::Year,
+                details: IndicatorDetails::default(),
             },
         )
         .collect()

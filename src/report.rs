@@ -393,7 +393,10 @@ mod tests {
             true,
         );
         let rules: Vec<&str> = g.diagnostics.iter().map(|d| d.rule.as_str()).collect();
-        assert_eq!(rules, ["budget-sum", "no-goals", "hidden-sheet", "not-quantified"]);
+        assert_eq!(
+            rules,
+            ["budget-sum", "no-goals", "hidden-sheet", "not-quantified"]
+        );
         let findings = Findings { groups: vec![g] };
         assert_eq!(
             findings.summary(),

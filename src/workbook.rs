@@ -17,9 +17,10 @@ use rust_xlsxwriter::{
 };
 
 use crate::contract::{
-    self, Column, FIELDS, GOALS, INDICATORS, INFO, Kind, MEASURES, OVERALL, PROJECTS, SUB_GOALS,
+    self, BASIS, Column, DESCRIPTION, FIELDS, GOALS, INDICATORS, INFO, Kind, LEVEL1, LEVEL2,
+    LEVEL3, MEASURES, OVERALL, PROJECTS, SUB_GOALS, VALUE,
 };
-use crate::model::{Department, Indicator, Project};
+use crate::model::{Department, Indicator, MoneyUnit, Period, Project};
 
 /// Writes `department` as a workbook at `path` (`.xlsx`).
 pub fn write_department(department: &Department, path: &Path) -> Result<(), XlsxError> {
@@ -29,7 +30,7 @@ pub fn write_department(department: &Department, path: &Path) -> Result<(), Xlsx
 /// `department` as an in-memory workbook, for callers (tests) that change a cell before saving.
 pub fn to_workbook(department: &Department) -> Result<Workbook, XlsxError> {
     let mut workbook = new_workbook(&department.title, &department.compiled_by)?;
-    write_sheets(&mut workbook, department, Layout::Plain)?;
+    write_sheets(&mut workbook, department, Layout::Plain, false)?;
     Ok(workbook)
 }
 
@@ -62,38 +63,41 @@ pub(crate) enum Layout {
 /// Data rows pre-formatted in a [`Layout::Form`] table sheet (more when the data has more).
 pub(crate) const FORM_ROWS: u32 = 200;
 
-/// The columns of contract sheet `name`, in the order they are written.
-fn columns(name: &str) -> &'static [Column] {
-    contract::sheet_named(name).columns
-}
-
-/// Writes the seven sheets of the contract with `department`'s data into `workbook`.
+/// Writes the contract's sheets with `department`'s data into `workbook`: the seven of v1 with
+/// their v1 columns, and the optional parts of v2 too when `full` or when the department has any.
 pub(crate) fn write_sheets(
     workbook: &mut Workbook,
     department: &Department,
     layout: Layout,
+    full: bool,
 ) -> Result<(), XlsxError> {
     let w = Writer {
         styles: Styles::new(layout),
         layout,
+        full: full || department.has_optional_parts(),
     };
+    let columns = |name: &str| w.columns(name);
     w.basic_info(workbook.add_worksheet(), department)?;
     w.content_sheet(
         workbook.add_worksheet(),
         OVERALL,
-        columns(OVERALL),
+        &columns(OVERALL),
         &department.overall_goals,
     )?;
     w.sub_goals(workbook.add_worksheet(), department)?;
     w.content_sheet(
         workbook.add_worksheet(),
         MEASURES,
-        columns(MEASURES),
+        &columns(MEASURES),
         &department.measures,
     )?;
     w.projects(workbook.add_worksheet(), &department.projects)?;
     w.project_goals(workbook.add_worksheet(), &department.projects)?;
     w.project_indicators(workbook.add_worksheet(), &department.projects)?;
+    if w.full {
+        w.tasks(workbook.add_worksheet(), department)?;
+        w.department_indicators(workbook.add_worksheet(), department)?;
+    }
     Ok(())
 }
 
@@ -180,9 +184,19 @@ fn money(d: Decimal) -> f64 {
 struct Writer {
     styles: Styles,
     layout: Layout,
+    /// Whether the optional columns of contract v2 are written.
+    full: bool,
 }
 
 impl Writer {
+    /// The columns of contract sheet `name` that are written, in order.
+    fn columns(&self, name: &str) -> Vec<Column> {
+        contract::sheet_named(name)
+            .columns_for(self.full)
+            .copied()
+            .collect()
+    }
+
     fn form(&self) -> bool {
         self.layout == Layout::Form
     }
@@ -220,7 +234,7 @@ impl Writer {
 
     fn basic_info(&self, sheet: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        self.table(sheet, INFO, columns(INFO), None)?;
+        self.table(sheet, INFO, &self.columns(INFO), None)?;
         fn optional(v: Option<&str>) -> Value<'_> {
             v.map_or(Value::Blank, Value::Text)
         }
@@ -236,12 +250,19 @@ impl Writer {
             optional(d.reviewed_by.as_deref()),
             optional(d.code.as_deref()),
             title,
+            match d.money_unit {
+                MoneyUnit::Wan => Value::Blank,
+                MoneyUnit::Yuan => Value::Text(MoneyUnit::Yuan.label()),
+            },
         ];
-        for (row, (&contract::Field { name: field, .. }, value)) in
-            (1u32..).zip(FIELDS.iter().zip(values))
+        let fields = FIELDS
+            .iter()
+            .filter(|f| self.full || f.since == contract::Since::V1);
+        for (row, (&contract::Field { name: field, .. }, value)) in (1u32..).zip(fields.zip(values))
         {
-            // Without a form, a default title is simply left out.
-            if field == contract::TITLE && !self.form() && matches!(value, Value::Blank) {
+            // Without a form, a default title or unit is simply left out.
+            let defaulted = field == contract::TITLE || field == contract::MONEY_UNIT;
+            if defaulted && !self.form() && matches!(value, Value::Blank) {
                 continue;
             }
             sheet.write_string_with_format(row, 0, field, &styles.text)?;
@@ -277,7 +298,12 @@ impl Writer {
 
     fn sub_goals(&self, sheet: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        self.table(sheet, SUB_GOALS, columns(SUB_GOALS), Some(d.sub_goals.len()))?;
+        self.table(
+            sheet,
+            SUB_GOALS,
+            &self.columns(SUB_GOALS),
+            Some(d.sub_goals.len()),
+        )?;
         for (row, g) in (1u32..).zip(&d.sub_goals) {
             sheet.write_string_with_format(row, 0, &g.name, &styles.wrapped)?;
             sheet.write_string_with_format(row, 1, &g.target, &styles.wrapped)?;
@@ -288,7 +314,12 @@ impl Writer {
 
     fn projects(&self, sheet: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        self.table(sheet, PROJECTS, columns(PROJECTS), Some(projects.len()))?;
+        self.table(
+            sheet,
+            PROJECTS,
+            &self.columns(PROJECTS),
+            Some(projects.len()),
+        )?;
         for (row, p) in (1u32..).zip(projects) {
             optional_text(sheet, row, 0, p.code.as_deref(), &styles.text)?;
             sheet.write_string_with_format(row, 1, &p.name, &styles.wrapped)?;
@@ -300,20 +331,172 @@ impl Writer {
                 let fraction = money(percent / Decimal::ONE_HUNDRED);
                 sheet.write_number_with_format(row, col, fraction, &styles.percent(percent))?;
             }
+            if self.full {
+                self.project_details(sheet, row, p)?;
+            }
         }
+        Ok(())
+    }
+
+    /// The optional columns of contract v2 of one 项目 row.
+    fn project_details(
+        &self,
+        sheet: &mut Worksheet,
+        row: u32,
+        p: &Project,
+    ) -> Result<(), XlsxError> {
+        let styles = &self.styles;
+        let projects = contract::sheet_named(PROJECTS);
+        let d = &p.details;
+        for (name, value) in [
+            (contract::SUPERVISOR, &d.supervisor),
+            (contract::IMPLEMENTER, &d.implementer),
+            (contract::ATTRIBUTE, &d.attribute),
+            (contract::CATEGORY, &d.category),
+            (contract::NATURE, &d.nature),
+            (contract::TERM, &d.term),
+        ] {
+            let format = if projects.column(name).wrap {
+                &styles.wrapped
+            } else {
+                &styles.text
+            };
+            optional_text(
+                sheet,
+                row,
+                projects.position(name),
+                value.as_deref(),
+                format,
+            )?;
+        }
+        if let Some(f) = p.term_funds {
+            for (name, amount) in [
+                (contract::TERM_TOTAL, f.total),
+                (contract::TERM_FISCAL, f.fiscal),
+                (contract::TERM_OTHER, f.other),
+            ] {
+                let col = projects.position(name);
+                sheet.write_number_with_format(row, col, money(amount), &styles.money)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `年度主要任务` (contract v2).
+    fn tasks(&self, sheet: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
+        let styles = &self.styles;
+        self.table(
+            sheet,
+            contract::TASKS,
+            &self.columns(contract::TASKS),
+            Some(d.tasks.len()),
+        )?;
+        for (row, task) in (1u32..).zip(&d.tasks) {
+            sheet.write_string_with_format(row, 0, &task.name, &styles.wrapped)?;
+            sheet.write_string_with_format(row, 1, &task.content, &styles.wrapped)?;
+            if let Some(f) = task.funds {
+                for (col, amount) in (2u16..).zip([f.total, f.fiscal, f.other]) {
+                    sheet.write_number_with_format(row, col, money(amount), &styles.money)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `部门整体指标` (contract v2), one indicator a row, every cell written.
+    fn department_indicators(
+        &self,
+        sheet: &mut Worksheet,
+        d: &Department,
+    ) -> Result<(), XlsxError> {
+        let styles = &self.styles;
+        let name = contract::DEPARTMENT_INDICATORS;
+        let count = d.department_indicators.len();
+        self.table(sheet, name, &self.columns(name), Some(count))?;
+        let at = |column| contract::sheet_named(name).position(column);
+        for (row, ind) in (1u32..).zip(&d.department_indicators) {
+            let de = &ind.details;
+            for (column, text) in [
+                (LEVEL1, &ind.level1),
+                (LEVEL2, &ind.level2),
+                (LEVEL3, &ind.level3),
+                (DESCRIPTION, &ind.description),
+                (VALUE, &ind.value.text),
+                (BASIS, &ind.basis),
+                (contract::INDICATOR_NATURE, &de.nature),
+                (contract::MEASURE_UNIT, &de.unit),
+                (contract::REMARK, &de.remark),
+            ] {
+                let text = Some(text.as_str()).filter(|t| !t.is_empty());
+                optional_text(sheet, row, at(column), text, &styles.wrapped)?;
+            }
+            if let Some(w) = de.weight {
+                sheet.write_number_with_format(
+                    row,
+                    at(contract::WEIGHT),
+                    money(w),
+                    &styles.number,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The optional columns of contract v2 of one 项目指标 row.
+    fn indicator_details(
+        &self,
+        sheet: &mut Worksheet,
+        row: u32,
+        ind: &Indicator,
+    ) -> Result<(), XlsxError> {
+        let styles = &self.styles;
+        let at = |name| contract::sheet_named(INDICATORS).position(name);
+        let d = &ind.details;
+        sheet.write_string_with_format(
+            row,
+            at(contract::PERIOD),
+            ind.period.label(),
+            &styles.text,
+        )?;
+        for (name, text) in [
+            (contract::INDICATOR_NATURE, &d.nature),
+            (contract::MEASURE_UNIT, &d.unit),
+            (contract::REMARK, &d.remark),
+        ] {
+            let text = Some(text.as_str()).filter(|t| !t.is_empty());
+            optional_text(sheet, row, at(name), text, &styles.wrapped)?;
+        }
+        match d.weight {
+            Some(w) => sheet.write_number_with_format(
+                row,
+                at(contract::WEIGHT),
+                money(w),
+                &styles.number,
+            )?,
+            None => sheet.write_blank(row, at(contract::WEIGHT), &styles.number)?,
+        };
         Ok(())
     }
 
     fn project_goals(&self, sheet: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        let count = projects.iter().map(|p| p.goals.len()).sum();
-        self.table(sheet, GOALS, columns(GOALS), Some(count))?;
-        let goals = projects
+        let count = projects
             .iter()
-            .flat_map(|p| p.goals.iter().map(move |g| (&p.name, g)));
-        for (row, (name, goal)) in (1u32..).zip(goals) {
+            .map(|p| p.goals.len() + p.term_goals.len())
+            .sum();
+        self.table(sheet, GOALS, &self.columns(GOALS), Some(count))?;
+        // Each project's 实施期 goals first, then its 年度 goals.
+        let goals = projects.iter().flat_map(|p| {
+            let term = p.term_goals.iter().map(move |g| (&p.name, g, Period::Term));
+            term.chain(p.goals.iter().map(move |g| (&p.name, g, Period::Year)))
+        });
+        let period_col = contract::sheet_named(GOALS).position(contract::PERIOD);
+        for (row, (name, goal, period)) in (1u32..).zip(goals) {
             sheet.write_string_with_format(row, 0, name, &styles.wrapped)?;
             sheet.write_string_with_format(row, 1, goal, &styles.wrapped)?;
+            if self.full {
+                sheet.write_string_with_format(row, period_col, period.label(), &styles.text)?;
+            }
         }
         Ok(())
     }
@@ -325,7 +508,7 @@ impl Writer {
     ) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let count = projects.iter().map(|p| p.indicators.len()).sum();
-        self.table(sheet, INDICATORS, columns(INDICATORS), Some(count))?;
+        self.table(sheet, INDICATORS, &self.columns(INDICATORS), Some(count))?;
         let mut row = 1u32;
         for (i, p) in projects.iter().enumerate() {
             if p.indicators.is_empty() {
@@ -341,6 +524,9 @@ impl Writer {
                 sheet.write_string_with_format(r, 4, &ind.description, &styles.wrapped)?;
                 sheet.write_string_with_format(r, 5, &ind.value.text, &styles.text)?;
                 sheet.write_string_with_format(r, 6, &ind.basis, &styles.wrapped)?;
+                if self.full {
+                    self.indicator_details(sheet, r, ind)?;
+                }
             }
             row += p.indicators.len() as u32;
         }

@@ -896,3 +896,165 @@ fn c40_findings_workbook_has_an_overview_and_one_sheet_per_department() {
     assert_eq!(&row[2..6], ["项目", "D2", "错误", "budget-sum"]);
     assert!(row[1].ends_with("甲.xlsx"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Contract v2: the optional parts, each check provoked with its cell.
+
+/// The valid book with 项目's implementation-period money in columns K–M.
+fn with_term_funds(total: f64, fiscal: f64, other: f64) -> Book {
+    let mut book = Book::valid();
+    book.set("项目", 0, 10, s("实施期资金总额"))
+        .set("项目", 0, 11, s("实施期财政资金"))
+        .set("项目", 0, 12, s("实施期其他资金"))
+        .set("项目", 1, 10, C::N(total))
+        .set("项目", 1, 11, C::N(fiscal))
+        .set("项目", 1, 12, C::N(other));
+    book
+}
+
+#[test]
+fn v2_01_term_funds_that_do_not_add_up() {
+    let o = check_book("实施期.xlsx", &with_term_funds(240.0, 200.0, 30.0));
+    assert_eq!(o.code, 1);
+    let m = o.has("term-sum", "实施期.xlsx", Some("项目"), Some("L2"));
+    assert!(m.contains("230") && m.contains("240"), "{m}");
+    assert!(o.rule("term-below-budget").is_empty());
+}
+
+#[test]
+fn v2_02_term_funds_below_the_year() {
+    let o = check_book("实施期小.xlsx", &with_term_funds(60.0, 60.0, 0.0));
+    o.assert_clean();
+    let m = o.has(
+        "term-below-budget",
+        "实施期小.xlsx",
+        Some("项目"),
+        Some("K2"),
+    );
+    assert!(m.contains("60") && m.contains("80"), "{m}");
+}
+
+#[test]
+fn v2_03_a_period_that_names_none() {
+    let mut book = Book::valid();
+    book.set("项目指标", 0, 7, s("期间"))
+        .set("项目指标", 1, 7, s("下年"));
+    let o = check_book("期间.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("bad-period", "期间.xlsx", Some("项目指标"), Some("H2"));
+    assert!(m.contains("下年"), "{m}");
+}
+
+#[test]
+fn v2_04_term_goal_without_term_indicator() {
+    let mut book = Book::valid();
+    book.set("项目目标", 0, 2, s("期间"))
+        .set("项目目标", 2, 0, s("委托评估费"))
+        .set("项目目标", 2, 1, s("三年内完成全部评估"))
+        .set("项目目标", 2, 2, s("中期"));
+    let o = check_book("实施期目标.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has(
+        "term-incomplete",
+        "实施期目标.xlsx",
+        Some("项目"),
+        Some("B2"),
+    );
+    assert!(m.contains("实施期指标"), "{m}");
+}
+
+#[test]
+fn v2_05_weights_out_of_range_and_not_adding_up() {
+    let mut book = Book::valid();
+    book.set("项目指标", 0, 7, s("分值"))
+        .set("项目指标", 1, 7, C::N(130.0))
+        .set("项目指标", 2, 7, s("20"));
+    let o = check_book("权重.xlsx", &book);
+    assert_eq!(o.code, 1);
+    o.has("weight-range", "权重.xlsx", Some("项目指标"), Some("H2"));
+    let m = o.has("weight-sum", "权重.xlsx", Some("项目指标"), Some("H2"));
+    assert!(m.contains("150"), "{m}");
+
+    let mut book = Book::valid();
+    book.set("项目指标", 0, 7, s("权重"))
+        .set("项目指标", 1, 7, s("七十"));
+    let o = check_book("权重文字.xlsx", &book);
+    o.has(
+        "not-a-number",
+        "权重文字.xlsx",
+        Some("项目指标"),
+        Some("H2"),
+    );
+}
+
+#[test]
+fn v2_06_unit_that_contradicts_the_value() {
+    let mut book = Book::valid();
+    book.set("项目指标", 0, 7, s("计量单位"))
+        .set("项目指标", 1, 7, s("项"))
+        .set("项目指标", 2, 7, s("%"));
+    let o = check_book("单位.xlsx", &book);
+    o.assert_clean();
+    let m = o.has("unit-mismatch", "单位.xlsx", Some("项目指标"), Some("H2"));
+    assert!(m.contains("项") && m.contains("次"), "{m}");
+    assert_eq!(o.rule("unit-mismatch").len(), 1, "{:#?}", o.findings);
+}
+
+#[test]
+fn v2_07_task_money_that_does_not_add_up_and_a_bad_money_unit() {
+    let mut book = Book::valid();
+    book.sheets.push(sheet(
+        "年度主要任务",
+        vec![
+            vec![
+                s("任务名称"),
+                s("主要内容"),
+                s("预算数"),
+                s("财政资金"),
+                s("其他资金"),
+            ],
+            vec![s("行政审批"), s("办理审批事项"), C::N(50.0), C::N(40.0)],
+            vec![s("政务公开"), s("公开政务信息")],
+        ],
+    ));
+    book.set("基本信息", 7, 0, s("金额单位"))
+        .set("基本信息", 7, 1, s("千元"));
+    let o = check_book("任务.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let m = o.has("task-sum", "任务.xlsx", Some("年度主要任务"), Some("D2"));
+    assert!(m.contains("行政审批"), "{m}");
+    let m = o.has("bad-unit", "任务.xlsx", Some("基本信息"), Some("B8"));
+    assert!(m.contains("千元"), "{m}");
+}
+
+#[test]
+fn v2_08_department_indicators_follow_the_indicator_rules() {
+    let mut book = Book::valid();
+    book.sheets.push(sheet(
+        "部门整体指标",
+        vec![
+            vec![s("一级指标"), s("二级指标"), s("三级指标"), s("指标值")],
+            vec![s("产出指表"), s("数量指标"), s("办件量"), s(">=1000件")],
+            vec![
+                s("满意度指标"),
+                s("服务对象满意度指标"),
+                s("满意率"),
+                s("明显提升"),
+            ],
+        ],
+    ));
+    let o = check_book("部门指标.xlsx", &book);
+    assert_eq!(o.code, 1);
+    o.has(
+        "level1-unknown",
+        "部门指标.xlsx",
+        Some("部门整体指标"),
+        Some("A2"),
+    );
+    o.has(
+        "not-quantified",
+        "部门指标.xlsx",
+        Some("部门整体指标"),
+        Some("D3"),
+    );
+}

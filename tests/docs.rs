@@ -57,9 +57,16 @@ fn every_documented_rule_id_exists() {
         let severity = row.get(1).copied().unwrap_or_default();
         if row[0].starts_with('`')
             && RuleId::ALL.iter().any(|r| r.level().label() == severity)
-            && row[0][1..].chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && row[0][1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase())
         {
-            assert!(known.contains(&row[0].to_string()), "unknown rule {}", row[0]);
+            assert!(
+                known.contains(&row[0].to_string()),
+                "unknown rule {}",
+                row[0]
+            );
         }
     }
 }

@@ -34,3 +34,9 @@ fn reference_layout() {
 fn long_department_layout() {
     insta::assert_snapshot!("long", layout(&long_department()));
 }
+
+/// The second reference department, with every optional part of contract v2.
+#[test]
+fn full_department_layout() {
+    insta::assert_snapshot!("full", layout(&reference::full::department()));
+}

@@ -31,6 +31,8 @@ pub enum Kind {
     Money,
     /// A percentage (百分数) 0–100.
     Percent,
+    /// A plain number (数字), e.g. 权重.
+    Number,
 }
 
 /// A column of a contract sheet.
@@ -77,6 +79,15 @@ impl Column {
         Column { wrap: true, ..self }
     }
 
+    /// The same column, an optional part of contract v2 known also by `aliases`.
+    const fn v2(self, aliases: &'static [&'static str]) -> Column {
+        Column {
+            aliases,
+            since: Since::V2,
+            ..self
+        }
+    }
+
     /// The header the form writes: the name, with the unit for money (`预算数（万元）`).
     pub fn header(&self) -> String {
         match self.kind {
@@ -118,6 +129,13 @@ impl Sheet {
             .unwrap_or_else(|| panic!("“{}”表没有列“{name}”", self.name))
     }
 
+    /// The columns a workbook of contract v1 has (`full` = false), or every column.
+    pub fn columns_for(&self, full: bool) -> impl Iterator<Item = &'static Column> + '_ {
+        self.columns
+            .iter()
+            .filter(move |c| full || c.since == Since::V1)
+    }
+
     /// The 0-based position of column `name` in the order the form writes them.
     pub fn position(&self, name: &str) -> u16 {
         self.columns
@@ -154,6 +172,9 @@ pub const MEASURES: &str = "工作保障措施";
 pub const PROJECTS: &str = "项目";
 pub const GOALS: &str = "项目目标";
 pub const INDICATORS: &str = "项目指标";
+/// Optional (v2): the 部门整体支出绩效目标表's tasks and indicators.
+pub const TASKS: &str = "年度主要任务";
+pub const DEPARTMENT_INDICATORS: &str = "部门整体指标";
 
 // Column names.
 /// `基本信息`: the field's name.
@@ -176,8 +197,20 @@ pub const MARCH: &str = "3月底";
 pub const JUNE: &str = "6月底";
 pub const OCTOBER: &str = "10月底";
 pub const DECEMBER: &str = "12月底";
+/// `项目`, optional (v2).
+pub const SUPERVISOR: &str = "主管部门";
+pub const IMPLEMENTER: &str = "实施单位";
+pub const ATTRIBUTE: &str = "项目属性";
+pub const CATEGORY: &str = "项目类别";
+pub const NATURE: &str = "项目性质";
+pub const TERM: &str = "项目期";
+pub const TERM_TOTAL: &str = "实施期资金总额";
+pub const TERM_FISCAL: &str = "实施期财政资金";
+pub const TERM_OTHER: &str = "实施期其他资金";
 /// `项目目标`.
 pub const GOAL: &str = "目标";
+/// `项目目标`, `项目指标`, optional (v2): 年度 (default) or 实施期.
+pub const PERIOD: &str = "期间";
 /// `项目指标`.
 pub const LEVEL1: &str = "一级指标";
 pub const LEVEL2: &str = "二级指标";
@@ -185,6 +218,14 @@ pub const LEVEL3: &str = "三级指标";
 pub const DESCRIPTION: &str = "绩效指标描述";
 pub const VALUE: &str = "指标值";
 pub const BASIS: &str = "指标值确定依据";
+/// `项目指标`, optional (v2).
+pub const INDICATOR_NATURE: &str = "指标性质";
+pub const MEASURE_UNIT: &str = "度量单位";
+pub const WEIGHT: &str = "权重";
+pub const REMARK: &str = "备注";
+/// `年度主要任务` (v2).
+pub const TASK_NAME: &str = "任务名称";
+pub const TASK_CONTENT: &str = "主要内容";
 
 // 基本信息 field names.
 pub const DEPARTMENT_NAME: &str = "部门名称";
@@ -193,6 +234,8 @@ pub const COMPILED_BY: &str = "编制单位";
 pub const REVIEWED_BY: &str = "审核单位";
 pub const DEPARTMENT_CODE: &str = "部门编码";
 pub const TITLE: &str = "文档标题";
+/// Optional (v2): `万元` or `元`, the unit the document prints money in.
+pub const MONEY_UNIT: &str = "金额单位";
 
 /// 基本信息 fields, in the order the form lists them.
 pub const FIELDS: &[Field] = &[
@@ -218,6 +261,14 @@ pub const FIELDS: &[Field] = &[
         false,
         "可以不填。不填时为“{部门名称}{年度}年部门预算绩效文本”；填写后按所填内容印在封面上，PDF 文件也以它命名。",
     ),
+    Field {
+        since: Since::V2,
+        ..field(
+            MONEY_UNIT,
+            false,
+            "可以不填。文档中金额的单位：万元或元。不填时按“项目”表预算数列标题的单位（不写即为万元）。",
+        )
+    },
 ];
 
 const INFO_COLUMNS: &[Column] = &[
@@ -350,6 +401,80 @@ const PROJECT_COLUMNS: &[Column] = &[
         9.0,
         "必填。截至12月底的累计支出进度，不能低于10月底，通常为 100%。",
     ),
+    column(
+        SUPERVISOR,
+        false,
+        Kind::Text,
+        24.0,
+        "可以不填。主管部门（及代码），印在项目表“主管部门”一栏。",
+    )
+    .wrapped()
+    .v2(&["主管部门及代码"]),
+    column(
+        IMPLEMENTER,
+        false,
+        Kind::Text,
+        24.0,
+        "可以不填。实施单位，印在项目表“实施单位”一栏。",
+    )
+    .wrapped()
+    .v2(&[]),
+    column(
+        ATTRIBUTE,
+        false,
+        Kind::Text,
+        10.0,
+        "可以不填。新增或延续，可从下拉列表选择。",
+    )
+    .v2(&[]),
+    column(
+        CATEGORY,
+        false,
+        Kind::Text,
+        14.0,
+        "可以不填。如“其他运转类”“特定目标类”。",
+    )
+    .v2(&[]),
+    column(
+        NATURE,
+        false,
+        Kind::Text,
+        10.0,
+        "可以不填。经常性、一次性、阶段性或持续性，可从下拉列表选择。",
+    )
+    .v2(&[]),
+    column(
+        TERM,
+        false,
+        Kind::Text,
+        14.0,
+        "可以不填。项目的实施期限，按所写印出，如“2024—2026年”“3年”。",
+    )
+    .v2(&["起止时间", "实施期限"]),
+    column(
+        TERM_TOTAL,
+        false,
+        Kind::Money,
+        17.0,
+        "可以不填。整个实施期的资金总额，单位万元，不能为负数；应等于实施期财政资金加实施期其他资金。",
+    )
+    .v2(&["中期资金总额"]),
+    column(
+        TERM_FISCAL,
+        false,
+        Kind::Money,
+        17.0,
+        "可以不填（填了实施期资金总额时应填）。实施期的财政资金，单位万元。",
+    )
+    .v2(&["中期财政资金"]),
+    column(
+        TERM_OTHER,
+        false,
+        Kind::Money,
+        17.0,
+        "可以不填，不填即为 0。实施期的其他资金，单位万元。",
+    )
+    .v2(&["中期其他资金"]),
 ];
 
 const GOAL_COLUMNS: &[Column] = &[
@@ -368,7 +493,20 @@ const GOAL_COLUMNS: &[Column] = &[
         80.0,
         "必填。每行一个目标；同一项目的多个目标按顺序印为目标1、目标2……每个项目至少一个目标。",
     ),
+    period_column(),
 ];
+
+/// 期间 of 项目目标 and 项目指标.
+const fn period_column() -> Column {
+    column(
+        PERIOD,
+        false,
+        Kind::Text,
+        10.0,
+        "可以不填。年度（不填即为年度）或实施期（也可写中期、长期）。项目有实施期目标或指标时，文档分别印出实施期和年度两部分。",
+    )
+    .v2(&[])
+}
 
 const INDICATOR_COLUMNS: &[Column] = &[
     column(
@@ -426,6 +564,155 @@ const INDICATOR_COLUMNS: &[Column] = &[
         "可以不填。如“历史标准”“计划标准”“行业标准”。",
     )
     .wrapped(),
+    period_column(),
+    indicator_nature(),
+    measure_unit(),
+    weight(),
+    remark(),
+];
+
+/// The optional indicator columns of contract v2, shared by 项目指标 and 部门整体指标.
+const fn indicator_nature() -> Column {
+    column(
+        INDICATOR_NATURE,
+        false,
+        Kind::Text,
+        10.0,
+        "可以不填。如“定量”“定性”“正向”“反向”。",
+    )
+    .v2(&["指标方向"])
+}
+
+const fn measure_unit() -> Column {
+    column(
+        MEASURE_UNIT,
+        false,
+        Kind::Text,
+        10.0,
+        "可以不填。如 %、次、天。填写后指标值可以只写数字；与指标值中写的单位不一致时检查给出警告。",
+    )
+    .v2(&["计量单位"])
+}
+
+const fn weight() -> Column {
+    column(
+        WEIGHT,
+        false,
+        Kind::Number,
+        8.0,
+        "可以不填。0–100 的数字；填了权重时，各指标的权重合计应为 100。",
+    )
+    .v2(&["分值"])
+}
+
+const fn remark() -> Column {
+    column(REMARK, false, Kind::Text, 20.0, "可以不填。备注。")
+        .wrapped()
+        .v2(&[])
+}
+
+const TASK_COLUMNS: &[Column] = &[
+    column(
+        TASK_NAME,
+        true,
+        Kind::Text,
+        24.0,
+        "必填。部门年度主要任务的名称，如“科技创新服务”。",
+    )
+    .wrapped()
+    .v2(&[]),
+    column(
+        TASK_CONTENT,
+        true,
+        Kind::LongText,
+        50.0,
+        "必填。任务的主要内容。",
+    )
+    .v2(&[]),
+    column(
+        BUDGET,
+        false,
+        Kind::Money,
+        15.0,
+        "可以不填（没有资金的任务只写主要内容）。单位万元，应等于财政资金加其他资金。",
+    )
+    .v2(&[]),
+    column(
+        FISCAL_FUNDS,
+        false,
+        Kind::Money,
+        17.0,
+        "可以不填。单位万元，不能为负数。",
+    )
+    .v2(&[]),
+    column(
+        OTHER_FUNDS,
+        false,
+        Kind::Money,
+        17.0,
+        "可以不填，不填即为 0。单位万元，不能为负数。",
+    )
+    .v2(&[]),
+];
+
+const DEPARTMENT_INDICATOR_COLUMNS: &[Column] = &[
+    column(
+        LEVEL1,
+        true,
+        Kind::Text,
+        12.0,
+        "从下拉列表选择：产出指标、效果指标或效益指标、满意度指标、成本指标。留空表示与上一行相同。",
+    )
+    .wrapped()
+    .v2(&[]),
+    column(
+        LEVEL2,
+        true,
+        Kind::Text,
+        18.0,
+        "从下拉列表选择，列表随一级指标变化。留空表示与上一行相同。",
+    )
+    .wrapped()
+    .v2(&[]),
+    column(
+        LEVEL3,
+        true,
+        Kind::Text,
+        26.0,
+        "必填。具体的指标名称。不要重复。",
+    )
+    .wrapped()
+    .v2(&[]),
+    column(
+        DESCRIPTION,
+        false,
+        Kind::Text,
+        40.0,
+        "可以不填。对指标的说明。",
+    )
+    .wrapped()
+    .v2(&[]),
+    column(
+        VALUE,
+        true,
+        Kind::Text,
+        10.0,
+        "必填。如 ≥95%、=0次、≤5天。可以输入 >=、<=，输出时印为 ≥、≤。",
+    )
+    .v2(&[]),
+    column(
+        BASIS,
+        false,
+        Kind::Text,
+        16.0,
+        "可以不填。如“历史标准”“计划标准”“行业标准”。",
+    )
+    .wrapped()
+    .v2(&[]),
+    indicator_nature(),
+    measure_unit(),
+    weight(),
+    remark(),
 ];
 
 const fn sheet(name: &'static str, presence: Presence, columns: &'static [Column]) -> Sheet {
@@ -446,6 +733,18 @@ pub const SHEETS: &[Sheet] = &[
     sheet(PROJECTS, Presence::Optional, PROJECT_COLUMNS),
     sheet(GOALS, Presence::WithProjects, GOAL_COLUMNS),
     sheet(INDICATORS, Presence::WithProjects, INDICATOR_COLUMNS),
+    Sheet {
+        since: Since::V2,
+        ..sheet(TASKS, Presence::Optional, TASK_COLUMNS)
+    },
+    Sheet {
+        since: Since::V2,
+        ..sheet(
+            DEPARTMENT_INDICATORS,
+            Presence::Optional,
+            DEPARTMENT_INDICATOR_COLUMNS,
+        )
+    },
 ];
 
 /// The sheet called `name`. Panics when the contract has none: names come from this module.

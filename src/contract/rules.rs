@@ -95,6 +95,9 @@ rules! {
     PlanIncomplete => "plan-incomplete", Warning, "12月底支出进度不是 100%";
     NoGoals => "no-goals", Error, "项目没有目标";
     NoIndicators => "no-indicators", Error, "项目没有绩效指标";
+    TermSum => "term-sum", Error, "实施期财政资金加实施期其他资金不等于实施期资金总额";
+    TermBelowBudget => "term-below-budget", Warning, "实施期资金总额小于当年预算数";
+    TaskSum => "task-sum", Error, "年度主要任务的财政资金加其他资金不等于预算数";
     // 绩效指标
     Level1Unknown => "level1-unknown", Error, "一级指标不在指标体系中";
     Level2Mismatch => "level2-mismatch", Warning, "二级指标不属于其一级指标";
@@ -102,6 +105,11 @@ rules! {
     NoSatisfactionIndicator => "no-satisfaction-indicator", Warning, "项目没有满意度指标";
     NotQuantified => "not-quantified", Warning, "指标值中没有数字";
     DuplicateIndicator => "duplicate-indicator", Warning, "同一项目中三级指标重复";
+    BadPeriod => "bad-period", Error, "期间不是年度或实施期";
+    TermIncomplete => "term-incomplete", Error, "有实施期目标而无实施期指标，或反之";
+    WeightRange => "weight-range", Error, "权重超出 0–100";
+    WeightSum => "weight-sum", Warning, "项目的权重合计不是 100";
+    UnitMismatch => "unit-mismatch", Warning, "度量单位与指标值中的单位不一致";
     // 运行中的发现
     DuplicateDepartment => "duplicate-department", Error, "同一部门同一年度的工作簿不止一个";
     DuplicateTitle => "duplicate-title", Error, "两个工作簿会生成同名的 PDF";
@@ -148,7 +156,8 @@ mod tests {
             let id = rule.as_str();
             assert!(seen.insert(id), "{id} twice");
             assert!(
-                id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{id}"
             );
             assert!(!rule.description().is_empty());

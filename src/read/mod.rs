@@ -42,11 +42,14 @@ use crate::contract::{
     self, BASIS, BUDGET, COMPILED_BY, CONTENT, DECEMBER, DEPARTMENT_CODE, DEPARTMENT_NAME,
     DESCRIPTION, FIELD, FISCAL_FUNDS, GOAL, GOALS, INDICATORS, INFO, JUNE, LEVEL1, LEVEL2, LEVEL3,
     MARCH, MEASURES, OCTOBER, OTHER_FUNDS, OVERALL, PROJECT_CODE, PROJECT_NAME, PROJECTS, PURPOSE,
-    REVIEWED_BY, RuleId, SUB_GOAL_INDICATORS, SUB_GOAL_NAME, SUB_GOAL_TARGET, SUB_GOALS, TITLE, VALUE,
-    YEAR,
+    REVIEWED_BY, RuleId, SUB_GOAL_INDICATORS, SUB_GOAL_NAME, SUB_GOAL_TARGET, SUB_GOALS, TITLE,
+    VALUE, YEAR,
 };
 use crate::diagnostic::{CellRef, Diagnostic, Location};
-use crate::model::{Department, Indicator, IndicatorValue, Project, SpendingPlan, SubGoal};
+use crate::model::{
+    Department, Funds, Indicator, IndicatorDetails, IndicatorValue, Period, Project,
+    ProjectDetails, SpendingPlan, SubGoal, Task,
+};
 use crate::text::{closest, fold_name};
 
 use book::{Book, LoadError, OpenError, Sheet};
@@ -108,6 +111,12 @@ pub struct Origins {
     pub projects: Vec<RowOrigin>,
     /// Per project, one per goal, in `项目目标`.
     pub goals: Vec<Vec<RowOrigin>>,
+    /// Per project, one per 实施期目标, in `项目目标`.
+    pub term_goals: Vec<Vec<RowOrigin>>,
+    /// One per task, in `年度主要任务`.
+    pub tasks: Vec<RowOrigin>,
+    /// One per indicator, in `部门整体指标`.
+    pub department_indicators: Vec<RowOrigin>,
     /// Per project, one per indicator, in `项目指标`.
     pub indicators: Vec<Vec<RowOrigin>>,
 }
@@ -117,12 +126,13 @@ fn columns_of(name: &str) -> &'static [contract::Column] {
     contract::sheet_named(name).columns
 }
 
-/// The contract's sheets in workbook order, each with its columns (canonical names, without
-/// units), as defined in [`crate::contract`].
+/// The contract's v1 sheets in workbook order, each with its v1 columns (canonical names,
+/// without units), as defined in [`crate::contract`].
 pub fn contract_sheets() -> Vec<(&'static str, Vec<&'static str>)> {
     contract::SHEETS
         .iter()
-        .map(|s| (s.name, s.columns.iter().map(|c| c.name).collect()))
+        .filter(|s| s.since == contract::Since::V1)
+        .map(|s| (s.name, s.columns_for(false).map(|c| c.name).collect()))
         .collect()
 }
 
@@ -368,6 +378,8 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     let projects_sheet = load(&mut ctx, PROJECTS, false);
     let goals_sheet = load(&mut ctx, GOALS, false);
     let indicators_sheet = load(&mut ctx, INDICATORS, false);
+    let tasks_sheet = load(&mut ctx, contract::TASKS, false);
+    let department_indicators_sheet = load(&mut ctx, contract::DEPARTMENT_INDICATORS, false);
 
     let mut origins = Origins::default();
     let mut dept = Department::default();
@@ -411,12 +423,35 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         }
     }
 
+    // 部门整体支出绩效目标表 (contract v2)
+    if let Some(sheet) = &tasks_sheet {
+        let t = Table::new(&mut ctx, sheet, columns_of(contract::TASKS), true);
+        complete &= t.complete() || t.rows.is_empty();
+        read_tasks(&mut ctx, &t, &mut dept, &mut origins);
+    }
+    if let Some(sheet) = &department_indicators_sheet {
+        let t = Table::new(
+            &mut ctx,
+            sheet,
+            columns_of(contract::DEPARTMENT_INDICATORS),
+            true,
+        );
+        complete &= t.complete() || t.rows.is_empty();
+        read_department_indicators(&mut ctx, &t, &mut dept, &mut origins);
+    }
+
     // 项目
     let mut index: HashMap<String, usize> = HashMap::new();
     // When 项目 could not be read, names in 项目目标/项目指标 cannot be checked against it.
     let mut projects_known = !broken.contains(PROJECTS);
     if let Some(sheet) = &projects_sheet {
         let t = Table::new(&mut ctx, sheet, columns_of(PROJECTS), true);
+        // Without a stated 金额单位, the document prints money in the unit of 预算数's header.
+        if !origins.info.contains_key(contract::MONEY_UNIT)
+            && let Some(unit) = t.money_unit(BUDGET)
+        {
+            dept.money_unit = unit;
+        }
         let ok = t.complete() || t.rows.is_empty();
         complete &= ok;
         projects_known &= t.has(PROJECT_NAME);
@@ -445,6 +480,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         }
     }
     origins.goals = vec![Vec::new(); dept.projects.len()];
+    origins.term_goals = vec![Vec::new(); dept.projects.len()];
     origins.indicators = vec![Vec::new(); dept.projects.len()];
     let names: Vec<String> = dept.projects.iter().map(|p| p.name.clone()).collect();
     let resolver = Resolver {
@@ -473,14 +509,23 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         for &row in &t.rows {
             let name = t.text(&mut ctx, row, PROJECT_NAME, true, false);
             let goal = t.text(&mut ctx, row, GOAL, true, true);
+            let period = read_period(&mut ctx, &t, row).unwrap_or_default();
             let Some(name) = name else { continue };
             let cell = t.cell(row, PROJECT_NAME);
             let Some(p) = resolver.resolve(&mut ctx, &sheet.name, cell, &name) else {
                 continue;
             };
             if let Some(goal) = goal {
-                dept.projects[p].goals.push(goal);
-                origins.goals[p].push(t.origin(row));
+                match period {
+                    Period::Year => {
+                        dept.projects[p].goals.push(goal);
+                        origins.goals[p].push(t.origin(row));
+                    }
+                    Period::Term => {
+                        dept.projects[p].term_goals.push(goal);
+                        origins.term_goals[p].push(t.origin(row));
+                    }
+                }
             }
         }
     }
@@ -586,7 +631,9 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
         };
         let key = fold_name(&field);
         match contract::FIELDS.iter().find(|f| fold_name(f.name) == key) {
-            Some(&contract::Field { name: canonical, .. }) => {
+            Some(&contract::Field {
+                name: canonical, ..
+            }) => {
                 if let Some(&first) = found.get(canonical) {
                     ctx.warning(
                         t.location(row, FIELD),
@@ -607,7 +654,12 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
     let mut complete = true;
     // Unknown fields already offered as a suggestion.
     let mut cited: HashSet<u32> = HashSet::new();
-    for &contract::Field { name: field, required, .. } in contract::FIELDS {
+    for &contract::Field {
+        name: field,
+        required,
+        ..
+    } in contract::FIELDS
+    {
         if found.contains_key(field) {
             continue;
         }
@@ -674,6 +726,16 @@ fn read_info(ctx: &mut Ctx, sheet: &Sheet, dept: &mut Department, origins: &mut 
     dept.reviewed_by = content(ctx, REVIEWED_BY);
     dept.code = content(ctx, DEPARTMENT_CODE);
     let title = content(ctx, TITLE);
+    if let Some(unit) = content(ctx, contract::MONEY_UNIT) {
+        match value::MoneyUnit::from_header(&fold_name(&unit)) {
+            Some(u) => dept.money_unit = u,
+            None => ctx.error(
+                t.location(found[contract::MONEY_UNIT], CONTENT),
+                RuleId::BadUnit,
+                format!("“金额单位”应为“万元”或“元”，实际为“{unit}”"),
+            ),
+        }
+    }
     if let Some(&row) = found.get(YEAR) {
         origins
             .info
@@ -735,8 +797,52 @@ fn read_project(ctx: &mut Ctx, t: &Table<'_>, row: u32) -> Project {
             december,
         },
         goals: Vec::new(),
+        term_goals: Vec::new(),
         indicators: Vec::new(),
+        details: ProjectDetails {
+            supervisor: t.text(ctx, row, contract::SUPERVISOR, false, false),
+            implementer: t.text(ctx, row, contract::IMPLEMENTER, false, false),
+            attribute: t.text(ctx, row, contract::ATTRIBUTE, false, false),
+            category: t.text(ctx, row, contract::CATEGORY, false, false),
+            nature: t.text(ctx, row, contract::NATURE, false, false),
+            term: t.text(ctx, row, contract::TERM, false, false),
+        },
+        term_funds: read_term_funds(ctx, t, row),
     }
+}
+
+/// The 期间 written in a row: `None` when blank (or the sheet has no such column), and when it
+/// names no period (reported).
+fn read_period(ctx: &mut Ctx, t: &Table<'_>, row: u32) -> Option<Period> {
+    let text = t.text(ctx, row, contract::PERIOD, false, false)?;
+    let period = Period::parse(&fold_name(&text));
+    if period.is_none() {
+        ctx.error(
+            t.location(row, contract::PERIOD),
+            RuleId::BadPeriod,
+            format!("“期间”应为“年度”或“实施期”（也可写“中期”“长期”），实际为“{text}”"),
+        );
+    }
+    period
+}
+
+/// 实施期资金总额 / 实施期财政资金 / 实施期其他资金 of one 项目 row: stated when any of the three
+/// cells has a value; a blank one counts as 0 (the check then says which sum is off).
+fn read_term_funds(ctx: &mut Ctx, t: &Table<'_>, row: u32) -> Option<Funds> {
+    let columns = [
+        contract::TERM_TOTAL,
+        contract::TERM_FISCAL,
+        contract::TERM_OTHER,
+    ];
+    if columns.iter().all(|c| t.get(row, c).is_none()) {
+        return None;
+    }
+    let [total, fiscal, other] = columns.map(|c| t.money(ctx, row, c, false).unwrap_or_default());
+    Some(Funds {
+        total,
+        fiscal,
+        other,
+    })
 }
 
 /// The spending plan in percent. Numeric cells of unknown format (xls, xlsb, ods) are fractions
@@ -760,6 +866,79 @@ fn percent_plan(parts: [Option<Percent>; 4]) -> [Decimal; 4] {
     })
 }
 
+/// What blank cells of an indicator sheet stand for: the last value above (fill-down).
+#[derive(Default)]
+struct FillDown {
+    level1: Option<String>,
+    level2: Option<String>,
+    period: Period,
+}
+
+/// One row of an indicator sheet (`项目指标`, `部门整体指标`) with fill-down of 一级指标, 二级指标
+/// and 期间. Blank required cells are reported, after those of `before` (column, has a value).
+fn read_indicator_row(
+    ctx: &mut Ctx,
+    t: &Table<'_>,
+    row: u32,
+    fill: &mut FillDown,
+    before: &[(&str, bool)],
+) -> Indicator {
+    if let Some(l1) = t.text(ctx, row, LEVEL1, false, false) {
+        fill.level1 = Some(l1);
+    }
+    if let Some(l2) = t.text(ctx, row, LEVEL2, false, false) {
+        fill.level2 = Some(l2);
+    }
+    if let Some(period) = read_period(ctx, t, row) {
+        fill.period = period;
+    }
+    let details = IndicatorDetails {
+        nature: t
+            .text(ctx, row, contract::INDICATOR_NATURE, false, false)
+            .unwrap_or_default(),
+        unit: t
+            .text(ctx, row, contract::MEASURE_UNIT, false, false)
+            .unwrap_or_default(),
+        weight: t.number(ctx, row, contract::WEIGHT),
+        remark: t
+            .text(ctx, row, contract::REMARK, false, false)
+            .unwrap_or_default(),
+    };
+    let filled = [
+        (LEVEL1, fill.level1.is_some()),
+        (LEVEL2, fill.level2.is_some()),
+    ];
+    for &(column, have) in before.iter().chain(&filled) {
+        if !have {
+            t.report_missing(ctx, row, column);
+        }
+    }
+    let level3 = t.text(ctx, row, LEVEL3, true, false).unwrap_or_default();
+    let description = t
+        .text(ctx, row, DESCRIPTION, false, false)
+        .unwrap_or_default();
+    let basis = t.text(ctx, row, BASIS, false, false).unwrap_or_default();
+    let value = match t.raw_text(ctx, row, VALUE).map(|v| value::short_text(&v)) {
+        Some(v) if !v.is_empty() => v,
+        _ => {
+            if t.get(row, VALUE).is_none() {
+                t.report_missing(ctx, row, VALUE);
+            }
+            String::new()
+        }
+    };
+    Indicator {
+        level1: fill.level1.clone().unwrap_or_default(),
+        level2: fill.level2.clone().unwrap_or_default(),
+        level3,
+        description,
+        value: IndicatorValue::parse(&value),
+        basis,
+        period: fill.period,
+        details,
+    }
+}
+
 /// 项目指标 → indicators on their projects, with fill-down of 项目名称, 一级指标, 二级指标.
 fn read_indicators(
     ctx: &mut Ctx,
@@ -770,49 +949,19 @@ fn read_indicators(
 ) {
     // Last value seen in each fill-down column, with the cell it was written in.
     let mut last_name: Option<(String, CellRef)> = None;
-    let mut last_l1: Option<String> = None;
-    let mut last_l2: Option<String> = None;
+    let mut fill = FillDown::default();
     let mut reported: HashSet<CellRef> = HashSet::new();
     for &row in &t.rows {
         if let Some(name) = t.text(ctx, row, PROJECT_NAME, false, false) {
             last_name = Some((name, t.source(row, PROJECT_NAME)));
         }
-        if let Some(l1) = t.text(ctx, row, LEVEL1, false, false) {
-            last_l1 = Some(l1);
-        }
-        if let Some(l2) = t.text(ctx, row, LEVEL2, false, false) {
-            last_l2 = Some(l2);
-        }
-        for (column, have) in [
-            (PROJECT_NAME, last_name.is_some()),
-            (LEVEL1, last_l1.is_some()),
-            (LEVEL2, last_l2.is_some()),
-        ] {
-            if !have {
-                t.report_missing(ctx, row, column);
-            }
-        }
-        let level3 = t
-            .text(ctx, row, LEVEL3, true, false)
-            .unwrap_or_default();
-        let description = t
-            .text(ctx, row, DESCRIPTION, false, false)
-            .unwrap_or_default();
-        let basis = t
-            .text(ctx, row, BASIS, false, false)
-            .unwrap_or_default();
-        let value = match t
-            .raw_text(ctx, row, VALUE)
-            .map(|v| value::short_text(&v))
-        {
-            Some(v) if !v.is_empty() => v,
-            _ => {
-                if t.get(row, VALUE).is_none() {
-                    t.report_missing(ctx, row, VALUE);
-                }
-                String::new()
-            }
-        };
+        let indicator = read_indicator_row(
+            ctx,
+            t,
+            row,
+            &mut fill,
+            &[(PROJECT_NAME, last_name.is_some())],
+        );
         let Some((name, cell)) = &last_name else {
             continue;
         };
@@ -826,15 +975,49 @@ fn read_indicators(
             p
         };
         let Some(p) = project else { continue };
-        dept.projects[p].indicators.push(Indicator {
-            level1: last_l1.clone().unwrap_or_default(),
-            level2: last_l2.clone().unwrap_or_default(),
-            level3,
-            description,
-            value: IndicatorValue::parse(&value),
-            basis,
-        });
+        dept.projects[p].indicators.push(indicator);
         origins.indicators[p].push(t.origin(row));
+    }
+}
+
+/// 年度主要任务 → the department's main tasks of the year (contract v2).
+fn read_tasks(ctx: &mut Ctx, t: &Table<'_>, dept: &mut Department, origins: &mut Origins) {
+    for &row in &t.rows {
+        let name = t.text(ctx, row, contract::TASK_NAME, true, false);
+        let content = t.text(ctx, row, contract::TASK_CONTENT, true, true);
+        let money = [BUDGET, FISCAL_FUNDS, OTHER_FUNDS];
+        let funds = if money.iter().all(|c| t.get(row, c).is_none()) {
+            None
+        } else {
+            let [total, fiscal, other] =
+                money.map(|c| t.money(ctx, row, c, false).unwrap_or_default());
+            Some(Funds {
+                total,
+                fiscal,
+                other,
+            })
+        };
+        dept.tasks.push(Task {
+            name: name.unwrap_or_default(),
+            content: content.unwrap_or_default(),
+            funds,
+        });
+        origins.tasks.push(t.origin(row));
+    }
+}
+
+/// 部门整体指标 → the department's own indicators (contract v2), read as 项目指标 is.
+fn read_department_indicators(
+    ctx: &mut Ctx,
+    t: &Table<'_>,
+    dept: &mut Department,
+    origins: &mut Origins,
+) {
+    let mut fill = FillDown::default();
+    for &row in &t.rows {
+        let indicator = read_indicator_row(ctx, t, row, &mut fill, &[]);
+        dept.department_indicators.push(indicator);
+        origins.department_indicators.push(t.origin(row));
     }
 }
 

@@ -294,6 +294,11 @@ impl<'s> Table<'s> {
         }
     }
 
+    /// The unit a money column's header states; `None` when the sheet lacks the column.
+    pub fn money_unit(&self, column: &str) -> Option<MoneyUnit> {
+        self.columns.get(column).map(|c| c.money_unit)
+    }
+
     /// True when every required column was found.
     pub fn complete(&self) -> bool {
         self.missing.is_empty()
@@ -471,6 +476,20 @@ impl<'s> Table<'s> {
     }
 
     /// A percentage as read (see [`value::percent`]). Blank: `None`, reported (always required).
+    /// An optional plain number (`20`, `２０`, `20%`), not negative; `None` when blank or not a
+    /// number (reported).
+    pub fn number(&self, ctx: &mut Ctx, row: u32, column: &str) -> Option<Decimal> {
+        let v = self.get(row, column)?;
+        let expected = "数字";
+        if let Value::Error(e) = v {
+            self.report_error_value(ctx, row, column, e, expected);
+            return None;
+        }
+        let number = value::percent(v, true);
+        self.non_negative(ctx, row, column, v, number, |p| p.value, expected)
+            .map(|p| p.value)
+    }
+
     pub fn percent(&self, ctx: &mut Ctx, row: u32, column: &str) -> Option<Percent> {
         let Some(v) = self.get(row, column) else {
             self.report_missing(ctx, row, column);

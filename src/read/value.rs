@@ -111,13 +111,7 @@ fn plain_number(s: &str) -> Option<Decimal> {
 }
 
 /// The unit of a money column, from its header (`预算数（万元）` → 万元).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MoneyUnit {
-    /// 万元 (also a header without unit).
-    Wan,
-    /// 元
-    Yuan,
-}
+pub use crate::model::MoneyUnit;
 
 impl MoneyUnit {
     /// The unit named in a header's brackets; `None` when it is not a money unit.
@@ -126,13 +120,6 @@ impl MoneyUnit {
             "" | "万元" | "万" => Some(MoneyUnit::Wan),
             "元" => Some(MoneyUnit::Yuan),
             _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            MoneyUnit::Wan => "万元",
-            MoneyUnit::Yuan => "元",
         }
     }
 

@@ -29,6 +29,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "project-table.typ",
         include_str!("../../templates/project-table.typ"),
     ),
+    (
+        "indicator-table.typ",
+        include_str!("../../templates/indicator-table.typ"),
+    ),
+    (
+        "department-table.typ",
+        include_str!("../../templates/department-table.typ"),
+    ),
     ("fonts.toml", include_str!("../../templates/fonts.toml")),
 ];
 

@@ -3,13 +3,18 @@
 
 use serde::Serialize;
 
-use crate::model::{Department, Indicator, Project};
+use crate::contract;
+use rust_decimal::Decimal;
+
+use crate::model::{Department, Indicator, MoneyUnit, Period, Project, ProjectDetails};
 
 /// What the main template receives as `doc`.
 #[derive(Debug, Serialize)]
 pub struct DocumentView<'a> {
     pub department: &'a Department,
     pub projects: Vec<ProjectView<'a>>,
+    /// The 部门整体支出绩效目标表 (contract v2), when the workbook has its sheets.
+    pub department_table: Option<DepartmentTableView<'a>>,
 }
 
 /// One project table.
@@ -21,6 +26,262 @@ pub struct ProjectView<'a> {
     pub project: &'a Project,
     /// Indicators grouped by 一级指标, then by 二级指标, for merged cells.
     pub groups: Vec<Level1Group<'a>>,
+    /// The rows of optional details under 项目编码/项目名称 (contract v2); empty for v1.
+    pub detail_rows: Vec<Vec<DetailCell<'a>>>,
+    /// The year's money as printed, in the department's 金额单位.
+    pub money: MoneyView,
+    /// The implementation period's money as printed, when stated.
+    pub term_money: Option<MoneyView>,
+    /// The indicators laid out as contract v2 prints them, when the project has 实施期
+    /// indicators or any optional indicator column; `None` prints them as v1 does (`groups`).
+    pub indicator_table: Option<IndicatorTable<'a>>,
+}
+
+/// A project's indicators with their optional columns and 实施期/年度 blocks: a table of its own
+/// right under the project table, its column widths recomputed to fill the type area.
+#[derive(Debug, Serialize)]
+pub struct IndicatorTable<'a> {
+    /// Column widths in mm (one decimal), adding up to the type area's width.
+    pub widths: Vec<String>,
+    /// The optional columns printed, in order, after 指标值确定依据.
+    pub extras: Vec<&'static str>,
+    /// 实施期 then 年度 (the label empty when the project has 年度 indicators only).
+    pub blocks: Vec<IndicatorBlock<'a>>,
+}
+
+/// The indicators of one period.
+#[derive(Debug, Serialize)]
+pub struct IndicatorBlock<'a> {
+    /// `实施期绩效指标` / `年度绩效指标`, or empty for a project with one period.
+    pub label: &'static str,
+    pub groups: Vec<Level1Group<'a>>,
+}
+
+/// The type area's width in mm: every table fills it exactly.
+const TYPE_AREA_MM: i64 = 156;
+
+/// The v1 indicator columns' widths in tenths of a mm: 一级, 二级, 三级, 绩效指标描述 (two of
+/// the project table's columns), 指标值, 指标值确定依据.
+const BASE_WIDTHS: [i64; 6] = [200, 200, 260, 480, 190, 230];
+
+/// The optional indicator columns with the width each takes, in tenths of a mm.
+const EXTRA_WIDTHS: [(&str, i64); 4] = [
+    (contract::INDICATOR_NATURE, 140),
+    (contract::MEASURE_UNIT, 120),
+    (contract::WEIGHT, 100),
+    (contract::REMARK, 200),
+];
+
+/// The narrowest 绩效指标描述 (tenths of a mm) before the other columns give way too.
+const MIN_DESCRIPTION: i64 = 240;
+
+/// Column widths for the v1 columns plus `extras` (their widths from [`EXTRA_WIDTHS`]), in
+/// tenths of a mm, adding up to the type area exactly: 绩效指标描述 gives way first (down to
+/// [`MIN_DESCRIPTION`]), then the other v1 columns in proportion; the last v1 column takes
+/// the rounding.
+fn indicator_widths(extras: &[i64]) -> Vec<i64> {
+    let total = TYPE_AREA_MM * 10;
+    let needed: i64 = extras.iter().sum();
+    let mut base = BASE_WIDTHS;
+    let from_description = needed.min(base[3] - MIN_DESCRIPTION);
+    base[3] -= from_description;
+    let rest = needed - from_description;
+    if rest > 0 {
+        let others: i64 = base
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 3)
+            .map(|(_, w)| w)
+            .sum();
+        for (i, w) in base.iter_mut().enumerate() {
+            if i != 3 {
+                *w -= rest * *w / others;
+            }
+        }
+    }
+    let mut widths: Vec<i64> = base.to_vec();
+    widths.extend_from_slice(extras);
+    let sum: i64 = widths.iter().sum();
+    widths[5] += total - sum;
+    widths
+}
+
+fn indicator_table(indicators: &[Indicator]) -> Option<IndicatorTable<'_>> {
+    if !indicators.iter().any(Indicator::has_optional_parts) {
+        return None;
+    }
+    Some(lay_out_indicators(indicators))
+}
+
+/// `indicators` as a table of their own (see [`IndicatorTable`]).
+fn lay_out_indicators(indicators: &[Indicator]) -> IndicatorTable<'_> {
+    let has = |f: fn(&Indicator) -> bool| indicators.iter().any(f);
+    let present = [
+        has(|i| !i.details.nature.is_empty()),
+        has(|i| !i.details.unit.is_empty()),
+        has(|i| i.details.weight.is_some()),
+        has(|i| !i.details.remark.is_empty()),
+    ];
+    let chosen: Vec<(&'static str, i64)> = EXTRA_WIDTHS
+        .iter()
+        .zip(present)
+        .filter(|(_, p)| *p)
+        .map(|(e, _)| *e)
+        .collect();
+    let widths = indicator_widths(&chosen.iter().map(|(_, w)| *w).collect::<Vec<_>>())
+        .iter()
+        .map(|w| format!("{}.{}mm", w / 10, w % 10))
+        .collect();
+    let of = |period: Period| -> Vec<&Indicator> {
+        indicators.iter().filter(|i| i.period == period).collect()
+    };
+    let (term, year) = (of(Period::Term), of(Period::Year));
+    let blocks = if term.is_empty() {
+        vec![IndicatorBlock {
+            label: "",
+            groups: group_refs(&year),
+        }]
+    } else {
+        vec![
+            IndicatorBlock {
+                label: "实施期绩效指标",
+                groups: group_refs(&term),
+            },
+            IndicatorBlock {
+                label: "年度绩效指标",
+                groups: group_refs(&year),
+            },
+        ]
+    };
+    IndicatorTable {
+        widths,
+        extras: chosen.iter().map(|(n, _)| *n).collect(),
+        blocks,
+    }
+}
+
+/// The 部门整体支出绩效目标表 (contract v2): the tasks with their money and its total, and the
+/// department's own indicators.
+#[derive(Debug, Serialize)]
+pub struct DepartmentTableView<'a> {
+    pub tasks: Vec<TaskView<'a>>,
+    /// 金额合计 of the tasks with money, as printed; `None` when no task has money.
+    pub total: Option<MoneyView>,
+    pub indicators: Option<IndicatorTable<'a>>,
+}
+
+/// One 年度主要任务 as printed.
+#[derive(Debug, Serialize)]
+pub struct TaskView<'a> {
+    pub name: &'a str,
+    pub content: &'a str,
+    pub money: Option<MoneyView>,
+}
+
+fn department_table(d: &Department) -> Option<DepartmentTableView<'_>> {
+    if !d.has_department_table() {
+        return None;
+    }
+    let unit = d.money_unit;
+    let tasks = d
+        .tasks
+        .iter()
+        .map(|t| TaskView {
+            name: &t.name,
+            content: &t.content,
+            money: t
+                .funds
+                .map(|f| MoneyView::new(unit, f.total, f.fiscal, f.other)),
+        })
+        .collect();
+    let funded: Vec<_> = d.tasks.iter().filter_map(|t| t.funds).collect();
+    let total = (!funded.is_empty()).then(|| {
+        let sum =
+            |f: fn(&crate::model::Funds) -> Decimal| -> Decimal { funded.iter().map(f).sum() };
+        MoneyView::new(unit, sum(|f| f.total), sum(|f| f.fiscal), sum(|f| f.other))
+    });
+    let indicators =
+        (!d.department_indicators.is_empty()).then(|| lay_out_indicators(&d.department_indicators));
+    Some(DepartmentTableView {
+        tasks,
+        total,
+        indicators,
+    })
+}
+
+/// Amounts as printed: 总额 and 财政资金 with their unit (`80万元`, `800,000元`), 其他资金 as a bare
+/// number, as in the reference text.
+#[derive(Debug, Serialize)]
+pub struct MoneyView {
+    pub total: String,
+    pub fiscal: String,
+    pub other: String,
+}
+
+impl MoneyView {
+    fn new(unit: MoneyUnit, total: Decimal, fiscal: Decimal, other: Decimal) -> Self {
+        Self {
+            total: format!("{}{}", unit.format(total), unit.label()),
+            fiscal: format!("{}{}", unit.format(fiscal), unit.label()),
+            other: unit.format(other),
+        }
+    }
+}
+
+/// One label and value of a details row; the value spans `span` of the table's 7 columns.
+#[derive(Debug, Serialize)]
+pub struct DetailCell<'a> {
+    pub label: &'static str,
+    pub value: &'a str,
+    pub span: usize,
+}
+
+/// The details rows of a project: 主管部门 / 实施单位 on one row, then 项目属性 / 项目类别 /
+/// 项目性质 / 项目期 (those given) on one row, or two when all four are given. A row of one
+/// cell spans the table; of two, it lays out as 项目编码/项目名称; of three, the last value takes
+/// two columns.
+fn detail_rows(details: &ProjectDetails) -> Vec<Vec<DetailCell<'_>>> {
+    fn given<'d>(items: &[(&'static str, &'d Option<String>)]) -> Vec<(&'static str, &'d str)> {
+        items
+            .iter()
+            .filter_map(|(label, v)| v.as_deref().map(|v| (*label, v)))
+            .collect()
+    }
+    let who = given(&[
+        (contract::SUPERVISOR, &details.supervisor),
+        (contract::IMPLEMENTER, &details.implementer),
+    ]);
+    let what = given(&[
+        (contract::ATTRIBUTE, &details.attribute),
+        (contract::CATEGORY, &details.category),
+        (contract::NATURE, &details.nature),
+        (contract::TERM, &details.term),
+    ]);
+    let mut rows = Vec::new();
+    for items in [who, what] {
+        let chunks: Vec<&[(&str, &str)]> = if items.len() == 4 {
+            items.chunks(2).collect()
+        } else if items.is_empty() {
+            Vec::new()
+        } else {
+            vec![&items[..]]
+        };
+        for chunk in chunks {
+            let spans: &[usize] = match chunk.len() {
+                1 => &[6],
+                2 => &[2, 3],
+                _ => &[1, 1, 2],
+            };
+            rows.push(
+                chunk
+                    .iter()
+                    .zip(spans)
+                    .map(|(&(label, value), &span)| DetailCell { label, value, span })
+                    .collect(),
+            );
+        }
+    }
+    rows
 }
 
 /// A run of consecutive indicators with the same 一级指标.
@@ -50,11 +311,23 @@ impl<'a> DocumentView<'a> {
                 number: i + 1,
                 project,
                 groups: group_indicators(&project.indicators),
+                detail_rows: detail_rows(&project.details),
+                money: MoneyView::new(
+                    department.money_unit,
+                    project.budget,
+                    project.fiscal_funds,
+                    project.other_funds,
+                ),
+                term_money: project
+                    .term_funds
+                    .map(|f| MoneyView::new(department.money_unit, f.total, f.fiscal, f.other)),
+                indicator_table: indicator_table(&project.indicators),
             })
             .collect();
         Self {
             department,
             projects,
+            department_table: department_table(department),
         }
     }
 }
@@ -66,8 +339,13 @@ pub const MAX_GROUP_ROWS: usize = 8;
 
 /// Groups consecutive indicators by 一级指标, and within those by 二级指标.
 fn group_indicators(indicators: &[Indicator]) -> Vec<Level1Group<'_>> {
+    group_refs(&indicators.iter().collect::<Vec<_>>())
+}
+
+/// [`group_indicators`] of a selection of indicators.
+fn group_refs<'a>(indicators: &[&'a Indicator]) -> Vec<Level1Group<'a>> {
     let mut groups: Vec<Level1Group> = Vec::new();
-    for indicator in indicators {
+    for &indicator in indicators {
         match groups.last_mut() {
             Some(group) if group.name == indicator.level1 && group.rows < MAX_GROUP_ROWS => {
                 group.push(indicator)
@@ -116,7 +394,62 @@ mod tests {
             description: String::new(),
             value: IndicatorValue::parse("100%"),
             basis: String::new(),
+            period: Default::default(),
+            details: Default::default(),
         }
+    }
+
+    #[test]
+    fn every_subset_of_optional_columns_fills_the_type_area() {
+        for mask in 0..16u32 {
+            let extras: Vec<i64> = EXTRA_WIDTHS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, (_, w))| *w)
+                .collect();
+            let widths = indicator_widths(&extras);
+            assert_eq!(widths.len(), 6 + extras.len());
+            assert_eq!(widths.iter().sum::<i64>(), TYPE_AREA_MM * 10, "{mask:04b}");
+            // Every column keeps room for two 五号 characters (3.7 mm each) and the insets; the
+            // v1 columns for three.
+            assert!(widths.iter().all(|&w| w >= 100), "{mask:04b}: {widths:?}");
+            assert!(
+                widths[..6].iter().all(|&w| w >= 130),
+                "{mask:04b}: {widths:?}"
+            );
+            assert!(widths[3] >= MIN_DESCRIPTION, "{mask:04b}: {widths:?}");
+        }
+        // Without optional columns the widths are the project table's.
+        assert_eq!(indicator_widths(&[]), BASE_WIDTHS);
+    }
+
+    #[test]
+    fn detail_rows_pair_what_is_given() {
+        let d = ProjectDetails {
+            supervisor: Some("甲".into()),
+            implementer: None,
+            attribute: Some("延续".into()),
+            category: Some("特定目标类".into()),
+            nature: Some("阶段性".into()),
+            term: Some("3年".into()),
+        };
+        let spans: Vec<Vec<(&str, usize)>> = detail_rows(&d)
+            .iter()
+            .map(|r| r.iter().map(|c| (c.label, c.span)).collect())
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                vec![("主管部门", 6)],
+                vec![("项目属性", 2), ("项目类别", 3)],
+                vec![("项目性质", 2), ("项目期", 3)],
+            ]
+        );
+        let three = ProjectDetails { term: None, ..d };
+        let widths: Vec<usize> = detail_rows(&three)[1].iter().map(|c| c.span).collect();
+        assert_eq!(widths, [1, 1, 2]);
+        assert!(detail_rows(&ProjectDetails::default()).is_empty());
     }
 
     #[test]

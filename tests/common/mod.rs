@@ -104,6 +104,8 @@ pub fn long_department() -> jixiao::model::Department {
                 description: format!("{level2}第{i}项的说明，全年按计划完成并接受检查"),
                 value: IndicatorValue::parse(">=95%"),
                 basis: "往年工作经验".into(),
+                period: Default::default(),
+                details: Default::default(),
             })
         })
         .collect();
