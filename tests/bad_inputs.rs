@@ -987,6 +987,258 @@ fn v2_05_weights_out_of_range_and_not_adding_up() {
     );
 }
 
+// Archive bombs: the reference workbook with one part replaced (or added) by a highly
+// compressible one. The big part is streamed into the zip writer in chunks, so no test holds
+// more than a chunk of it; each file is 1–2 MB on disk.
+
+const MIB: u64 = 1024 * 1024;
+const GIB: u64 = 1024 * MIB;
+
+/// The reference department's workbook, as `jixiao template --example` writes it.
+fn reference_bytes() -> Vec<u8> {
+    jixiao::workbook::to_workbook(&jixiao::reference::department())
+        .unwrap()
+        .save_to_buffer()
+        .unwrap()
+}
+
+/// The text of one part of an archive.
+fn zip_text(bytes: &[u8], part: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(part)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The part that holds sheet `name`, found through `xl/workbook.xml` and its relationships.
+fn sheet_part(bytes: &[u8], name: &str) -> String {
+    let workbook = zip_text(bytes, "xl/workbook.xml");
+    let sheet = &workbook[workbook.find(&format!("name=\"{name}\"")).unwrap()..];
+    let id = sheet.split("r:id=\"").nth(1).unwrap().split('"').next().unwrap();
+    let rels = zip_text(bytes, "xl/_rels/workbook.xml.rels");
+    let rel = &rels[rels.find(&format!("Id=\"{id}\"")).unwrap()..];
+    let rel = &rel[..rel.find("/>").unwrap()];
+    let target = rel.split("Target=\"").nth(1).unwrap().split('"').next().unwrap();
+    format!("xl/{target}")
+}
+
+/// A part's new content: `head`, then `fill` repeated until it makes `fill_bytes` bytes, then
+/// `tail`.
+struct Part<'a> {
+    head: &'a str,
+    fill: &'a str,
+    fill_bytes: u64,
+    tail: &'a str,
+}
+
+/// `bytes` (an archive) with `part` replaced by `content`, or added when it is not there.
+fn with_part(bytes: &[u8], part: &str, content: &Part) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).unwrap();
+        if entry.name().unwrap() != part {
+            out.raw_copy_file(entry).unwrap();
+        }
+    }
+    out.start_file(
+        part,
+        zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated),
+    )
+    .unwrap();
+    out.write_all(content.head.as_bytes()).unwrap();
+    let chunk = content.fill.repeat((MIB as usize) / content.fill.len());
+    let mut left = content.fill_bytes;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        out.write_all(&chunk.as_bytes()[..n]).unwrap();
+        left -= n as u64;
+    }
+    out.write_all(content.tail.as_bytes()).unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+/// The reference workbook with one cell of 项目指标 holding an inline string of `bytes` bytes.
+fn inline_string_bomb(bytes: u64) -> Vec<u8> {
+    let reference = reference_bytes();
+    let part = sheet_part(&reference, "项目指标");
+    let xml = zip_text(&reference, &part);
+    let (head, tail) = xml.split_at(xml.find("</sheetData>").unwrap());
+    let head = format!("{head}<row r=\"1000\"><c r=\"F1000\" t=\"inlineStr\"><is><t>");
+    let tail = format!("</t></is></c></row>{tail}");
+    let content = Part {
+        head: &head,
+        fill: "长",
+        fill_bytes: bytes,
+        tail: &tail,
+    };
+    with_part(&reference, &part, &content)
+}
+
+/// `jixiao check` of `paths` with the child's peak memory (`/usr/bin/time -f %M`, package
+/// `time`, installed by `.ci/run`) and wall time.
+fn check_measured(paths: &[&Path]) -> (Outcome, u64, Duration) {
+    let dir = Dir::new();
+    let report = dir.0.path().join("time.txt");
+    let started = Instant::now();
+    let out = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["check", "--format", "json"])
+        .args(paths)
+        .output()
+        .expect("/usr/bin/time must be installed (package time)");
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("killed by a signal: {stderr}"));
+    let report = std::fs::read_to_string(&report).unwrap();
+    // The last line is the number (a line before it says so when the child failed).
+    let peak_kib: u64 = report
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in {report:?}"));
+    let findings: Vec<Value> =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stderr}"));
+    (
+        Outcome {
+            code,
+            findings,
+            stderr,
+        },
+        peak_kib * 1024,
+        elapsed,
+    )
+}
+
+/// Checks a crafted archive: refused naming `part`, exit 1, and a bounded peak memory.
+fn assert_bomb_refused(name: &str, bytes: &[u8], part: &str, limit: &str) {
+    let dir = Dir::new();
+    let path = dir.write(name, bytes);
+    let (o, peak, elapsed) = check_measured(&[&path]);
+    // For the record (`cargo test --test bad_inputs -- --nocapture`).
+    eprintln!(
+        "{name}: {:.1} MB file, peak {:.0} MB, {elapsed:.2?}",
+        bytes.len() as f64 / MIB as f64,
+        peak as f64 / MIB as f64
+    );
+    assert_eq!(o.code, 1, "{:#?}\n{}", o.findings, o.stderr);
+    let m = o.has("archive-too-large", name, None, None);
+    assert!(m.contains(&format!("解压后过大：{part} 超过 {limit}")), "{m}");
+    assert_eq!(o.errors().len(), 1, "{:#?}", o.findings);
+    assert!(peak < 300 * MIB, "peak memory {peak} bytes for {name}");
+}
+
+#[test]
+fn c41_a_1_gib_inline_string_is_refused_before_it_is_read() {
+    let bytes = inline_string_bomb(GIB);
+    assert!(bytes.len() < 2 * MIB as usize, "{}", bytes.len());
+    let reference = reference_bytes();
+    let part = sheet_part(&reference, "项目指标");
+    assert_bomb_refused("一吉字符.xlsx", &bytes, &part, "64 MB");
+}
+
+#[test]
+fn c42_a_2_gib_inline_string_is_refused_before_it_is_read() {
+    let bytes = inline_string_bomb(2 * GIB);
+    let part = sheet_part(&reference_bytes(), "项目指标");
+    assert_bomb_refused("二吉字符.xlsx", &bytes, &part, "64 MB");
+}
+
+#[test]
+fn c43_an_unreferenced_1_gib_shared_string_is_refused() {
+    // No cell refers to it, so reading the sheets alone would never notice it.
+    let reference = reference_bytes();
+    let xml = zip_text(&reference, "xl/sharedStrings.xml");
+    let (head, tail) = xml.split_at(xml.find("</sst>").unwrap());
+    let head = format!("{head}<si><t>");
+    let tail = format!("</t></si>{tail}");
+    let content = Part {
+        head: &head,
+        fill: "a",
+        fill_bytes: GIB,
+        tail: &tail,
+    };
+    let bytes = with_part(&reference, "xl/sharedStrings.xml", &content);
+    assert_bomb_refused("共享字符串.xlsx", &bytes, "xl/sharedStrings.xml", "64 MB");
+}
+
+#[test]
+fn c44_1_gib_of_tiny_rows_is_refused() {
+    let reference = reference_bytes();
+    let part = sheet_part(&reference, "项目指标");
+    let xml = zip_text(&reference, &part);
+    let (head, tail) = xml.split_at(xml.find("</sheetData>").unwrap());
+    let content = Part {
+        head,
+        fill: "<row><c><v>1</v></c></row>",
+        fill_bytes: GIB,
+        tail,
+    };
+    let bytes = with_part(&reference, &part, &content);
+    assert_bomb_refused("小行.xlsx", &bytes, &part, "64 MB");
+}
+
+#[test]
+fn c45_parts_that_together_inflate_too_much() {
+    // Three parts of 50 MB each: every one within the part limit, together over 128 MB.
+    let mut bytes = reference_bytes();
+    for i in 1..=3 {
+        let content = Part {
+            head: "",
+            fill: " ",
+            fill_bytes: 50 * MIB,
+            tail: "",
+        };
+        bytes = with_part(&bytes, &format!("xl/media/padding{i}.bin"), &content);
+    }
+    let dir = Dir::new();
+    let path = dir.write("合计.xlsx", &bytes);
+    let (o, peak, _) = check_measured(&[&path]);
+    assert_eq!(o.code, 1);
+    let m = o.has("archive-too-large", "合计.xlsx", None, None);
+    assert!(
+        m.contains("解压到 xl/media/padding3.bin 时合计已超过 128 MB"),
+        "{m}"
+    );
+    assert!(peak < 300 * MIB, "peak memory {peak} bytes");
+}
+
+#[test]
+fn c46_a_batch_with_a_bomb_builds_the_good_department() {
+    let dir = Dir::new();
+    dir.write("炸弹.xlsx", &inline_string_bomb(GIB));
+    dir.write("好.xlsx", &reference_bytes());
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = jixiao(&[
+        "build",
+        dir.0.path().to_str().unwrap(),
+        "-o",
+        out_dir.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("炸弹.xlsx"), "{stderr}");
+    assert!(stderr.contains("解压后过大"), "{stderr}");
+    let pdf = common::only_pdf(out_dir.path());
+    assert!(
+        pdf.ends_with("唐山高新区行政服务中心2021年部门预算绩效文本.pdf"),
+        "{pdf:?}"
+    );
+}
+
 #[test]
 fn v2_06_unit_that_contradicts_the_value() {
     let mut book = Book::valid();
@@ -1057,4 +1309,213 @@ fn v2_08_department_indicators_follow_the_indicator_rules() {
         Some("部门整体指标"),
         Some("D3"),
     );
+}
+
+#[test]
+fn c47_too_many_entries() {
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut archive = zip::ZipArchive::new(Cursor::new(reference_bytes())).unwrap();
+    for i in 0..archive.len() {
+        out.raw_copy_file(archive.by_index_raw(i).unwrap()).unwrap();
+    }
+    let parts = archive.len() + 10_000;
+    for i in 0..10_000 {
+        out.start_file(format!("xl/媒体/{i}.txt"), zip::write::SimpleFileOptions::default())
+            .unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    let o = check_bytes("部件多.xlsx", &bytes);
+    assert_eq!(o.code, 1);
+    let m = o.has("archive-too-large", "部件多.xlsx", None, None);
+    assert!(
+        m.contains(&format!("部件过多：{parts} 个，超出上限 10000 个")),
+        "{m}"
+    );
+}
+
+#[test]
+fn c48_two_parts_of_the_same_name() {
+    // Written under two names, then the second renamed to the first in every header.
+    let reference = reference_bytes();
+    let twin = Part {
+        head: "<x/>",
+        fill: " ",
+        fill_bytes: 0,
+        tail: "",
+    };
+    let bytes = with_part(&reference, "xl/worksheets/sheetX.xml", &twin);
+    let bytes = replace_bytes(&bytes, b"xl/worksheets/sheetX.xml", b"xl/worksheets/sheet1.xml");
+    let o = check_bytes("重名.xlsx", &bytes);
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "重名.xlsx", None, None);
+    assert!(m.contains("同名的部件"), "{m}");
+}
+
+#[test]
+fn c49_parts_that_share_their_data() {
+    let mut archive = zip::ZipArchive::new(Cursor::new(reference_bytes())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        out.raw_copy_file(archive.by_index_raw(i).unwrap()).unwrap();
+    }
+    out.shallow_copy_file("xl/sharedStrings.xml", "xl/copy.xml")
+        .unwrap();
+    let bytes = out.finish().unwrap().into_inner();
+    let o = check_bytes("重叠.xlsx", &bytes);
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "重叠.xlsx", None, None);
+    assert!(m.contains("相互重叠"), "{m}");
+}
+
+#[test]
+fn c50_a_stored_archive_of_the_reference_is_clean() {
+    // The same parts without compression, as the fuzzing seed is.
+    let mut archive = zip::ZipArchive::new(Cursor::new(reference_bytes())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        out.start_file(
+            name,
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored),
+        )
+        .unwrap();
+        std::io::copy(&mut entry, &mut out).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    check_bytes("未压缩.xlsx", &bytes).assert_clean();
+}
+
+fn replace_bytes(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut out = haystack.to_vec();
+    let mut i = 0;
+    let mut replaced = 0;
+    while i + from.len() <= out.len() {
+        if &out[i..i + from.len()] == from {
+            out[i..i + from.len()].copy_from_slice(to);
+            replaced += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    assert!(replaced >= 2, "local and central headers");
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compound files (.xls) whose sector chains loop: calamine would read them without end.
+
+/// A version-3 compound file (512-byte sectors) with a `Workbook` stream of 8 KB.
+fn compound_file() -> Vec<u8> {
+    let mut cfb =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
+    cfb.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&[0u8; 8192])
+        .unwrap();
+    cfb.flush().unwrap();
+    cfb.into_inner().into_inner()
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+
+/// Where the FAT entry of sector `id` is (the FAT's first sector is all these files need).
+fn fat_entry(bytes: &[u8], id: u32) -> usize {
+    let fat_sector = u32_at(bytes, 76) as usize;
+    512 * (fat_sector + 1) + 4 * id as usize
+}
+
+#[test]
+fn c51_xls_whose_directory_chain_loops() {
+    let mut bytes = compound_file();
+    let dir = u32_at(&bytes, 48);
+    let at = fat_entry(&bytes, dir);
+    bytes[at..at + 4].copy_from_slice(&dir.to_le_bytes());
+    let o = check_bytes("循环.xls", &bytes);
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "循环.xls", None, None);
+    assert!(m.contains("目录的扇区链首尾相接"), "{m}");
+}
+
+#[test]
+fn c52_xls_whose_stream_claims_more_than_the_file() {
+    let mut bytes = compound_file();
+    let dir = 512 * (u32_at(&bytes, 48) as usize + 1);
+    let name: Vec<u8> = "Workbook".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let entry = (0..4)
+        .map(|k| dir + 128 * k)
+        .find(|&e| bytes[e..].starts_with(&name))
+        .expect("the Workbook entry");
+    // Its chain loops back to its start, and it claims 4 GB: read as declared, that is 4 GB.
+    let start = u32_at(&bytes, entry + 116);
+    let mut last = start;
+    while u32_at(&bytes, fat_entry(&bytes, last)) != 0xFFFF_FFFE {
+        last = u32_at(&bytes, fat_entry(&bytes, last));
+    }
+    let at = fat_entry(&bytes, last);
+    bytes[at..at + 4].copy_from_slice(&start.to_le_bytes());
+    bytes[entry + 120..entry + 124].copy_from_slice(&0xFFFF_FF00u32.to_le_bytes());
+    let o = check_bytes("流过大.xls", &bytes);
+    assert_eq!(o.code, 1);
+    let m = o.has("unreadable", "流过大.xls", None, None);
+    assert!(m.contains("流“Workbook”声明的大小（4294967040 字节）超过了文件本身"), "{m}");
+}
+
+#[test]
+fn c53_shared_strings_that_declare_ten_billion_strings() {
+    // calamine reserves room for the declared count before reading a string: 240 GB here.
+    let reference = reference_bytes();
+    let xml = zip_text(&reference, "xl/sharedStrings.xml");
+    let start = xml.find("<sst").unwrap();
+    let end = start + xml[start..].find('>').unwrap();
+    let sst = &xml[start..end];
+    let patched = format!(
+        "{}{} uniqueCount=\"10000000000\"{}",
+        &xml[..start],
+        sst.split(" uniqueCount").next().unwrap(),
+        &xml[end..]
+    );
+    let content = Part {
+        head: &patched,
+        fill: " ",
+        fill_bytes: 0,
+        tail: "",
+    };
+    let bytes = with_part(&reference, "xl/sharedStrings.xml", &content);
+    let o = check_bytes("声明.xlsx", &bytes);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let m = o.has("unreadable", "声明.xlsx", None, None);
+    assert!(
+        m.contains("xl/sharedStrings.xml 声明有 10000000000 个字符串"),
+        "{m}"
+    );
+}
+
+#[test]
+fn c54_cells_that_all_refer_to_one_long_shared_string() {
+    // 32,767 characters (the most a cell may hold) in one shared string, used by 400 cells:
+    // 8 KB of sheet, but 39 MB if every cell kept its own copy (a 64 MB sheet of such cells
+    // would be 300 GB).
+    let long = "长".repeat(32_767);
+    let mut book = Book::valid();
+    for i in 0..400 {
+        book.sheet("项目指标")
+            .extra
+            .push((10 + i / 20, (i % 20) as u16 + 10, C::S(long.clone())));
+    }
+    let dir = Dir::new();
+    let path = dir.book("重复长文字.xlsx", &book);
+    let (o, peak, _) = check_measured(&[&path]);
+    assert_eq!(o.code, 1);
+    let found = o.rule("sheet-too-large");
+    assert_eq!(found.len(), 1, "{:#?}", o.findings);
+    let m = found[0]["message"].as_str().unwrap();
+    assert!(m.contains("文字合计已超过 32 MB"), "{m}");
+    assert_eq!(found[0]["sheet"], "项目指标");
+    assert!(peak < 300 * MIB, "peak memory {peak} bytes");
 }

@@ -67,6 +67,7 @@ rules! {
     // 文件与结构
     NotFound => "not-found", Error, "文件或文件夹不存在";
     Unreadable => "unreadable", Error, "不是工作簿、已加密、已损坏或过大，或工作表读不出";
+    ArchiveTooLarge => "archive-too-large", Error, "压缩包解压后过大，或其中的部件过多";
     MissingSheet => "missing-sheet", Error, "缺少必需的工作表";
     DuplicateSheet => "duplicate-sheet", Warning, "两张工作表同名，只读第一张";
     HiddenSheet => "hidden-sheet", Warning, "需要读取的工作表是隐藏的";

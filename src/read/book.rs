@@ -7,6 +7,11 @@
 //! (which is how a password-protected xlsx is stored). Anything else is not a workbook (often an
 //! HTML or CSV export renamed to `.xls`).
 //!
+//! **Archive guard.** Before calamine reads a ZIP archive (xlsx, xlsm, xlsb, ods), `archive`
+//! inflates every entry once into a counting sink and refuses archives whose parts inflate beyond
+//! its limits, however small the file (`archive-too-large`). This is the one place where files
+//! are opened, so every reader of workbooks (check, build, `template --from`) is guarded.
+//!
 //! **Size guard.** A stray cell at `XFD1048576` must not make us allocate billions of cells.
 //! - xlsx/xlsm and xlsb are streamed cell by cell with calamine's `worksheet_cells_reader`
 //!   (never `worksheet_range`, which allocates the bounding box densely). Only non-blank cells are
@@ -18,6 +23,10 @@
 //!   beyond row [`MAX_ROWS`] or column [`MAX_COLS`], or when more than [`MAX_CELLS`] cell records
 //!   (xlsx/xlsb: `<c>` elements, including styled empty ones; xls/ods: cells of the range) are
 //!   met. The guard fires as soon as the offending cell is read.
+//! - The text read from a workbook's sheets is charged to one budget of [`MAX_TEXT_BYTES`] before
+//!   it is copied out of calamine (`sheet-too-large` at the cell where it runs out): a cell that
+//!   refers to a shared string gets its own copy, so 20 bytes of sheet could otherwise cost
+//!   100 KB each.
 //!
 //! **Percent formats.** calamine 0.38 exposes the style palette of an xlsx
 //! (`XlsxCellReader::next_cell_with_style_id` + `styles()` with each style's number format code),
@@ -32,6 +41,7 @@ use std::sync::Arc;
 
 use calamine::{Data, DataRef, Ods, Reader, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError};
 
+use super::archive::{ArchiveError, check_cfb, check_zip};
 use super::value::{Value, is_percent_format};
 use crate::diagnostic::CellRef;
 
@@ -46,12 +56,23 @@ pub const MAX_CELLS: usize = 5_000_000;
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 /// Text longer than this (in characters) in one cell is an error; it is Excel's own limit.
 pub const MAX_TEXT_CHARS: usize = 32_767;
+/// The most text (UTF-8 bytes, over all sheets read) kept from one workbook. A department's
+/// workbook holds well under 1 MB of text; without a bound, cells that each refer to one shared
+/// string of [`MAX_TEXT_CHARS`] characters would each keep their own copy of it (about 100 KB per
+/// 20 bytes of sheet).
+pub const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
 
 /// The whole file in memory (bounded by [`MAX_FILE_BYTES`]), shared by the format attempts.
 type File_ = Cursor<Arc<[u8]>>;
 
-/// An open workbook of any supported format.
-pub enum Book {
+/// An open workbook of any supported format, with what is left of its text budget.
+pub struct Book {
+    format: Format,
+    /// Bytes of text that loading further sheets may still keep ([`MAX_TEXT_BYTES`] in all).
+    text_left: usize,
+}
+
+enum Format {
     Xlsx(Box<Xlsx<File_>>),
     Xlsb(Box<Xlsb<File_>>),
     Xls(Box<Xls<File_>>),
@@ -69,6 +90,8 @@ pub enum OpenError {
     NotAWorkbook(&'static str),
     /// Looked like a workbook but calamine could not read it.
     Invalid(String),
+    /// A ZIP archive refused by the archive guard before calamine read it.
+    Archive(ArchiveError),
 }
 
 /// One sheet: its non-blank cells by absolute 0-based position, and its merged regions.
@@ -97,6 +120,8 @@ impl Sheet {
 pub enum LoadError {
     /// A non-blank cell beyond the limits (its address), or too many cells (`None`).
     TooLarge(Option<CellRef>),
+    /// The text kept from the workbook's sheets passed [`MAX_TEXT_BYTES`] at this cell.
+    TooMuchText(CellRef),
     Failed(String),
 }
 
@@ -130,27 +155,32 @@ pub fn open(path: &Path) -> Result<Book, OpenError> {
 pub fn open_bytes(bytes: Arc<[u8]>) -> Result<Book, OpenError> {
     let head = &bytes[..bytes.len().min(8)];
     if head.starts_with(ZIP_MAGIC) {
+        check_zip(&bytes).map_err(OpenError::Archive)?;
         let xlsx_err = match Xlsx::new(reader(&bytes)) {
-            Ok(x) => return Ok(Book::Xlsx(Box::new(x))),
+            Ok(x) => return Ok(Book::new(Format::Xlsx(Box::new(x)))),
             Err(XlsxError::Password) => return Err(OpenError::Password),
             Err(e) => e,
         };
         if let Ok(x) = Xlsb::new(reader(&bytes)) {
-            return Ok(Book::Xlsb(Box::new(x)));
+            return Ok(Book::new(Format::Xlsb(Box::new(x))));
         }
         if let Ok(x) = Ods::new(reader(&bytes)) {
-            return Ok(Book::Ods(Box::new(x)));
+            return Ok(Book::new(Format::Ods(Box::new(x))));
         }
         Err(OpenError::Invalid(xlsx_err.to_string()))
     } else if head.starts_with(CFB_MAGIC) {
+        check_cfb(&bytes).map_err(OpenError::Archive)?;
         let xls_err = match Xls::new(reader(&bytes)) {
-            Ok(x) => return Ok(Book::Xls(Box::new(x))),
+            Ok(x) => return Ok(Book::new(Format::Xls(Box::new(x)))),
             Err(XlsError::Password) => return Err(OpenError::Password),
             Err(e) => e,
         };
+        // A zip reader finds an archive by its end record, wherever it starts, so a compound
+        // file may hold one: it is guarded like any other before it is read as one.
+        check_zip(&bytes).map_err(OpenError::Archive)?;
         match Xlsx::new(reader(&bytes)) {
             Err(XlsxError::Password) => Err(OpenError::Password),
-            Ok(x) => Ok(Book::Xlsx(Box::new(x))),
+            Ok(x) => Ok(Book::new(Format::Xlsx(Box::new(x)))),
             Err(_) => match Xlsb::new(reader(&bytes)) {
                 Err(XlsbError::Password) => Err(OpenError::Password),
                 _ => Err(OpenError::Invalid(xls_err.to_string())),
@@ -171,23 +201,30 @@ pub fn open_bytes(bytes: Arc<[u8]>) -> Result<Book, OpenError> {
 }
 
 impl Book {
+    fn new(format: Format) -> Self {
+        Book {
+            format,
+            text_left: MAX_TEXT_BYTES,
+        }
+    }
+
     /// Sheet names in workbook order, as spelt.
     pub fn sheet_names(&self) -> Vec<String> {
-        match self {
-            Book::Xlsx(x) => x.sheet_names(),
-            Book::Xlsb(x) => x.sheet_names(),
-            Book::Xls(x) => x.sheet_names(),
-            Book::Ods(x) => x.sheet_names(),
+        match &self.format {
+            Format::Xlsx(x) => x.sheet_names(),
+            Format::Xlsb(x) => x.sheet_names(),
+            Format::Xls(x) => x.sheet_names(),
+            Format::Ods(x) => x.sheet_names(),
         }
     }
 
     /// Names of the sheets that are hidden (or very hidden).
     pub fn hidden_sheets(&self) -> Vec<String> {
-        let metadata = match self {
-            Book::Xlsx(x) => x.sheets_metadata(),
-            Book::Xlsb(x) => x.sheets_metadata(),
-            Book::Xls(x) => x.sheets_metadata(),
-            Book::Ods(x) => x.sheets_metadata(),
+        let metadata = match &self.format {
+            Format::Xlsx(x) => x.sheets_metadata(),
+            Format::Xlsb(x) => x.sheets_metadata(),
+            Format::Xls(x) => x.sheets_metadata(),
+            Format::Ods(x) => x.sheets_metadata(),
         };
         metadata
             .iter()
@@ -202,9 +239,10 @@ impl Book {
             name: name.to_string(),
             ..Sheet::default()
         };
-        match self {
-            Book::Xlsx(x) => {
-                load_xlsx(x, name, &mut sheet)?;
+        let mut grid = Grid::new(self.text_left);
+        match &mut self.format {
+            Format::Xlsx(x) => {
+                load_xlsx(x, name, &mut grid)?;
                 if let Ok(merges) = x.merge_cells_by_sheet_name(name) {
                     sheet.merges = merges
                         .iter()
@@ -213,19 +251,17 @@ impl Book {
                 }
                 sheet.formats_known = true;
             }
-            Book::Xlsb(x) => {
+            Format::Xlsb(x) => {
                 let mut reader = x.worksheet_cells_reader(name).map_err(fail)?;
-                let mut grid = Grid::default();
                 while let Some(cell) = reader.next_cell().map_err(fail)? {
                     let (r, c) = cell.get_position();
+                    grid.charge(r, c, ref_text_len(cell.get_value()))?;
                     grid.add(r, c, from_ref(cell.get_value(), false))?;
                 }
-                sheet.cells = grid.cells;
-                sheet.too_long = grid.too_long;
             }
-            Book::Xls(x) => {
+            Format::Xls(x) => {
                 let range = x.worksheet_range(name).map_err(fail)?;
-                (sheet.cells, sheet.too_long) = from_range(&range)?;
+                from_range(&range, &mut grid)?;
                 if let Ok(merges) = x.merge_cells_by_sheet_name(name) {
                     sheet.merges = merges
                         .iter()
@@ -233,11 +269,14 @@ impl Book {
                         .collect();
                 }
             }
-            Book::Ods(x) => {
+            Format::Ods(x) => {
                 let range = x.worksheet_range(name).map_err(fail)?;
-                (sheet.cells, sheet.too_long) = from_range(&range)?;
+                from_range(&range, &mut grid)?;
             }
         }
+        self.text_left = grid.text_left;
+        sheet.cells = grid.cells;
+        sheet.too_long = grid.too_long;
         Ok(sheet)
     }
 }
@@ -249,7 +288,7 @@ fn fail(e: impl std::fmt::Display) -> LoadError {
 fn load_xlsx<RS: Read + Seek>(
     x: &mut Xlsx<RS>,
     name: &str,
-    sheet: &mut Sheet,
+    grid: &mut Grid,
 ) -> Result<(), LoadError> {
     let mut reader = x.worksheet_cells_reader(name).map_err(fail)?;
     let percent_styles: Vec<bool> = reader
@@ -261,26 +300,45 @@ fn load_xlsx<RS: Read + Seek>(
                 .is_some_and(|f| is_percent_format(&f.format_code))
         })
         .collect();
-    let mut grid = Grid::default();
     while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(fail)? {
         let percent = percent_styles.get(style).copied().unwrap_or(false);
         let (r, c) = cell.get_position();
+        grid.charge(r, c, ref_text_len(cell.get_value()))?;
         grid.add(r, c, from_ref(cell.get_value(), percent))?;
     }
-    sheet.cells = grid.cells;
-    sheet.too_long = grid.too_long;
     Ok(())
 }
 
 /// Collects non-blank cells, enforcing the limits.
-#[derive(Default)]
 struct Grid {
     cells: BTreeMap<u32, BTreeMap<u32, Value>>,
     seen: usize,
     too_long: Vec<(CellRef, usize)>,
+    /// Bytes of text this grid may still keep (what is left of the workbook's budget).
+    text_left: usize,
 }
 
 impl Grid {
+    fn new(text_left: usize) -> Self {
+        Grid {
+            cells: BTreeMap::new(),
+            seen: 0,
+            too_long: Vec::new(),
+            text_left,
+        }
+    }
+
+    /// Charges `bytes` of text read at a cell to the budget, before the text is copied out of
+    /// the reader: text read counts, not only text kept, so that cells that all refer to one
+    /// huge shared string (or to one of blanks) stop after the first few, not after a copy each.
+    fn charge(&mut self, row: u32, col: u32, bytes: usize) -> Result<(), LoadError> {
+        self.text_left = self
+            .text_left
+            .checked_sub(bytes)
+            .ok_or(LoadError::TooMuchText(CellRef::new(row, col)))?;
+        Ok(())
+    }
+
     fn add(&mut self, row: u32, col: u32, value: Option<Value>) -> Result<(), LoadError> {
         self.seen += 1;
         if self.seen > MAX_CELLS {
@@ -305,11 +363,9 @@ impl Grid {
     }
 }
 
-type Cells = BTreeMap<u32, BTreeMap<u32, Value>>;
-
-fn from_range(range: &calamine::Range<Data>) -> Result<(Cells, Vec<(CellRef, usize)>), LoadError> {
+fn from_range(range: &calamine::Range<Data>, grid: &mut Grid) -> Result<(), LoadError> {
     let Some((r0, c0)) = range.start() else {
-        return Ok(Default::default());
+        return Ok(());
     };
     let (h, w) = range.get_size();
     // Within the limits a range has at most MAX_ROWS × MAX_COLS cells; a bigger one must reach
@@ -319,14 +375,26 @@ fn from_range(range: &calamine::Range<Data>) -> Result<(Cells, Vec<(CellRef, usi
             range.end().map(|(r, c)| CellRef::new(r, c)),
         ));
     }
-    let mut grid = Grid::default();
     for (r, c, v) in range.used_cells() {
         let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
             return Err(LoadError::TooLarge(None));
         };
-        grid.add(r0.saturating_add(r), c0.saturating_add(c), from_data(v))?;
+        let (r, c) = (r0.saturating_add(r), c0.saturating_add(c));
+        if let Data::String(s) = v {
+            grid.charge(r, c, s.len())?;
+        }
+        grid.add(r, c, from_data(v))?;
     }
-    Ok((grid.cells, grid.too_long))
+    Ok(())
+}
+
+/// The bytes of text a cell holds (0 for numbers and the like).
+fn ref_text_len(v: &DataRef<'_>) -> usize {
+    match v {
+        DataRef::String(s) => s.len(),
+        DataRef::SharedString(s) => s.len(),
+        _ => 0,
+    }
 }
 
 fn from_ref(v: &DataRef<'_>, percent: bool) -> Option<Value> {

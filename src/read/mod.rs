@@ -5,6 +5,9 @@
 //! reading becomes a [`Diagnostic`] with file, sheet and A1 cell.
 //!
 //! The pieces:
+//! - `archive`: the guard against archive ("zip") bombs: every part of a ZIP-based workbook is
+//!   inflated once into a counting sink before calamine reads it, and refused beyond 64 MB per
+//!   part, 128 MB in all or 10,000 entries (`archive-too-large`). See that module.
 //! - `book`: opening a file by its content (not its extension), and loading a sheet as a sparse
 //!   grid of non-blank cells, guarded against oversized sheets (`sheet-too-large`: a non-blank
 //!   cell at or beyond row 100,000 or column 200, or more than 5,000,000 cells; xlsx is streamed
@@ -27,6 +30,7 @@
 //! could not be read. Values the reader already reported (blank required cells, bad numbers)
 //! should not be re-reported by the checks.
 
+mod archive;
 mod book;
 mod sheet;
 mod value;
@@ -52,6 +56,7 @@ use crate::model::{
 };
 use crate::text::{closest, fold_name};
 
+use archive::ArchiveError;
 use book::{Book, LoadError, OpenError, Sheet};
 use sheet::{Ctx, Table};
 use value::Percent;
@@ -203,9 +208,49 @@ fn open_message(path: &Path, e: OpenError) -> String {
             "文件“{name}”不是 Excel 工作簿（看起来是{kind}），应为 .xlsx、.xlsm、.xls 或 .ods 文件。\
              如果是从其他系统导出的，请用 Excel 打开后另存为 .xlsx"
         ),
+        OpenError::Archive(e) => archive_message(&name, e),
         OpenError::Invalid(msg) => format!(
             "无法读取文件“{name}”：文件已损坏或不是有效的 Excel/ODS 工作簿（{msg}）。\
              请用 Excel 打开后另存为 .xlsx 再提交"
+        ),
+    }
+}
+
+fn archive_message(name: &str, e: ArchiveError) -> String {
+    const MB: u64 = 1024 * 1024;
+    const WHY: &str = "部门绩效工作簿解压后通常不到 10 MB，此文件可能已损坏或是特意构造的“压缩炸弹”。\
+                       请用 Excel 打开后另存为 .xlsx 再提交";
+    let part = |p: String| if p.is_empty() { "（无名部件）".to_string() } else { p };
+    match e {
+        ArchiveError::PartTooLarge(p) => format!(
+            "文件“{name}”解压后过大：{} 超过 {} MB（压缩包中单个部件的上限）。{WHY}",
+            part(p),
+            archive::MAX_PART_BYTES / MB
+        ),
+        ArchiveError::TotalTooLarge(p) => format!(
+            "文件“{name}”解压后过大：解压到 {} 时合计已超过 {} MB（压缩包中全部部件合计的上限）。{WHY}",
+            part(p),
+            archive::MAX_TOTAL_BYTES / MB
+        ),
+        ArchiveError::TooManyEntries(n) => format!(
+            "文件“{name}”的压缩包中部件过多：{n} 个，超出上限 {} 个（工作簿通常只有几十个部件）。{WHY}",
+            archive::MAX_ENTRIES
+        ),
+        ArchiveError::DuplicateNames => format!(
+            "无法读取文件“{name}”：压缩包中有同名的部件，不同程序会读到不同的内容，文件已损坏或被篡改。\
+             请用 Excel 打开后另存为 .xlsx 再提交"
+        ),
+        ArchiveError::DeclaredStrings { part, count } => format!(
+            "无法读取文件“{name}”：{} 声明有 {count} 个字符串，远超其内容所能容纳的数量，文件已损坏或被篡改。\
+             请用 Excel 打开后另存为 .xlsx 再提交",
+            part
+        ),
+        ArchiveError::Compound(what) => format!(
+            "无法读取文件“{name}”：文件已损坏或被篡改（{what}）。请用 Excel 打开后另存为 .xlsx 再提交"
+        ),
+        ArchiveError::Overlapping => format!(
+            "无法读取文件“{name}”：压缩包中的部件相互重叠（多个部件共用同一段数据，常见于“压缩炸弹”），\
+             文件已损坏或被篡改。请用 Excel 打开后另存为 .xlsx 再提交"
         ),
     }
 }
@@ -315,6 +360,18 @@ impl Sheets {
                 ctx.error(location, RuleId::SheetTooLarge, message);
                 Found::Broken
             }
+            Err(LoadError::TooMuchText(cell)) => {
+                ctx.error(
+                    Location::cell(name.clone(), cell),
+                    RuleId::SheetTooLarge,
+                    format!(
+                        "工作表“{name}”读到单元格 {cell} 时，工作簿中的文字合计已超过 {} MB（上限；部门绩效工作簿的文字通常不到 1 MB）。\
+                         请检查是否有大量单元格重复了同一段长文字，删除表格以外多余的内容后再提交",
+                        book::MAX_TEXT_BYTES / (1024 * 1024)
+                    ),
+                );
+                Found::Broken
+            }
             Err(LoadError::Failed(e)) => {
                 ctx.error(
                     Location::sheet(name.clone()),
@@ -344,7 +401,15 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     let mut book = match opened {
         Ok(book) => book,
         Err(e) => {
-            ctx.error(Location::file(), RuleId::Unreadable, open_message(path, e));
+            let rule = match &e {
+                OpenError::Archive(
+                    ArchiveError::PartTooLarge(_)
+                    | ArchiveError::TotalTooLarge(_)
+                    | ArchiveError::TooManyEntries(_),
+                ) => RuleId::ArchiveTooLarge,
+                _ => RuleId::Unreadable,
+            };
+            ctx.error(Location::file(), rule, open_message(path, e));
             return Reading {
                 workbook: None,
                 diagnostics: ctx.diagnostics,

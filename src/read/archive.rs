@@ -1,0 +1,508 @@
+//! The archive guard: what a workbook may cost to unpack, checked before calamine unpacks it.
+//!
+//! An `.xlsx`, `.xlsm`, `.xlsb` or `.ods` is a ZIP archive, and deflate packs a run of repeated
+//! bytes about 1000 : 1, so a 1 MB file can hold a gigabyte of XML. calamine inflates the parts it
+//! needs as it reads and keeps what it finds (a gigabyte-long string, a gigabyte of shared
+//! strings even when no cell uses them), so a small file could cost gigabytes of memory. Before
+//! calamine sees a ZIP archive, [`check_zip`] therefore walks every entry and inflates it into a
+//! sink, counting the bytes that really come out, one part and all parts together, against
+//! [`MAX_PART_BYTES`] and [`MAX_TOTAL_BYTES`]. The sizes an archive declares for its entries may
+//! lie; they are only used to refuse early, never to let a part through. (zip 9 also fails a part
+//! once it inflates past its declared size, so a lie gains nothing today; the count keeps the
+//! limits true whatever the zip reader does.) Inflating costs constant
+//! memory (a 32 KB window) and, at most, the time to inflate [`MAX_TOTAL_BYTES`].
+//!
+//! The same walk also refuses archives that no spreadsheet program writes:
+//! - more than [`MAX_ENTRIES`] entries, counted from the archive's end records before the zip
+//!   reader builds its table of entries (whose cost grows with the count);
+//! - two entries of the same name (which one a reader gets is up to the reader);
+//! - entries that share bytes with one another (the "overlapping" zip bomb, in which thousands of
+//!   entries point at the same compressed data).
+//!
+//! Entries that are ZIP archives themselves (an embedded object) are counted as bytes and never
+//! opened: nothing in the reader looks inside them. Entries that cannot be inflated (an unknown
+//! compression method, a password, corrupt data) are counted up to where inflating stopped and
+//! otherwise left to calamine, which reports them if it needs them.
+//!
+//! **Compound files** (`.xls`, the OLE/CFB container) are not compressed, so the 50 MB file limit
+//! bounds what their streams hold, provided every chain of sectors ends and no stream claims more
+//! than the file. calamine 0.38 trusts both: it reads the directory's chain of sectors until it
+//! ends (a chain that loops back grows without end) and every other stream up to the size it
+//! declares. [`check_cfb`] walks the directory chain with a step bound and refuses a loop, and
+//! refuses a stream or mini-sector table that declares more bytes than the file has, so that what
+//! calamine copies out of an `.xls` is bounded by the file size.
+//!
+//! Limits: a department's workbook inflates to well under 10 MB (the reference workbook: 39 KB;
+//! 100,000 indicator rows, the row limit: about 16 MB). The limits leave room for that and more,
+//! and keep the worst case within what the tool may spend on one workbook.
+
+use std::io::{self, Cursor, Read, Write};
+
+use zip::ZipArchive;
+
+const MIB: u64 = 1024 * 1024;
+/// The most one part of the archive may inflate to.
+pub const MAX_PART_BYTES: u64 = 64 * MIB;
+/// The most all parts together may inflate to.
+pub const MAX_TOTAL_BYTES: u64 = 128 * MIB;
+/// The most entries an archive may have (a workbook has a few dozen).
+pub const MAX_ENTRIES: u64 = 10_000;
+
+/// The most strings the shared-strings part may declare (`<sst uniqueCount="…">`): calamine
+/// reserves 24 bytes per declared string before reading any, and a reservation larger than the
+/// machine's memory aborts the process. No part within [`MAX_PART_BYTES`] can hold more strings
+/// than this (each takes at least `<si/>`, 5 bytes).
+pub const MAX_DECLARED_STRINGS: u64 = MAX_PART_BYTES / 4;
+
+/// Why an archive is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArchiveError {
+    /// This part inflates (or declares that it inflates) beyond [`MAX_PART_BYTES`].
+    PartTooLarge(String),
+    /// The parts up to and including this one inflate beyond [`MAX_TOTAL_BYTES`].
+    TotalTooLarge(String),
+    /// More entries than [`MAX_ENTRIES`]; carries the count.
+    TooManyEntries(u64),
+    /// Two entries have the same name.
+    DuplicateNames,
+    /// Entries share bytes of the archive.
+    Overlapping,
+    /// The shared-strings part declares more strings than [`MAX_DECLARED_STRINGS`] (a reader
+    /// reserves room for that many before reading one).
+    DeclaredStrings { part: String, count: u64 },
+    /// A compound file (`.xls`) whose structure would make a reader loop or read more than the
+    /// file holds; carries what is wrong (in Chinese, for the message).
+    Compound(String),
+}
+
+/// Checks a ZIP archive held in memory against the limits, inflating every entry once.
+///
+/// Bytes that are no ZIP archive at all pass: telling what they are is calamine's job.
+pub fn check_zip(bytes: &[u8]) -> Result<(), ArchiveError> {
+    if let Some(count) = declared_entries(bytes)
+        && count > MAX_ENTRIES
+    {
+        return Err(ArchiveError::TooManyEntries(count));
+    }
+    let Ok(mut archive) = ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    // The end records may understate the count; what the reader found is the truth.
+    if archive.len() as u64 > MAX_ENTRIES {
+        return Err(ArchiveError::TooManyEntries(archive.len() as u64));
+    }
+    if archive.has_duplicate_names() {
+        return Err(ArchiveError::DuplicateNames);
+    }
+    if archive.has_overlapping_entries().unwrap_or(false) {
+        return Err(ArchiveError::Overlapping);
+    }
+
+    // Declared sizes first: refuses the plain cases without inflating anything.
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(i) else {
+            continue;
+        };
+        let name = entry_name(&entry);
+        declared = declared.saturating_add(entry.size());
+        if entry.size() > MAX_PART_BYTES {
+            return Err(ArchiveError::PartTooLarge(name));
+        }
+        if declared > MAX_TOTAL_BYTES {
+            return Err(ArchiveError::TotalTooLarge(name));
+        }
+    }
+
+    // Then the real sizes.
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(i) else {
+            continue;
+        };
+        let name = entry_name(&entry);
+        let budget = MAX_PART_BYTES.min(MAX_TOTAL_BYTES - total);
+        let shared_strings = name.to_ascii_lowercase().ends_with("sharedstrings.xml");
+        let mut counter = Counter {
+            bytes: 0,
+            declared: shared_strings.then(DeclaredCount::default),
+        };
+        // One byte beyond the budget tells "over" from "exactly at". An error (corrupt data)
+        // ends the count where inflating stopped.
+        let _ = io::copy(&mut (&mut entry).take(budget + 1), &mut counter);
+        let inflated = counter.bytes;
+        if let Some(count) = counter.declared.map(|d| d.most)
+            && count > MAX_DECLARED_STRINGS
+        {
+            return Err(ArchiveError::DeclaredStrings { part: name, count });
+        }
+        if inflated > MAX_PART_BYTES {
+            return Err(ArchiveError::PartTooLarge(name));
+        }
+        total += inflated;
+        if total > MAX_TOTAL_BYTES {
+            return Err(ArchiveError::TotalTooLarge(name));
+        }
+    }
+    Ok(())
+}
+
+fn entry_name<R: Read>(entry: &zip::read::ZipFile<'_, R>) -> String {
+    match entry.name() {
+        Ok(name) => name.into_owned(),
+        Err(_) => String::from_utf8_lossy(entry.name_raw()).into_owned(),
+    }
+}
+
+/// A sink that counts what is written to it, and optionally looks for a declared count.
+struct Counter {
+    bytes: u64,
+    declared: Option<DeclaredCount>,
+}
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.bytes += buf.len() as u64;
+        if let Some(declared) = &mut self.declared {
+            declared.scan(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The largest `uniqueCount="N"` in a stream of XML (it may appear anywhere: the attribute is
+/// looked for as calamine's reader finds it, by its raw name), scanned chunk by chunk.
+#[derive(Default)]
+struct DeclaredCount {
+    /// The end of the previous chunk, so that an attribute split between chunks is seen whole.
+    tail: Vec<u8>,
+    most: u64,
+}
+
+impl DeclaredCount {
+    const NAME: &'static [u8] = b"uniqueCount";
+    /// Longer than the name, `=`, quotes, some blanks and any sensible number.
+    const TAIL: usize = 256;
+
+    fn scan(&mut self, buf: &[u8]) {
+        let mut window = std::mem::take(&mut self.tail);
+        window.extend_from_slice(buf);
+        for at in memchr::memmem::find_iter(&window, Self::NAME) {
+            if let Some(n) = attribute_number(&window[at + Self::NAME.len()..]) {
+                self.most = self.most.max(n);
+            }
+        }
+        self.tail = window[window.len().saturating_sub(Self::TAIL)..].to_vec();
+    }
+}
+
+/// The number in `="123"` (blanks allowed around `=`, either quote), saturating; `None` when
+/// there is none.
+fn attribute_number(rest: &[u8]) -> Option<u64> {
+    let mut i = 0;
+    let skip_blanks = |i: &mut usize| {
+        while rest.get(*i).is_some_and(u8::is_ascii_whitespace) {
+            *i += 1;
+        }
+    };
+    skip_blanks(&mut i);
+    (rest.get(i)? == &b'=').then_some(())?;
+    i += 1;
+    skip_blanks(&mut i);
+    matches!(rest.get(i)?, b'"' | b'\'').then_some(())?;
+    i += 1;
+    let digits = rest[i..].iter().take_while(|b| b.is_ascii_digit());
+    let mut n: u64 = 0;
+    let mut any = false;
+    for d in digits {
+        any = true;
+        n = n.saturating_mul(10).saturating_add(u64::from(d - b'0'));
+    }
+    any.then_some(n)
+}
+
+const EOCD_SIGNATURE: &[u8] = b"PK\x05\x06";
+const EOCD_LEN: usize = 22;
+const ZIP64_LOCATOR_SIGNATURE: &[u8] = b"PK\x06\x07";
+const ZIP64_LOCATOR_LEN: usize = 20;
+const ZIP64_EOCD_SIGNATURE: &[u8] = b"PK\x06\x06";
+
+/// The largest entry count declared by any end-of-central-directory record (classic or ZIP64)
+/// in the archive's last 64 KB, where a zip reader looks for them; `None` when there is none.
+///
+/// A zip reader trusts such a count (bounded only by the size of the directory) to build its
+/// table of entries, so it is checked before any reader is built. Every candidate record is
+/// looked at, since a reader that finds the last one broken tries the one before.
+fn declared_entries(bytes: &[u8]) -> Option<u64> {
+    let window_start = bytes.len().saturating_sub(EOCD_LEN + u16::MAX as usize);
+    let mut most: Option<u64> = None;
+    let mut at = bytes.len().checked_sub(EOCD_LEN)?;
+    loop {
+        if bytes[at..].starts_with(EOCD_SIGNATURE) {
+            let eocd = &bytes[at..at + EOCD_LEN];
+            let mut count = u64::from(u16_at(eocd, 10)).max(u64::from(u16_at(eocd, 8)));
+            if let Some(zip64) = zip64_entries(bytes, at) {
+                count = count.max(zip64);
+            }
+            most = Some(most.map_or(count, |m| m.max(count)));
+        }
+        if at == window_start {
+            break;
+        }
+        at -= 1;
+    }
+    most
+}
+
+/// The entry count of the ZIP64 end record that the locator before the classic record at
+/// `eocd_at` points to, if any.
+fn zip64_entries(bytes: &[u8], eocd_at: usize) -> Option<u64> {
+    let locator_at = eocd_at.checked_sub(ZIP64_LOCATOR_LEN)?;
+    let locator = &bytes[locator_at..eocd_at];
+    if !locator.starts_with(ZIP64_LOCATOR_SIGNATURE) {
+        return None;
+    }
+    let record_at = usize::try_from(u64_at(locator, 8)).ok()?;
+    let record = bytes.get(record_at..record_at.checked_add(56)?)?;
+    if !record.starts_with(ZIP64_EOCD_SIGNATURE) {
+        // A reader may also look for the record elsewhere (archives with prepended bytes);
+        // the count it would find there is bounded by the reader's own check afterwards.
+        return None;
+    }
+    Some(u64_at(record, 24).max(u64_at(record, 32)))
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut le = [0u8; 8];
+    le.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(le)
+}
+
+const CFB_END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// Sector ids from here on are markers (free, end of chain, FAT, DIFAT), not sectors.
+const CFB_RESERVED: u32 = 0xFFFF_FFFA;
+const CFB_DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
+
+/// Checks a compound file held in memory the way calamine will read it: the directory's chain of
+/// sectors must end within as many steps as the file has sectors, and no stream (nor the table
+/// of mini sectors) may declare more bytes than the file holds.
+///
+/// Structures calamine refuses on its own (a bad header, a sector beyond the end) pass, so that
+/// it reports them as it always has.
+pub fn check_cfb(bytes: &[u8]) -> Result<(), ArchiveError> {
+    let corrupt = |what: &str| Err(ArchiveError::Compound(what.to_string()));
+    let Some(header) = bytes.get(..512) else {
+        return Ok(());
+    };
+    let sector_size: usize = match u16_at(header, 30) {
+        9 => 512,
+        12 => 4096,
+        _ => return Ok(()),
+    };
+    let len = bytes.len();
+    // calamine's bound on sector ids; sector `id` starts at byte `(id + 1) * sector_size`.
+    let max_id = len / sector_size;
+    let sector = |id: u32| -> Option<&[u8]> {
+        if id as usize > max_id {
+            return None;
+        }
+        let start = (id as usize + 1) * sector_size;
+        bytes.get(start.min(len)..(start + sector_size).min(len))
+    };
+
+    // The sectors of the FAT: the header's 109, then the DIFAT chain (which calamine bounds).
+    let mut difat: Vec<u32> = header[76..512].chunks(4).map(u32_of).collect();
+    let mut id = u32_at(header, 68);
+    let mut steps = 0usize;
+    while id < CFB_RESERVED {
+        steps += 1;
+        if steps > max_id + 1 {
+            return Ok(());
+        }
+        let Some(s) = sector(id) else {
+            return Ok(());
+        };
+        difat.extend(s.chunks_exact(4).map(u32_of));
+        let Some(next) = difat.pop() else {
+            return Ok(());
+        };
+        id = next;
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < CFB_DIFAT_SECTOR) {
+        let Some(s) = sector(id) else {
+            return Ok(());
+        };
+        fat.extend(s.chunks_exact(4).map(u32_of));
+    }
+
+    // The directory: calamine reads its chain with no length bound.
+    let mut directory: Vec<u8> = Vec::new();
+    let mut id = u32_at(header, 48);
+    let mut steps = 0usize;
+    while id != CFB_END_OF_CHAIN {
+        steps += 1;
+        if steps > max_id + 1 {
+            return corrupt("目录的扇区链首尾相接，读取时不会结束");
+        }
+        let Some(s) = sector(id) else {
+            return Ok(());
+        };
+        directory.extend_from_slice(s);
+        let Some(&next) = fat.get(id as usize) else {
+            return Ok(());
+        };
+        id = next;
+    }
+
+    for (i, entry) in directory.chunks_exact(128).enumerate() {
+        let name_units: Vec<u16> = entry[..64]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|&u| u != 0)
+            .collect();
+        // The root (the mini stream) and every named entry can be read by calamine.
+        if i != 0 && name_units.is_empty() {
+            continue;
+        }
+        let declared = if sector_size == 512 {
+            u64::from(u32_at(entry, 120))
+        } else {
+            u64_at(entry, 120)
+        };
+        if declared > len as u64 {
+            let name = String::from_utf16_lossy(&name_units);
+            return corrupt(&format!(
+                "流“{}”声明的大小（{declared} 字节）超过了文件本身（{len} 字节）",
+                name.trim_start_matches(|c: char| c.is_control())
+            ));
+        }
+    }
+    let mini_fat = (u32_at(header, 64) as u64).saturating_mul(sector_size as u64);
+    if mini_fat > len as u64 {
+        return corrupt("小扇区表声明的大小超过了文件本身");
+    }
+    Ok(())
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32_of(&b[at..at + 4])
+}
+
+fn u32_of(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zip::write::SimpleFileOptions;
+
+    /// An archive of `(name, bytes of one repeated byte)` parts, deflated.
+    fn archive(parts: &[(&str, u64)]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let chunk = vec![b'a'; 1 << 20];
+        for &(name, size) in parts {
+            out.start_file(name, SimpleFileOptions::default()).unwrap();
+            let mut left = size;
+            while left > 0 {
+                let n = left.min(chunk.len() as u64) as usize;
+                out.write_all(&chunk[..n]).unwrap();
+                left -= n as u64;
+            }
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn parts_at_the_limits_pass_and_one_byte_more_does_not() {
+        assert_eq!(check_zip(&archive(&[("a.xml", MAX_PART_BYTES)])), Ok(()));
+        assert_eq!(
+            check_zip(&archive(&[("a.xml", MAX_PART_BYTES + 1)])),
+            Err(ArchiveError::PartTooLarge("a.xml".into()))
+        );
+        let half = MAX_TOTAL_BYTES / 2;
+        assert_eq!(check_zip(&archive(&[("a", half), ("b", half)])), Ok(()));
+        assert_eq!(
+            check_zip(&archive(&[("a", half), ("b", half), ("c", 1)])),
+            Err(ArchiveError::TotalTooLarge("c".into()))
+        );
+    }
+
+    /// Rewrites every size field (local and central headers) of the archive's only entry.
+    fn declare_size(bytes: &mut [u8], size: u32) {
+        let le = size.to_le_bytes();
+        let local = memchr::memmem::find(bytes, b"PK\x03\x04").unwrap();
+        bytes[local + 22..local + 26].copy_from_slice(&le);
+        let central = memchr::memmem::find(bytes, b"PK\x01\x02").unwrap();
+        bytes[central + 24..central + 28].copy_from_slice(&le);
+    }
+
+    #[test]
+    fn a_part_that_declares_a_small_size_yields_no_more_than_that() {
+        // The zip reader (calamine's too) fails a part once it inflates past its declared size,
+        // so the lie gains nothing; the guard counts what the reader really yields.
+        let mut bytes = archive(&[("xl/sharedStrings.xml", MAX_PART_BYTES + 1)]);
+        declare_size(&mut bytes, 100);
+        let mut archive = ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        assert_eq!(archive.decompressed_size(), Some(100), "the lie is in place");
+        let mut counter = Counter {
+            bytes: 0,
+            declared: None,
+        };
+        let read = io::copy(&mut archive.by_index(0).unwrap(), &mut counter);
+        assert!(read.is_err());
+        assert!(counter.bytes <= 100 + 64 * 1024, "{}", counter.bytes);
+        assert_eq!(check_zip(&bytes), Ok(()));
+    }
+
+    #[test]
+    fn a_part_that_declares_a_huge_size_is_refused_without_inflating() {
+        let mut bytes = archive(&[("xl/styles.xml", 10)]);
+        declare_size(&mut bytes, u32::MAX - 1);
+        assert_eq!(
+            check_zip(&bytes),
+            Err(ArchiveError::PartTooLarge("xl/styles.xml".into()))
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_no_archive_pass_to_calamine() {
+        assert_eq!(check_zip(b""), Ok(()));
+        assert_eq!(check_zip(b"PK\x03\x04 and then nothing"), Ok(()));
+        assert_eq!(check_cfb(b"\xD0\xCF\x11\xE0 too short"), Ok(()));
+    }
+
+    #[test]
+    fn the_declared_entry_count_is_read_from_the_end_record() {
+        let mut bytes = archive(&[("a", 1), ("b", 1)]);
+        assert_eq!(declared_entries(&bytes), Some(2));
+        let eocd = memchr::memmem::rfind(&bytes, EOCD_SIGNATURE).unwrap();
+        bytes[eocd + 8..eocd + 12].copy_from_slice(&[0x11, 0x27, 0x11, 0x27]); // 10,001
+        assert_eq!(
+            check_zip(&bytes),
+            Err(ArchiveError::TooManyEntries(10_001))
+        );
+    }
+
+    #[test]
+    fn the_declared_string_count_is_found_across_chunks() {
+        let xml = br#"<?xml version="1.0"?><sst xmlns="x" count="3" uniqueCount = '123456789012'>"#;
+        for split in 0..xml.len() {
+            let mut d = DeclaredCount::default();
+            d.scan(&xml[..split]);
+            d.scan(&xml[split..]);
+            assert_eq!(d.most, 123_456_789_012, "split at {split}");
+        }
+        assert_eq!(attribute_number(b"=\"99999999999999999999999\""), Some(u64::MAX));
+        assert_eq!(attribute_number(b"=7"), None);
+    }
+}
