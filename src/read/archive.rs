@@ -453,7 +453,11 @@ mod tests {
         let mut bytes = archive(&[("xl/sharedStrings.xml", MAX_PART_BYTES + 1)]);
         declare_size(&mut bytes, 100);
         let mut archive = ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
-        assert_eq!(archive.decompressed_size(), Some(100), "the lie is in place");
+        assert_eq!(
+            archive.decompressed_size(),
+            Some(100),
+            "the lie is in place"
+        );
         let mut counter = Counter {
             bytes: 0,
             declared: None,
@@ -487,10 +491,7 @@ mod tests {
         assert_eq!(declared_entries(&bytes), Some(2));
         let eocd = memchr::memmem::rfind(&bytes, EOCD_SIGNATURE).unwrap();
         bytes[eocd + 8..eocd + 12].copy_from_slice(&[0x11, 0x27, 0x11, 0x27]); // 10,001
-        assert_eq!(
-            check_zip(&bytes),
-            Err(ArchiveError::TooManyEntries(10_001))
-        );
+        assert_eq!(check_zip(&bytes), Err(ArchiveError::TooManyEntries(10_001)));
     }
 
     #[test]
@@ -502,7 +503,10 @@ mod tests {
             d.scan(&xml[split..]);
             assert_eq!(d.most, 123_456_789_012, "split at {split}");
         }
-        assert_eq!(attribute_number(b"=\"99999999999999999999999\""), Some(u64::MAX));
+        assert_eq!(
+            attribute_number(b"=\"99999999999999999999999\""),
+            Some(u64::MAX)
+        );
         assert_eq!(attribute_number(b"=7"), None);
     }
 }

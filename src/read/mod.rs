@@ -220,7 +220,13 @@ fn archive_message(name: &str, e: ArchiveError) -> String {
     const MB: u64 = 1024 * 1024;
     const WHY: &str = "部门绩效工作簿解压后通常不到 10 MB，此文件可能已损坏或是特意构造的“压缩炸弹”。\
                        请用 Excel 打开后另存为 .xlsx 再提交";
-    let part = |p: String| if p.is_empty() { "（无名部件）".to_string() } else { p };
+    let part = |p: String| {
+        if p.is_empty() {
+            "（无名部件）".to_string()
+        } else {
+            p
+        }
+    };
     match e {
         ArchiveError::PartTooLarge(p) => format!(
             "文件“{name}”解压后过大：{} 超过 {} MB（压缩包中单个部件的上限）。{WHY}",
