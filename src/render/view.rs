@@ -332,12 +332,8 @@ impl<'a> DocumentView<'a> {
     }
 }
 
-/// The most rows a merged 一级指标 cell spans. Merged cells are kept on one page, so a longer
-/// group is cut into runs of this size, each with its own label: a page never starts with an
-/// unlabelled fragment of a group, and a group never needs more than a page.
-pub const MAX_GROUP_ROWS: usize = 8;
-
-/// Groups consecutive indicators by 一级指标, and within those by 二级指标.
+/// Groups consecutive indicators by 一级指标, and within those by 二级指标. A group is not cut
+/// here, however long: the template cuts its merged cells where a page ends (see `style.typ`).
 fn group_indicators(indicators: &[Indicator]) -> Vec<Level1Group<'_>> {
     group_refs(&indicators.iter().collect::<Vec<_>>())
 }
@@ -347,9 +343,7 @@ fn group_refs<'a>(indicators: &[&'a Indicator]) -> Vec<Level1Group<'a>> {
     let mut groups: Vec<Level1Group> = Vec::new();
     for &indicator in indicators {
         match groups.last_mut() {
-            Some(group) if group.name == indicator.level1 && group.rows < MAX_GROUP_ROWS => {
-                group.push(indicator)
-            }
+            Some(group) if group.name == indicator.level1 => group.push(indicator),
             _ => {
                 let mut group = Level1Group {
                     name: &indicator.level1,
@@ -477,7 +471,7 @@ mod tests {
     }
 
     #[test]
-    fn long_groups_are_cut_into_labelled_runs() {
+    fn long_groups_stay_one_group() {
         let indicators: Vec<Indicator> = (0..20)
             .map(|i| indicator("产出指标", "数量指标", &i.to_string()))
             .collect();
@@ -485,9 +479,6 @@ mod tests {
             .iter()
             .map(|g| g.rows)
             .collect();
-        assert_eq!(
-            rows,
-            vec![MAX_GROUP_ROWS, MAX_GROUP_ROWS, 20 - 2 * MAX_GROUP_ROWS]
-        );
+        assert_eq!(rows, vec![20]);
     }
 }
