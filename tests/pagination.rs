@@ -34,6 +34,16 @@ impl Page {
         self.lines.iter().filter(|l| l.y_min < TYPE_AREA_BOTTOM)
     }
 
+    /// The text of the 20 mm table column `offset` mm from the left margin, top to bottom.
+    fn column(&self, offset: f64) -> String {
+        let left = (28.0 + offset) * MM - 1.0;
+        self.lines
+            .iter()
+            .filter(|l| l.x_min >= left && l.x_min < left + 20.0 * MM)
+            .map(|l| l.text.as_str())
+            .collect()
+    }
+
     fn has(&self, text: &str) -> bool {
         self.lines.iter().any(|l| l.text == text)
     }
@@ -289,6 +299,22 @@ fn assert_set_like_a_typesetter(department: &Department, what: &str) -> usize {
                 next + 1,
                 k + 1
             );
+            // Its first row carries its 一级 and 二级 labels (the merged cells were cut).
+            let first_row = project
+                .indicators
+                .iter()
+                .filter_map(|i| Some((page.lines.iter().find(|l| l.text == i.level3)?, i)))
+                .min_by(|a, b| a.0.y_min.total_cmp(&b.0.y_min))
+                .map(|(_, i)| i)
+                .unwrap_or_else(|| panic!("{what}: page {} has no row", next + 1));
+            for (label, column) in [(&first_row.level1, 0.0), (&first_row.level2, 20.0)] {
+                let text = page.column(column);
+                assert!(
+                    text.contains(label.as_str()),
+                    "{what}: page {} lacks the label {label}: {text}",
+                    next + 1
+                );
+            }
             // (3) The page before had no room for this page's first row.
             let left = TYPE_AREA_BOTTOM - pages[next - 1].rules.last().unwrap();
             let rules = &page.rules;
