@@ -180,6 +180,8 @@ fn indicator(project: usize, n: usize, level1: &str, level2: &str, long: bool) -
         description,
         value: IndicatorValue::parse(">=95%"),
         basis: "往年工作经验".into(),
+        period: Default::default(),
+        details: Default::default(),
     }
 }
 
