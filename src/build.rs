@@ -2,7 +2,8 @@
 //!
 //! Each department is independent: its failure (even a panic) is its own, and the others go on.
 //! Outputs are written atomically, documents whose inputs are unchanged are skipped (see
-//! [`crate::manifest`]), and an interrupt leaves no temporary file behind.
+//! [`crate::manifest`]), and an interrupt leaves no temporary file behind. Several runs may
+//! write into one output folder at once (see [`crate::state`]).
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -19,6 +20,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::manifest::{self, Entry, Environment, Inputs, Manifest};
 use crate::model::Department;
 use crate::render::{DEFAULT_TEMPLATES, Renderer};
+use crate::state::StateDir;
 use crate::{check, glyphs, output};
 
 /// The workbook extensions accepted, compared without regard to case.
@@ -171,7 +173,7 @@ pub trait Observer: Sync {
 impl Observer for () {}
 
 /// What a batch gave: a report per workbook, in the order given, and problems of the batch
-/// itself (the manifest could not be written).
+/// itself (the manifest could not be updated).
 #[derive(Debug)]
 pub struct Batch {
     pub reports: Vec<Report>,
@@ -225,11 +227,21 @@ impl Builder {
     /// First pass: hash each workbook; one that the manifest says is unchanged (with its PDF
     /// intact) is not even read, any other is read and checked. Then two workbooks of the same
     /// 部门名称 and 年度, or with the same output file, fail both. Second pass: render, compile and
-    /// write the rest. Finally the manifest is updated.
+    /// write the rest. Finally the documents built are merged into the manifest on disk
+    /// ([`Manifest::record`]), so that other runs writing into the same folder keep theirs.
     pub fn build_all(&self, files: &[PathBuf], observer: &dyn Observer) -> Batch {
         let output = &self.options.output;
         observer.planned(files.len());
-        remove_temporaries(output);
+        let state = StateDir::new(output);
+        let mut warnings = Vec::new();
+        // Registered for the whole run: a run starting meanwhile leaves our temporaries alone.
+        let _writer = match state.join() {
+            Ok(writer) => Some(writer),
+            Err(e) => {
+                warnings.push(format!("{e}（未清理以前残留的临时文件）"));
+                None
+            }
+        };
         let mut settings = self.options.settings.clone();
         if self.options.emit_typ {
             settings.push("emit=typ".to_string());
@@ -243,11 +255,12 @@ impl Builder {
             self.typesetter.fonts(),
             &settings,
         );
-        let mut manifest = Manifest::load(output);
+        // Read without the lock: it is replaced by a rename, so it is always whole.
+        let manifest = Manifest::load(output);
         if HANDLER_INSTALLED.load(Ordering::SeqCst) {
             *lock(&ACTIVE) = Some(Active {
-                output: output.clone(),
-                manifest: manifest.clone(),
+                state: state.clone(),
+                built: BTreeMap::new(),
             });
         }
 
@@ -272,24 +285,22 @@ impl Builder {
             });
 
         let mut reports = Vec::with_capacity(results.len());
-        let mut changed = false;
+        let mut built = BTreeMap::new();
         for (report, entry) in results {
             if let Some((name, entry)) = entry {
-                manifest.documents.insert(name, entry);
-                changed = true;
+                built.insert(name, entry);
             }
             reports.push(report);
         }
-        let mut warnings = Vec::new();
-        if changed {
-            let _gate = write_gate();
-            lock(&ACTIVE).take();
-            if let Err(e) = manifest.save(output) {
-                warnings.push(format!(
-                    "无法写入 {}（下次将全部重新生成）：{e}",
-                    output.join(manifest::FILE_NAME).display()
-                ));
-            }
+        let _gate = write_gate();
+        lock(&ACTIVE).take();
+        if !built.is_empty()
+            && let Err(e) = Manifest::record(&state, &built)
+        {
+            warnings.push(format!(
+                "本次生成的文档未能记入 {}：{e}。这些 PDF 完好，下次运行会重新生成它们",
+                output.join(manifest::FILE_NAME).display()
+            ));
         }
         Batch { reports, warnings }
     }
@@ -504,10 +515,10 @@ impl Builder {
                     pdf: manifest::bytes_hash(&compiled.pdf),
                     typ,
                 };
-                // Still inside the gate: an interrupt saves the manifest with this entry.
+                // Still inside the gate: an interrupt records this entry.
                 if let Some(active) = lock(&ACTIVE).as_mut() {
                     let key = output::file_name(&department.title, "pdf");
-                    active.manifest.documents.insert(key, entry.clone());
+                    active.built.insert(key, entry.clone());
                 }
                 Some((pdf_path, entry))
             }
@@ -681,14 +692,15 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Writers hold it shared; the interrupt handler takes it exclusively before cleaning up.
 static GATE: RwLock<()> = RwLock::new(());
 
-/// The batch in progress when the interrupt handler is installed: its manifest, kept current as
-/// documents are written, so that an interrupt keeps what was built.
+/// The batch in progress when the interrupt handler is installed: the documents it has built so
+/// far, so that an interrupt records them.
 static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
 static HANDLER_INSTALLED: AtomicBool = AtomicBool::new(false);
 
 struct Active {
-    output: PathBuf,
-    manifest: Manifest,
+    state: StateDir,
+    /// Manifest entries by PDF file name.
+    built: BTreeMap<String, Entry>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -705,35 +717,24 @@ pub fn interrupted() -> bool {
 }
 
 /// On Ctrl-C: start nothing more, wait for a write in progress, record the documents built so
-/// far in the manifest, remove the temporary files in `output`, and exit with status 130.
-/// Earlier PDFs stay as they were.
+/// far in the manifest (waiting for its lock as a finishing run does), remove this process's
+/// temporary files in `output` (never another writer's), and exit with status 130. Earlier PDFs
+/// stay as they were.
 pub fn install_interrupt_handler(output: PathBuf) -> Result<(), String> {
     HANDLER_INSTALLED.store(true, Ordering::SeqCst);
     ctrlc::set_handler(move || {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let _gate = GATE.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(active) = lock(&ACTIVE).take() {
-            let _ = active.manifest.save(&active.output);
+        if let Some(active) = lock(&ACTIVE).take()
+            && !active.built.is_empty()
+        {
+            let _ = Manifest::record(&active.state, &active.built);
         }
-        remove_temporaries(&output);
+        output::remove_temporaries(&output, Some(std::process::id()));
         eprintln!("已中断：其余文档未生成，已生成的 PDF 完好，没有留下临时文件");
         std::process::exit(130);
     })
     .map_err(|e| format!("无法设置中断处理：{e}"))
-}
-
-/// Removes the temporary files (`.jixiao-*.tmp`) that an earlier run killed mid-write left.
-pub fn remove_temporaries(output: &Path) {
-    let Ok(entries) = std::fs::read_dir(output) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(".jixiao-") && name.ends_with(".tmp") {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
 }
 
 /// How many findings of a failed workbook the summary repeats.
@@ -793,20 +794,5 @@ mod tests {
         assert!(check_output_folder(&inputs, &dir.path().join("input")).is_ok());
         // A workbook given as a file does not make its folder an input folder.
         assert!(check_output_folder(&[input.join("a.xlsx")], &input).is_ok());
-    }
-
-    #[test]
-    fn temporaries_are_removed_and_nothing_else() {
-        let dir = tempfile::tempdir().unwrap();
-        for name in [".jixiao-abc.tmp", "a.pdf", ".jixiao-manifest.json", "x.tmp"] {
-            std::fs::write(dir.path().join(name), b"").unwrap();
-        }
-        remove_temporaries(dir.path());
-        let mut left: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, [".jixiao-manifest.json", "a.pdf", "x.tmp"]);
     }
 }

@@ -1,7 +1,8 @@
 //! jixiao (绩效): department budget-performance workbooks → 部门预算绩效文本 PDFs.
 //!
 //! The pipeline, one module per stage: [`read`] → [`check`] → [`render`] → [`compile`] →
-//! [`output`]; [`build`] runs it over a set of workbooks.
+//! [`output`]; [`build`] runs it over a set of workbooks, and [`state`] lets several runs share
+//! one output folder.
 
 pub mod build;
 pub mod check;
@@ -18,5 +19,6 @@ pub mod read;
 pub mod reference;
 pub mod render;
 pub mod report;
+pub mod state;
 pub mod text;
 pub mod workbook;

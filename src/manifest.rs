@@ -5,6 +5,10 @@
 //!
 //! Hashes are BLAKE3, written as hex. The manifest is only a cache: a missing, unreadable or
 //! foreign one means "build everything", never an error.
+//!
+//! Several writers may share one output folder, so a run never writes back the manifest it read
+//! at its start: [`Manifest::record`] merges its new entries into the manifest on disk under the
+//! folder's lock (see [`crate::state`]).
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -14,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::compile::Fonts;
+use crate::state::{StateDir, StateError};
 
 /// The manifest's file name inside the output folder (hidden, so never taken for a workbook).
 pub const FILE_NAME: &str = ".jixiao-manifest.json";
@@ -108,6 +113,33 @@ impl Manifest {
         let mut json = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
         json.push(b'\n');
         crate::output::write_atomic(&output.join(FILE_NAME), &json)
+    }
+
+    /// Records the documents a run built (`built`, by PDF file name) in the manifest of the
+    /// state's folder, under its lock: the manifest on disk now is read, entries whose PDF is
+    /// gone are dropped, `built` is merged in, and the result is written back atomically.
+    ///
+    /// An entry of `built` whose files are no longer the ones it describes is left out: another
+    /// writer replaced that PDF after this run wrote it, and that writer's entry (recorded
+    /// already, or when it finishes) describes the file. So an entry always describes the PDF
+    /// that is on disk, whichever writer's rename came last; at worst (that writer was killed
+    /// before recording) the document is rebuilt next time.
+    pub fn record(state: &StateDir, built: &BTreeMap<String, Entry>) -> Result<(), StateError> {
+        state.update(|dir| {
+            let mut manifest = Manifest::load(dir);
+            manifest
+                .documents
+                .retain(|name, _| dir.join(name).is_file());
+            for (name, entry) in built {
+                if intact(dir, name, entry) {
+                    manifest.documents.insert(name.clone(), entry.clone());
+                }
+            }
+            manifest.save(dir).map_err(|source| StateError::Write {
+                path: dir.join(FILE_NAME),
+                source,
+            })
+        })?
     }
 
     /// The PDF (file name) built earlier from exactly `inputs` whose files in `output` are still
@@ -269,6 +301,69 @@ mod tests {
         assert!(manifest.unchanged(dir.path(), &inputs).is_none());
         std::fs::remove_file(dir.path().join("a.pdf")).unwrap();
         assert!(manifest.unchanged(dir.path(), &inputs).is_none());
+    }
+
+    fn entry(pdf: &[u8], workbook: &str) -> Entry {
+        Entry {
+            workbook: workbook.into(),
+            department: "d".into(),
+            year: 2021,
+            inputs: Inputs {
+                workbook: bytes_hash(workbook.as_bytes()),
+                environment: environment(),
+            },
+            pdf: bytes_hash(pdf),
+            typ: None,
+        }
+    }
+
+    #[test]
+    fn recording_merges_into_what_is_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::new(dir.path());
+        for name in ["a.pdf", "b.pdf", "c.pdf"] {
+            std::fs::write(dir.path().join(name), name).unwrap();
+        }
+        // Two writers, each with its own documents: neither loses the other's.
+        let first = BTreeMap::from([("a.pdf".to_string(), entry(b"a.pdf", "a.xlsx"))]);
+        let second = BTreeMap::from([("b.pdf".to_string(), entry(b"b.pdf", "b.xlsx"))]);
+        Manifest::record(&state, &first).unwrap();
+        Manifest::record(&state, &second).unwrap();
+        let names: Vec<String> = Manifest::load(dir.path()).documents.into_keys().collect();
+        assert_eq!(names, ["a.pdf", "b.pdf"]);
+
+        // A third writer rewrote a.pdf after the first one wrote it; the first records late.
+        std::fs::write(dir.path().join("a.pdf"), b"newer a").unwrap();
+        let third = BTreeMap::from([("a.pdf".to_string(), entry(b"newer a", "a2.xlsx"))]);
+        Manifest::record(&state, &third).unwrap();
+        Manifest::record(&state, &first).unwrap();
+        let manifest = Manifest::load(dir.path());
+        assert_eq!(manifest.documents["a.pdf"], third["a.pdf"]);
+
+        // A PDF that is gone takes its entry with it.
+        std::fs::remove_file(dir.path().join("b.pdf")).unwrap();
+        let c = BTreeMap::from([("c.pdf".to_string(), entry(b"c.pdf", "c.xlsx"))]);
+        Manifest::record(&state, &c).unwrap();
+        let names: Vec<String> = Manifest::load(dir.path()).documents.into_keys().collect();
+        assert_eq!(names, ["a.pdf", "c.pdf"]);
+    }
+
+    #[test]
+    fn a_busy_folder_is_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.pdf"), b"a").unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), b"{ as it was").unwrap();
+        let state = StateDir::new(dir.path()).with_timeout(std::time::Duration::from_millis(50));
+        let _held = state.lock().unwrap();
+        let built = BTreeMap::from([("a.pdf".to_string(), entry(b"a", "a.xlsx"))]);
+        assert!(matches!(
+            Manifest::record(&state, &built),
+            Err(StateError::Busy { .. })
+        ));
+        assert_eq!(
+            std::fs::read(dir.path().join(FILE_NAME)).unwrap(),
+            b"{ as it was"
+        );
     }
 
     #[test]

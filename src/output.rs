@@ -1,5 +1,8 @@
 //! Write: output file names and atomic writes, so that a failed build never destroys the last
 //! good file and a reader never sees half a PDF.
+//!
+//! A temporary file is named `.jixiao-{process id}-{random}.tmp`, so that a process can tell
+//! its own temporaries from those of another writer into the same folder.
 
 use std::io::Write;
 use std::path::Path;
@@ -28,16 +31,48 @@ pub fn file_name(title: &str, extension: &str) -> String {
     format!("{name}.{extension}")
 }
 
+const TEMP_PREFIX: &str = ".jixiao-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// For a file name that is one of our temporary files: the id of the process that made it
+/// (`None` inside when the name carries none, as older versions wrote).
+fn temporary_owner(name: &str) -> Option<Option<u32>> {
+    let middle = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
+    Some(middle.split_once('-').and_then(|(pid, _)| pid.parse().ok()))
+}
+
+/// Removes the temporary files in `dir`: all of them, or only those made by process `owner`.
+/// Another live writer's temporaries must not be removed (see [`crate::state::StateDir::join`]).
+pub fn remove_temporaries(dir: &Path, owner: Option<u32>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(made_by) = temporary_owner(&name.to_string_lossy()) else {
+            continue;
+        };
+        if owner.is_none() || made_by == owner {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A new temporary file in `dir`, named after this process.
+fn temporary_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory, renamed into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".jixiao-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = temporary_in(dir)?;
     tmp.write_all(bytes)?;
     // Temporary files are private (0600); a published document is readable by everyone.
     #[cfg(unix)]
@@ -66,6 +101,64 @@ mod tests {
             "a_b_c_d__e__f__g_h.pdf"
         );
         assert_eq!(file_name(" ..", "pdf"), "未命名.pdf");
+    }
+
+    #[test]
+    fn temporaries_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            ".jixiao-abc.tmp",
+            ".jixiao-7-abc.tmp",
+            ".jixiao-8-abc.tmp",
+            "a.pdf",
+            ".jixiao-manifest.json",
+            ".jixiao.lock",
+            "x.tmp",
+        ];
+        for name in names {
+            std::fs::write(dir.path().join(name), b"").unwrap();
+        }
+        remove_temporaries(dir.path(), Some(7));
+        assert_eq!(
+            listing(dir.path()),
+            [
+                ".jixiao-8-abc.tmp",
+                ".jixiao-abc.tmp",
+                ".jixiao-manifest.json",
+                ".jixiao.lock",
+                "a.pdf",
+                "x.tmp"
+            ]
+        );
+        remove_temporaries(dir.path(), None);
+        assert_eq!(
+            listing(dir.path()),
+            [".jixiao-manifest.json", ".jixiao.lock", "a.pdf", "x.tmp"]
+        );
+    }
+
+    #[test]
+    fn a_temporary_file_names_its_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = temporary_in(dir.path()).unwrap();
+        let name = tmp
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(temporary_owner(&name), Some(Some(std::process::id())));
+        assert_eq!(temporary_owner(".jixiao-abc.tmp"), Some(None));
+        assert_eq!(temporary_owner("x.pdf"), None);
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 
     #[test]

@@ -1,14 +1,32 @@
 //! Batch production with the real binary: discovery, isolation, determinism, nothing lost,
-//! incremental rebuilds, duplicate departments, the output-folder guard and interrupts.
+//! incremental rebuilds, duplicate departments, the output-folder guard, interrupts, and
+//! several builds writing into one output folder at once.
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use common::jixiao;
+use jixiao::manifest::{self, Manifest};
 use jixiao::model::Department;
+use jixiao::state::StateDir;
+
+/// What a build keeps in the output folder besides the documents: the manifest and the two
+/// lock files, in the order [`listing`] gives.
+const STATE_FILES: [&str; 3] = [
+    ".jixiao-manifest.json",
+    ".jixiao-writers.lock",
+    ".jixiao.lock",
+];
+
+/// The state files followed by `documents`, as [`listing`] lists them.
+fn with_state(documents: &[String]) -> Vec<String> {
+    let mut all: Vec<String> = STATE_FILES.iter().map(|s| s.to_string()).collect();
+    all.extend(documents.iter().cloned());
+    all
+}
 
 /// The reference department renamed to `name` (title follows the name).
 fn department(name: &str) -> Department {
@@ -79,11 +97,7 @@ fn discovery_walks_folders_and_skips_lock_and_hidden_files() {
     // Output mirrors nothing: both PDFs side by side, named by 文档标题.
     assert_eq!(
         listing(&out),
-        [
-            ".jixiao-manifest.json",
-            &pdf_name("乙局"),
-            &pdf_name("甲局")
-        ]
+        with_state(&[pdf_name("乙局"), pdf_name("甲局")])
     );
     assert!(
         text.contains("共 2 个工作簿：生成 2 个，未变 0 个，失败 0 个"),
@@ -157,10 +171,7 @@ fn a_failing_rebuild_keeps_the_last_good_pdf() {
     let result = build(&[&input], &["-o", out.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
     assert_eq!(std::fs::read(&pdf).unwrap(), good);
-    assert_eq!(
-        listing(&out),
-        [".jixiao-manifest.json".to_string(), pdf_name("甲局")]
-    );
+    assert_eq!(listing(&out), with_state(&[pdf_name("甲局")]));
     assert_eq!(
         std::fs::read(out.join(".jixiao-manifest.json")).unwrap(),
         manifest
@@ -246,10 +257,7 @@ fn two_workbooks_of_one_department_fail_both() {
         "{text}"
     );
     assert!(text.contains("生成 1 个，未变 0 个，失败 2 个"), "{text}");
-    assert_eq!(
-        listing(&out),
-        [".jixiao-manifest.json".to_string(), pdf_name("乙局")]
-    );
+    assert_eq!(listing(&out), with_state(&[pdf_name("乙局")]));
 
     // Also when one of them was built before and is unchanged.
     std::fs::remove_file(input.join("甲局（副本）.xlsx")).unwrap();
@@ -284,10 +292,7 @@ fn stale_temporaries_are_removed() {
     std::fs::write(out.join(".jixiao-dead.tmp"), b"half a pdf").unwrap();
     let result = build(&[&input], &["-o", out.to_str().unwrap()]);
     assert!(result.status.success(), "{}", stderr(&result));
-    assert_eq!(
-        listing(&out),
-        [".jixiao-manifest.json".to_string(), pdf_name("甲局")]
-    );
+    assert_eq!(listing(&out), with_state(&[pdf_name("甲局")]));
 }
 
 /// Ctrl-C in the middle of a batch: exit 130, the PDFs written so far intact, no temporary file.
@@ -359,4 +364,255 @@ fn an_interrupt_leaves_no_temporary_files() {
         pdfs.len()
     );
     assert!(text.contains(&expected), "{expected}: {text}");
+}
+
+/// `n` departments (第1局 …), one workbook each in `input`; their paths.
+fn departments(input: &Path, n: usize) -> Vec<PathBuf> {
+    (1..=n)
+        .map(|i| {
+            let path = input.join(format!("第{i}局.xlsx"));
+            write(&department(&format!("第{i}局")), &path);
+            path
+        })
+        .collect()
+}
+
+/// Starts one `jixiao build` per set of workbooks, all at once and all into `out`, and waits
+/// for every one; each must succeed.
+fn concurrently(sets: &[Vec<PathBuf>], out: &Path) {
+    let children: Vec<_> = sets
+        .iter()
+        .map(|files| {
+            Command::new(env!("CARGO_BIN_EXE_jixiao"))
+                .args(["build", "-j", "1", "-q", "-o"])
+                .arg(out)
+                .args(files)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let result = child.wait_with_output().unwrap();
+        let text = stderr(&result);
+        assert!(result.status.success(), "{text}");
+        assert!(!text.contains("警告"), "{text}");
+    }
+}
+
+/// The manifest in `out` is valid JSON with an entry for each of `files`' PDFs, each recording
+/// the hash of the PDF that is on disk; no temporary file is left; and a build of `files` finds
+/// every department unchanged.
+fn assert_all_recorded(files: &[PathBuf], out: &Path) {
+    let json = std::fs::read(out.join(manifest::FILE_NAME)).unwrap();
+    let recorded: Manifest = serde_json::from_slice(&json).expect("the manifest is valid JSON");
+    let pdfs: Vec<String> = listing(out)
+        .into_iter()
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), files.len(), "{pdfs:?}");
+    assert_eq!(
+        recorded.documents.keys().cloned().collect::<Vec<_>>(),
+        pdfs,
+        "an entry for every PDF"
+    );
+    for (name, entry) in &recorded.documents {
+        let on_disk = manifest::file_hash(&out.join(name)).unwrap();
+        assert_eq!(
+            entry.pdf, on_disk,
+            "{name}: the entry describes the PDF on disk"
+        );
+    }
+    assert!(listing(out).iter().all(|n| !n.ends_with(".tmp")));
+
+    let mut args: Vec<&str> = vec!["build", "-o", out.to_str().unwrap()];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let result = jixiao(&args);
+    let text = stderr(&result);
+    assert!(result.status.success(), "{text}");
+    let n = files.len();
+    assert!(
+        text.contains(&format!(
+            "共 {n} 个工作簿：生成 0 个，未变 {n} 个，失败 0 个"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn two_concurrent_builds_of_disjoint_sets_lose_no_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = departments(&dir.path().join("in"), 8);
+    let out = dir.path().join("out");
+    concurrently(&[files[..4].to_vec(), files[4..].to_vec()], &out);
+    assert_all_recorded(&files, &out);
+}
+
+#[test]
+fn four_concurrent_builds_of_overlapping_sets_lose_no_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = departments(&dir.path().join("in"), 8);
+    let out = dir.path().join("out");
+    // Every department is built by two of the four, each with one of its neighbours.
+    let sets: Vec<Vec<PathBuf>> = (0..4)
+        .map(|k| (0..4).map(|i| files[(2 * k + i) % 8].clone()).collect())
+        .collect();
+    concurrently(&sets, &out);
+    assert_all_recorded(&files, &out);
+}
+
+/// Two versions of one department built at once: one PDF is left whole (the last rename wins),
+/// and the manifest describes that one, so a build of its workbook finds it unchanged.
+#[test]
+fn the_pdf_written_last_is_the_one_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let mut files_a = departments(&a, 2);
+    let mut corrected = department("甲局");
+    write(&department("甲局"), &a.join("甲局.xlsx"));
+    corrected
+        .overall_goals
+        .push("更正后新增的一段。".to_string());
+    write(&corrected, &b.join("甲局.xlsx"));
+    files_a.push(a.join("甲局.xlsx"));
+    let out = dir.path().join("out");
+    concurrently(&[files_a.clone(), vec![b.join("甲局.xlsx")]], &out);
+
+    let recorded = Manifest::load(&out);
+    let pdf = out.join(pdf_name("甲局"));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"));
+    let entry = &recorded.documents[&pdf_name("甲局")];
+    assert_eq!(entry.pdf, manifest::bytes_hash(&bytes));
+    let winner = entry.workbook.parent().unwrap();
+    eprintln!("the PDF on disk is built from {}", winner.display());
+    let text = common::pdf_text(&pdf);
+    assert_eq!(
+        common::compact(&text).contains("更正后新增的一段。"),
+        winner == b,
+        "the manifest names the workbook the PDF on disk was built from"
+    );
+    // Whichever won, the workbooks it was built from are unchanged.
+    let files = if winner == a {
+        files_a
+    } else {
+        let mut files = files_a[..2].to_vec();
+        files.push(b.join("甲局.xlsx"));
+        files
+    };
+    assert_all_recorded(&files, &out);
+}
+
+/// The variable that makes [`hold_the_state_lock`] hold a folder's lock, and the file it
+/// creates once it does.
+const HOLD_LOCK: &str = "JIXIAO_TEST_HOLD_LOCK";
+const HOLDING: &str = "JIXIAO_TEST_HOLDING";
+
+/// Not a test by itself: the process that [`a_writer_killed_holding_the_lock_blocks_nobody`]
+/// starts (this test binary again) and kills while it holds the lock.
+#[test]
+#[ignore = "a helper process of a_writer_killed_holding_the_lock_blocks_nobody"]
+fn hold_the_state_lock() {
+    let (Some(dir), Some(holding)) = (std::env::var_os(HOLD_LOCK), std::env::var_os(HOLDING))
+    else {
+        return;
+    };
+    let _lock = StateDir::new(PathBuf::from(dir)).lock().unwrap();
+    std::fs::write(holding, b"").unwrap();
+    std::thread::sleep(Duration::from_secs(600));
+}
+
+#[test]
+fn a_writer_killed_holding_the_lock_blocks_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = departments(&dir.path().join("in"), 4);
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let holding = dir.path().join("holding");
+    let mut holder = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "hold_the_state_lock",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env(HOLD_LOCK, &out)
+        .env(HOLDING, &holding)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !holding.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let busy = StateDir::new(&out).with_timeout(Duration::from_millis(50));
+    assert!(busy.lock().is_err(), "the helper holds the lock");
+
+    holder.kill().unwrap();
+    assert!(!holder.wait().unwrap().success());
+    concurrently(&[files[..2].to_vec(), files[2..].to_vec()], &out);
+    assert_all_recorded(&files, &out);
+}
+
+/// A build that cannot get the lock in time says so, exits as its documents deserve, and
+/// leaves the manifest as it was; its PDFs are whole, and the next run builds them again.
+#[test]
+fn a_writer_that_cannot_get_the_lock_leaves_the_state_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("甲局.xlsx"));
+    let out = dir.path().join("out");
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let before = std::fs::read(out.join(manifest::FILE_NAME)).unwrap();
+
+    write(&department("乙局"), &input.join("乙局.xlsx"));
+    let held = StateDir::new(&out).lock().unwrap();
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert!(result.status.success(), "{text}");
+    assert!(text.contains("生成 1 个，未变 1 个"), "{text}");
+    assert!(
+        text.contains("另一个 jixiao 正在写入输出文件夹") && text.contains("等待 10 秒"),
+        "{text}"
+    );
+    assert!(text.contains("下次运行会重新生成"), "{text}");
+    assert_eq!(
+        std::fs::read(out.join(manifest::FILE_NAME)).unwrap(),
+        before
+    );
+    let bytes = std::fs::read(out.join(pdf_name("乙局"))).unwrap();
+    assert!(bytes.starts_with(b"%PDF") && bytes.trim_ascii_end().ends_with(b"%%EOF"));
+
+    drop(held);
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    let text = stderr(&result);
+    assert!(text.contains("生成 1 个，未变 1 个"), "{text}");
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    assert!(stderr(&result).contains("生成 0 个，未变 2 个"));
+}
+
+/// The temporary files of a writer that is still running are not taken for a killed run's.
+#[test]
+fn a_live_writers_temporaries_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&department("甲局"), &input.join("甲局.xlsx"));
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let writer = StateDir::new(&out).join().unwrap();
+    let temporary = out.join(format!(".jixiao-{}-live.tmp", std::process::id()));
+    std::fs::write(&temporary, b"a PDF being written").unwrap();
+
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(temporary.exists());
+
+    drop(writer);
+    let result = build(&[&input], &["-o", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(!temporary.exists());
 }
