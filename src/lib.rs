@@ -14,6 +14,7 @@ pub mod glyphs;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod platform;
 pub mod progress;
 pub mod read;
 pub mod reference;

@@ -7,10 +7,25 @@
 use std::io::Write;
 use std::path::Path;
 
-/// A file name made from a document title: characters that are illegal in file names on
-/// Windows, macOS or Linux (`\ / : * ? " < > |`, control characters) become `_`.
+/// A file name made from a document title: [`file_stem`] and the extension.
 pub fn file_name(title: &str, extension: &str) -> String {
-    let mut name: String = title
+    format!("{}.{extension}", file_stem(title))
+}
+
+/// The longest file stem, in bytes of UTF-8 (66 Chinese characters): Linux allows 255 bytes per
+/// name and Windows 255 UTF-16 units, and a page image adds `-{页}.png`.
+pub const MAX_STEM_BYTES: usize = 200;
+
+/// A file name without extension made from a document title, safe on Windows, macOS and Linux:
+/// - characters illegal in file names (`\ / : * ? " < > |`, control characters) become `_`, so a
+///   drive letter (`C:`) or a path (`a\b`, `a/b`) in a title never leaves the output folder;
+/// - no leading or trailing dots or spaces (Windows drops trailing ones; a leading dot hides the
+///   file), and a title of nothing else is `未命名`;
+/// - at most [`MAX_STEM_BYTES`], cut between characters;
+/// - a Windows device name (`CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any
+///   letter case, alone or before a dot) gets a `_` after it: `CON.pdf` would open the console.
+pub fn file_stem(title: &str) -> String {
+    let cleaned: String = title
         .trim()
         .chars()
         .map(|c| {
@@ -21,14 +36,45 @@ pub fn file_name(title: &str, extension: &str) -> String {
             }
         })
         .collect();
-    // Windows refuses names ending in a dot or space; hidden files start with a dot.
-    let trimmed = name.trim_matches(|c| c == '.' || c == ' ').to_string();
-    name = if trimmed.is_empty() {
-        "未命名".to_string()
-    } else {
-        trimmed
+    let mut stem = trim_dots_and_spaces(&cleaned);
+    if stem.len() > MAX_STEM_BYTES {
+        let cut = (0..=MAX_STEM_BYTES)
+            .rev()
+            .find(|&i| stem.is_char_boundary(i))
+            .unwrap_or(0);
+        stem = trim_dots_and_spaces(&stem[..cut]);
+    }
+    if stem.is_empty() {
+        return "未命名".to_string();
+    }
+    // Windows compares the part before the first dot, without trailing spaces.
+    let device = stem.split('.').next().unwrap_or("").trim_end_matches(' ');
+    if is_windows_device(device) {
+        stem.insert(device.len(), '_');
+    }
+    stem
+}
+
+fn trim_dots_and_spaces(s: &str) -> String {
+    s.trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string()
+}
+
+/// A name Windows reserves for a device, in any directory and with any extension.
+fn is_windows_device(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$") {
+        return true;
+    }
+    // COM1–COM9, LPT1–LPT9, and the superscript digits ¹ ² ³ Windows also treats as digits.
+    let (Some(head), Some(digit)) = (upper.get(..3), upper.get(3..)) else {
+        return false;
     };
-    format!("{name}.{extension}")
+    matches!(head, "COM" | "LPT")
+        && matches!(
+            digit,
+            "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+        )
 }
 
 const TEMP_PREFIX: &str = ".jixiao-";
@@ -82,8 +128,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    // On failure the temporary file is dropped, which removes it; the old file stays as it was.
+    tmp.persist(path).map_err(|e| replace_error(e.error))?;
     Ok(())
+}
+
+/// A replacement that failed because another program holds the file open (on Windows, a PDF
+/// open in a viewer) says so in plain words.
+fn replace_error(error: std::io::Error) -> std::io::Error {
+    if crate::platform::file_in_use(&error) {
+        std::io::Error::new(error.kind(), crate::platform::FILE_IN_USE)
+    } else {
+        error
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +216,78 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn paths_and_drive_letters_in_titles_stay_in_the_folder() {
+        assert_eq!(
+            file_name(r"C:\Windows\System32\报告", "pdf"),
+            "C__Windows_System32_报告.pdf"
+        );
+        assert_eq!(file_name("../../etc/passwd", "pdf"), "_.._etc_passwd.pdf");
+        assert_eq!(file_name(r"\\server\share\x", "pdf"), "__server_share_x.pdf");
+        assert_eq!(file_name("2021年 部门 预算", "pdf"), "2021年 部门 预算.pdf");
+        assert_eq!(file_name("标题。. . ", "pdf"), "标题。.pdf");
+        assert_eq!(file_name("\t标题\n", "pdf"), "标题.pdf");
+        assert_eq!(file_name("第一行\n第二行", "pdf"), "第一行_第二行.pdf");
+    }
+
+    #[test]
+    fn windows_device_names_get_an_underscore() {
+        for (title, name) in [
+            ("CON", "CON_.pdf"),
+            ("nul", "nul_.pdf"),
+            ("Aux", "Aux_.pdf"),
+            ("PRN. ", "PRN_.pdf"),
+            ("COM1", "COM1_.pdf"),
+            ("lpt9", "lpt9_.pdf"),
+            ("COM¹", "COM¹_.pdf"),
+            ("CONOUT$", "CONOUT$_.pdf"),
+            ("NUL.2021", "NUL_.2021.pdf"),
+            ("CON .报告", "CON_ .报告.pdf"),
+            ("...CON...", "CON_.pdf"),
+        ] {
+            assert_eq!(file_name(title, "pdf"), name, "{title}");
+        }
+        // Not devices: longer names, COM0, COM10, a device name inside a longer one.
+        for title in ["CONSOLE", "COM0", "COM10", "LPT", "NULL", "行政CON", "CON中心", "A中"] {
+            assert_eq!(file_name(title, "pdf"), format!("{title}.pdf"), "{title}");
+        }
+    }
+
+    #[test]
+    fn long_titles_are_cut_between_characters() {
+        let title = "唐山高新区".repeat(30); // 150 characters, 450 bytes
+        let stem = file_stem(&title);
+        assert!(stem.len() <= MAX_STEM_BYTES, "{}", stem.len());
+        assert_eq!(stem.chars().count(), MAX_STEM_BYTES / 3);
+        assert!(title.starts_with(&stem));
+        // Cut after a space or dot: none left at the end.
+        let title = format!("{}   .x", "a".repeat(MAX_STEM_BYTES - 2));
+        assert_eq!(file_stem(&title), "a".repeat(MAX_STEM_BYTES - 2));
+        // Long names can be written, with the page suffix and extension.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{}-100.png", file_stem(&"中".repeat(300))));
+        write_atomic(&path, b"png").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"png");
+    }
+
+    #[test]
+    fn a_file_held_open_is_reported_in_plain_words() {
+        use crate::platform::{FILE_IN_USE, is_windows_sharing_error};
+        // ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION.
+        assert!(is_windows_sharing_error(5));
+        assert!(is_windows_sharing_error(32));
+        assert!(is_windows_sharing_error(33));
+        assert!(!is_windows_sharing_error(2)); // ERROR_FILE_NOT_FOUND
+        assert!(!is_windows_sharing_error(112)); // ERROR_DISK_FULL
+        let error = replace_error(std::io::Error::from_raw_os_error(32));
+        if cfg!(windows) {
+            assert_eq!(error.to_string(), FILE_IN_USE);
+        } else {
+            // EPIPE on Linux: not about a file held open, so it stays the system's message.
+            assert_ne!(error.to_string(), FILE_IN_USE);
+        }
     }
 
     #[test]

@@ -1,0 +1,48 @@
+//! What differs on Windows (平台差异): a file another program holds open, and a program started
+//! by a double-click in Explorer, whose console window closes as soon as the program ends.
+//!
+//! The Windows calls live in `windows.rs`; on other systems these functions answer "no" and do
+//! nothing, so callers need no `cfg` of their own. Console output needs nothing here: Rust's
+//! standard library writes to a Windows console with the wide (UTF-16) API, so Chinese reads
+//! correctly whatever the console's code page, and writes UTF-8 bytes to files and pipes.
+
+#[cfg(windows)]
+mod windows;
+
+/// What a build says for a file it cannot replace because another program holds it open.
+pub const FILE_IN_USE: &str = "文件被其他程序占用，请关闭后重试";
+
+/// True when `error` means that another program holds the file open, as a PDF viewer on Windows
+/// does, so that the file can be neither replaced nor removed. Never on other systems, where an
+/// open file can always be replaced.
+pub fn file_in_use(error: &std::io::Error) -> bool {
+    cfg!(windows) && error.raw_os_error().is_some_and(is_windows_sharing_error)
+}
+
+/// The Windows error codes a replacement of a file held open fails with: `ERROR_ACCESS_DENIED`
+/// (5, the file is open without sharing deletion), `ERROR_SHARING_VIOLATION` (32) and
+/// `ERROR_LOCK_VIOLATION` (33).
+pub fn is_windows_sharing_error(code: i32) -> bool {
+    matches!(code, 5 | 32 | 33)
+}
+
+/// True when the program was started without arguments in a console window of its own: on
+/// Windows, a double-click in Explorer (from `cmd.exe` or PowerShell the console is shared with
+/// the shell). Never on other systems.
+pub fn started_by_double_click() -> bool {
+    #[cfg(windows)]
+    {
+        std::env::args_os().len() == 1 && windows::console_is_own()
+    }
+    #[cfg(not(windows))]
+    {
+        false
+    }
+}
+
+/// Waits until a key is pressed in the console (Windows); returns at once where there is no
+/// console to read from.
+pub fn wait_for_key() {
+    #[cfg(windows)]
+    windows::wait_for_key();
+}
