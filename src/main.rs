@@ -9,6 +9,7 @@ use jixiao::build::{self, BuildOptions, Builder, Report};
 use jixiao::compile::{self, CompileOptions, FontOptions, Fonts, Typesetter, roles};
 use jixiao::diagnostic::Diagnostic;
 use jixiao::fill_in::{self, Source, Template};
+use jixiao::platform;
 use jixiao::progress::{self, Progress};
 use jixiao::render::Renderer;
 
@@ -153,6 +154,10 @@ struct BuildArgs {
 }
 
 fn main() -> ExitCode {
+    if platform::started_by_double_click() {
+        // Once `jixiao serve` exists (issue 11) this line becomes: serve the exe's folder.
+        return explain_and_wait();
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),
@@ -163,6 +168,30 @@ fn main() -> ExitCode {
             command: TemplatesCommand::Export { dir, force },
         } => export_templates(&dir, force),
     }
+}
+
+/// What a double-click in Explorer shows: how to use the program, in a window that stays open
+/// until a key is pressed instead of closing at once.
+const DOUBLE_CLICK_HELP: &str = "\
+jixiao（绩效）：部门预算绩效文本生成工具
+
+本程序在命令行中使用：在本程序所在文件夹窗口的地址栏输入 cmd 并按回车，
+打开命令提示符，然后输入命令：
+
+  jixiao build              读取 input 文件夹中各部门的工作簿，检查并生成 PDF，写入 output 文件夹
+  jixiao build 文件夹 -o 输出文件夹
+  jixiao check 文件夹        只检查工作簿，逐单元格指出问题
+  jixiao template           生成各部门填报用的工作簿（部门预算绩效填报模板.xlsx）
+  jixiao fonts              查看排版所用的字体
+  jixiao --help             全部用法
+
+按任意键退出……
+";
+
+fn explain_and_wait() -> ExitCode {
+    eprint!("{DOUBLE_CLICK_HELP}");
+    platform::wait_for_key();
+    ExitCode::SUCCESS
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
