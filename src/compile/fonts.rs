@@ -43,6 +43,17 @@ impl Fonts {
         }
     }
 
+    /// Exactly the faces given, as if a machine had only these (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_faces(faces: impl IntoIterator<Item = (FontPath, FontInfo)>) -> Self {
+        let mut store = FontStore::new();
+        store.extend(faces);
+        Self {
+            store,
+            coverage: RwLock::default(),
+        }
+    }
+
     pub fn book(&self) -> &LazyHash<FontBook> {
         self.store.book()
     }

@@ -165,3 +165,106 @@ pub fn require_chinese(fonts: &Fonts) -> Result<(), String> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::text::{Coverage, FontFlags, FontInfo, FontStretch, FontStyle, FontVariant, FontWeight};
+    use typst_kit::fonts::FontPath;
+
+    /// A face as Typst reads it from a Windows font file: family from the English name table.
+    fn face(family: &str, weight: u16, file: &str) -> (FontPath, FontInfo) {
+        let info = FontInfo {
+            family: family.to_string(),
+            variant: FontVariant {
+                style: FontStyle::Normal,
+                weight: FontWeight::from_number(weight),
+                stretch: FontStretch::NORMAL,
+            },
+            flags: FontFlags::empty(),
+            axes: Vec::new(),
+            // The CJK Unified Ideographs.
+            coverage: Coverage::from_vec((0x4E00..=0x9FFF).collect()),
+        };
+        let path = PathBuf::from(format!(r"C:\Windows\Fonts\{file}"));
+        (FontPath { path, index: 0 }, info)
+    }
+
+    fn chosen(fonts: &Fonts) -> Vec<(String, String)> {
+        let renderer = crate::render::Renderer::new(None);
+        resolve(renderer.font_roles().unwrap(), fonts)
+            .into_iter()
+            .map(|r| (r.role, r.face.map(|(family, _)| family).unwrap_or_default()))
+            .collect()
+    }
+
+    fn roles(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(r, f)| (r.to_string(), f.to_string()))
+            .collect()
+    }
+
+    /// The Chinese faces of a Simplified-Chinese Windows 7–11 (simsun.ttc, simhei.ttf,
+    /// simkai.ttf, simfang.ttf, msyh.ttc), without any font installed by hand.
+    fn windows_faces() -> Vec<(FontPath, FontInfo)> {
+        vec![
+            face("SimSun", 400, "simsun.ttc"),
+            face("NSimSun", 400, "simsun.ttc"),
+            face("SimHei", 400, "simhei.ttf"),
+            face("KaiTi", 400, "simkai.ttf"),
+            face("FangSong", 400, "simfang.ttf"),
+            face("Microsoft YaHei", 400, "msyh.ttc"),
+            face("Microsoft YaHei", 700, "msyhbd.ttc"),
+            face("DengXian", 400, "Deng.ttf"),
+        ]
+    }
+
+    #[test]
+    fn the_default_stacks_find_the_faces_windows_has() {
+        let fonts = Fonts::from_faces(windows_faces());
+        assert_eq!(
+            chosen(&fonts),
+            roles(&[
+                ("title", "SimSun"),
+                ("body", "FangSong"),
+                ("heading", "SimHei"),
+                ("subheading", "KaiTi"),
+                ("table", "FangSong"),
+                ("table-header", "SimHei"),
+            ])
+        );
+    }
+
+    #[test]
+    fn the_official_faces_come_first_when_installed() {
+        let mut faces = windows_faces();
+        faces.extend([
+            face("FZXiaoBiaoSong-B05S", 400, "FZXBSJW.TTF"),
+            face("FangSong_GB2312", 400, "SIMFANG_GB2312.TTF"),
+            face("KaiTi_GB2312", 400, "SIMKAI_GB2312.TTF"),
+        ]);
+        let fonts = Fonts::from_faces(faces);
+        assert_eq!(
+            chosen(&fonts),
+            roles(&[
+                ("title", "FZXiaoBiaoSong-B05S"),
+                ("body", "FangSong_GB2312"),
+                ("heading", "SimHei"),
+                ("subheading", "KaiTi_GB2312"),
+                ("table", "FangSong_GB2312"),
+                ("table-header", "SimHei"),
+            ])
+        );
+        let resolved = resolve(
+            crate::render::Renderer::new(None).font_roles().unwrap(),
+            &fonts,
+        );
+        let (path, title_missing) = match &resolved[0].face {
+            Some((_, path)) => (path.clone(), resolved[0].missing.clone()),
+            None => panic!("no title face"),
+        };
+        assert_eq!(path, Some(PathBuf::from(r"C:\Windows\Fonts\FZXBSJW.TTF")));
+        assert!(title_missing.is_empty());
+    }
+}
