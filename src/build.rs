@@ -493,10 +493,11 @@ impl Builder {
                 }
             }
         }
-        // Page images for review (`--emit png`): `{标题}-{页}.png`.
+        // Page images for review (`--emit png`): `{标题}-{页}.png`, the page number after the
+        // title is made safe (and cut), so that it is never cut off.
+        let stem = output::file_stem(&department.title);
         for (n, png) in compiled.pngs.iter().enumerate() {
-            let name = format!("{}-{}", department.title, n + 1);
-            let png_path = self.options.output.join(output::file_name(&name, "png"));
+            let png_path = self.options.output.join(format!("{stem}-{}.png", n + 1));
             if let Err(e) = output::write_atomic(&png_path, png) {
                 diagnostics.push(typeset_error(format!(
                     "无法写入 {}：{e}",
