@@ -63,7 +63,10 @@ fn trim_dots_and_spaces(s: &str) -> String {
 /// A name Windows reserves for a device, in any directory and with any extension.
 fn is_windows_device(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    if matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$") {
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
         return true;
     }
     // COM1–COM9, LPT1–LPT9, and the superscript digits ¹ ² ³ Windows also treats as digits.
@@ -225,7 +228,10 @@ mod tests {
             "C__Windows_System32_报告.pdf"
         );
         assert_eq!(file_name("../../etc/passwd", "pdf"), "_.._etc_passwd.pdf");
-        assert_eq!(file_name(r"\\server\share\x", "pdf"), "__server_share_x.pdf");
+        assert_eq!(
+            file_name(r"\\server\share\x", "pdf"),
+            "__server_share_x.pdf"
+        );
         assert_eq!(file_name("2021年 部门 预算", "pdf"), "2021年 部门 预算.pdf");
         assert_eq!(file_name("标题。. . ", "pdf"), "标题。.pdf");
         assert_eq!(file_name("\t标题\n", "pdf"), "标题.pdf");
@@ -250,7 +256,16 @@ mod tests {
             assert_eq!(file_name(title, "pdf"), name, "{title}");
         }
         // Not devices: longer names, COM0, COM10, a device name inside a longer one.
-        for title in ["CONSOLE", "COM0", "COM10", "LPT", "NULL", "行政CON", "CON中心", "A中"] {
+        for title in [
+            "CONSOLE",
+            "COM0",
+            "COM10",
+            "LPT",
+            "NULL",
+            "行政CON",
+            "CON中心",
+            "A中",
+        ] {
             assert_eq!(file_name(title, "pdf"), format!("{title}.pdf"), "{title}");
         }
     }
@@ -267,7 +282,9 @@ mod tests {
         assert_eq!(file_stem(&title), "a".repeat(MAX_STEM_BYTES - 2));
         // Long names can be written, with the page suffix and extension.
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(format!("{}-100.png", file_stem(&"中".repeat(300))));
+        let path = dir
+            .path()
+            .join(format!("{}-100.png", file_stem(&"中".repeat(300))));
         write_atomic(&path, b"png").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"png");
     }

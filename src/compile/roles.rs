@@ -169,7 +169,9 @@ pub fn require_chinese(fonts: &Fonts) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use typst::text::{Coverage, FontFlags, FontInfo, FontStretch, FontStyle, FontVariant, FontWeight};
+    use typst::text::{
+        Coverage, FontFlags, FontInfo, FontStretch, FontStyle, FontVariant, FontWeight,
+    };
     use typst_kit::fonts::FontPath;
 
     /// A face as Typst reads it from a Windows font file: family from the English name table.
