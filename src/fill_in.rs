@@ -2,7 +2,7 @@
 //!
 //! Each year the finance bureau sends every department a workbook to fill in. It is the contract
 //! workbook (`docs/workbook.md`) laid out as a form ([`Layout::Form`]): a `填写说明`
-//! sheet first, the seven contract sheets with a note on every header cell, pre-formatted rows,
+//! sheet first, the seven contract sheets with a note on every header cell, formatted columns,
 //! and dropdowns, then a hidden sheet `下拉选项` holding the dropdown lists. The reader ignores
 //! both extra sheets.
 //!
@@ -32,6 +32,7 @@ use crate::contract::{
 };
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Department;
+use crate::sheet_style::{self, RowHeights};
 use crate::workbook::{self, Layout};
 
 /// The default file name of the blank template.
@@ -203,7 +204,11 @@ fn lists(sheet: &mut Worksheet) -> Result<(), XlsxError> {
         }
     }
     sheet.set_hidden(true);
-    Ok(())
+    let widths: Vec<f64> = [14.0, 8.43]
+        .into_iter()
+        .chain(FRAMEWORK.iter().map(|_| 16.0))
+        .collect();
+    sheet_style::page_setup(sheet, &widths, 1)
 }
 
 /// `一级指标列表`, one name per 一级 for its 二级 list, and `项目名称列表`.
@@ -467,6 +472,9 @@ fn instruction_lines() -> Vec<Line> {
         text(
             "2. 这些单元格已设为百分比格式：直接输入 25 即显示为 25%；也可以输入 25%。例：25%、50%、75%、100%。",
         ),
+        text(
+            "3. 从别处复制粘贴数字 25 到这些单元格，会显示为 2500%，检查时会报错；请粘贴 25% 或 0.25，或者直接输入。",
+        ),
         Line::Blank,
         Line::Heading("五、“同上”：留空或合并单元格"),
         text(
@@ -496,10 +504,13 @@ fn instruction_lines() -> Vec<Line> {
     lines
 }
 
-/// The 填写说明 sheet: one column of wrapped text.
+/// The width of the 填写说明 column.
+const INSTRUCTIONS_WIDTH: f64 = 110.0;
+
+/// The 填写说明 sheet: one column of wrapped text, each row as high as its text.
 fn instructions(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name(INSTRUCTIONS)?;
-    sheet.set_column_width(0, 110)?;
+    sheet.set_column_width(0, INSTRUCTIONS_WIDTH)?;
     let wrap = Format::new()
         .set_text_wrap()
         .set_align(FormatAlign::VerticalCenter);
@@ -508,26 +519,20 @@ fn instructions(sheet: &mut Worksheet) -> Result<(), XlsxError> {
         .set_font_size(16)
         .set_align(FormatAlign::Center);
     let heading = Format::new().set_bold().set_font_size(12);
+    let mut heights = RowHeights::new();
     for (row, line) in (0u32..).zip(instruction_lines()) {
-        match line {
-            Line::Title(t) => {
-                sheet.write_string_with_format(row, 0, t, &title)?;
-                sheet.set_row_height(row, 28)?;
-            }
-            Line::Heading(t) => {
-                sheet.write_string_with_format(row, 0, t, &heading)?;
-                sheet.set_row_height(row, 20)?;
-            }
-            Line::Text(t) => {
-                sheet.write_string_with_format(row, 0, &t, &wrap)?;
-                // About 55 CJK characters a line at width 110.
-                let lines = t.chars().count().div_ceil(55).max(1) as u32;
-                sheet.set_row_height(row, 15 * lines + 3)?;
-            }
-            Line::Blank => {}
-        }
+        let (text, format, size) = match &line {
+            Line::Title(t) => (*t, &title, 16.0),
+            Line::Heading(t) => (*t, &heading, 12.0),
+            Line::Text(t) => (t.as_str(), &wrap, sheet_style::FONT_SIZE),
+            Line::Blank => continue,
+        };
+        sheet.write_string_with_format(row, 0, text, format)?;
+        let wraps = matches!(line, Line::Text(_));
+        heights.text_sized(row, INSTRUCTIONS_WIDTH, text, wraps, size);
     }
-    Ok(())
+    heights.apply(sheet)?;
+    sheet_style::page_setup(sheet, &[INSTRUCTIONS_WIDTH], 0)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod read;
 pub mod reference;
 pub mod render;
 pub mod report;
+pub mod sheet_style;
 pub mod state;
 pub mod text;
 pub mod workbook;

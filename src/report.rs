@@ -11,12 +11,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
 use crate::build;
 use crate::check;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::sheet_style::{self, RowHeights};
 
 /// The findings about one workbook (one department).
 #[derive(Debug, Clone)]
@@ -179,57 +180,96 @@ impl Findings {
         book.save(path)
     }
 
-    /// The findings workbook.
+    /// The findings workbook. Every row gets a height that fits its text and every sheet a
+    /// page setup for printing (`crate::sheet_style`).
     pub fn workbook(&self) -> Result<Workbook, XlsxError> {
         let mut book = Workbook::new();
         let header = Format::new()
             .set_bold()
             .set_background_color("#D9E1F2")
             .set_border_bottom(FormatBorder::Thin);
-        let error = Format::new().set_font_color("#C00000").set_bold();
-        let wrap = Format::new().set_text_wrap();
+        let formats = Formats {
+            error: Format::new()
+                .set_font_color("#C00000")
+                .set_bold()
+                .set_align(FormatAlign::Top),
+            plain: Format::new().set_align(FormatAlign::Top),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+        };
 
         let overview = book.add_worksheet();
         overview.set_name(OVERVIEW)?;
-        let columns = [
-            ("部门", 24.0),
-            ("文件", 30.0),
-            ("工作表", 14.0),
-            ("单元格", 8.0),
-            ("严重程度", 9.0),
-            ("规则", 22.0),
-            ("说明", 80.0),
-        ];
-        write_header(overview, &columns, &header)?;
+        let mut heights = write_header(overview, &COLUMNS, &header)?;
         let mut row = 1;
         for g in &self.groups {
             for d in &g.diagnostics {
-                overview.write_string(row, 0, cell_text(&g.label()))?;
-                overview.write_string(row, 1, cell_text(&d.file.display().to_string()))?;
-                write_finding(overview, row, 2, d, &error, &wrap)?;
+                let mut cells = Cells {
+                    sheet: overview,
+                    columns: &COLUMNS,
+                    heights: &mut heights,
+                    formats: &formats,
+                };
+                cells.text(row, 0, &g.label())?;
+                cells.text(row, 1, &d.file.display().to_string())?;
+                write_finding(&mut cells, row, 2, d)?;
                 row += 1;
             }
         }
-        overview.autofilter(0, 0, row.max(1) - 1, columns.len() as u16 - 1)?;
+        overview.autofilter(0, 0, row.max(1) - 1, COLUMNS.len() as u16 - 1)?;
+        finish(overview, &COLUMNS, &heights)?;
 
         let mut used: HashSet<String> = HashSet::from([OVERVIEW.to_lowercase()]);
         for g in &self.groups {
             let name = sheet_name(&g.label(), &mut used);
             let sheet = book.add_worksheet();
             sheet.set_name(&name)?;
-            write_header(sheet, &columns[2..], &header)?;
+            let columns = &COLUMNS[2..];
+            let mut heights = write_header(sheet, columns, &header)?;
+            let mut cells = Cells {
+                sheet,
+                columns,
+                heights: &mut heights,
+                formats: &formats,
+            };
             if g.diagnostics.is_empty() {
-                sheet.write_string(1, 4, "未发现问题")?;
+                cells.text(1, 4, "未发现问题")?;
             }
             for (i, d) in g.diagnostics.iter().enumerate() {
-                write_finding(sheet, i as u32 + 1, 0, d, &error, &wrap)?;
+                write_finding(&mut cells, i as u32 + 1, 0, d)?;
             }
+            finish(sheet, columns, &heights)?;
         }
         Ok(book)
     }
 }
 
 const OVERVIEW: &str = "总览";
+
+/// A column of the findings workbook: header, width, and whether its text wraps.
+struct Column {
+    header: &'static str,
+    width: f64,
+    wraps: bool,
+}
+
+const fn column(header: &'static str, width: f64, wraps: bool) -> Column {
+    Column {
+        header,
+        width,
+        wraps,
+    }
+}
+
+/// The columns of `总览`; a department's sheet has all but the first two.
+const COLUMNS: [Column; 7] = [
+    column("部门", 24.0, true),
+    column("文件", 30.0, true),
+    column("工作表", 14.0, false),
+    column("单元格", 8.0, false),
+    column("严重程度", 9.0, false),
+    column("规则", 22.0, false),
+    column("说明", 80.0, true),
+];
 
 /// Excel's limit for text in one cell; longer messages (quoting a huge cell) are cut.
 const MAX_CELL_CHARS: usize = 32_000;
@@ -244,42 +284,88 @@ fn cell_text(s: &str) -> String {
     }
 }
 
+/// The cell formats of findings: aligned to the top, so that a short cell beside a long
+/// message reads on the message's first line.
+struct Formats {
+    error: Format,
+    plain: Format,
+    wrap: Format,
+}
+
+/// The cells of one sheet being written, measuring the rows as they go.
+struct Cells<'a> {
+    sheet: &'a mut Worksheet,
+    columns: &'a [Column],
+    heights: &'a mut RowHeights,
+    formats: &'a Formats,
+}
+
+impl Cells<'_> {
+    /// Writes `text` (cut to Excel's limit) in column `col`'s format.
+    fn text(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+        let formats = self.formats;
+        let format = if self.columns[usize::from(col)].wraps {
+            &formats.wrap
+        } else {
+            &formats.plain
+        };
+        self.write(row, col, text, format)
+    }
+
+    fn write(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
+        let columns = self.columns;
+        let c = &columns[usize::from(col)];
+        let text = cell_text(text);
+        self.sheet.write_string_with_format(row, col, &text, format)?;
+        self.heights.text(row, c.width, &text, c.wraps);
+        Ok(())
+    }
+}
+
+/// The bold header row, frozen, with the column widths; returns the heights with its row.
 fn write_header(
     sheet: &mut Worksheet,
-    columns: &[(&str, f64)],
+    columns: &[Column],
     format: &Format,
-) -> Result<(), XlsxError> {
-    for (c, (name, width)) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *name, format)?;
-        sheet.set_column_width(c as u16, *width)?;
+) -> Result<RowHeights, XlsxError> {
+    let mut heights = RowHeights::new();
+    for (c, column) in (0u16..).zip(columns) {
+        sheet.write_string_with_format(0, c, column.header, format)?;
+        sheet.set_column_width(c, column.width)?;
+        heights.text(0, column.width, column.header, false);
     }
     sheet.set_freeze_panes(1, 0)?;
-    Ok(())
+    Ok(heights)
+}
+
+/// Sets the row heights and the page setup of a finished sheet.
+fn finish(
+    sheet: &mut Worksheet,
+    columns: &[Column],
+    heights: &RowHeights,
+) -> Result<(), XlsxError> {
+    heights.apply(sheet)?;
+    let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
+    sheet_style::page_setup(sheet, &widths, 1)
 }
 
 /// 工作表, 单元格, 严重程度, 规则, 说明 from column `c0`.
-fn write_finding(
-    sheet: &mut Worksheet,
-    row: u32,
-    c0: u16,
-    d: &Diagnostic,
-    error: &Format,
-    wrap: &Format,
-) -> Result<(), XlsxError> {
+fn write_finding(cells: &mut Cells<'_>, row: u32, c0: u16, d: &Diagnostic) -> Result<(), XlsxError> {
     if let Some(s) = &d.location.sheet {
-        sheet.write_string(row, c0, cell_text(s))?;
+        cells.text(row, c0, s)?;
     }
     if let Some(cell) = d.location.cell {
-        sheet.write_string(row, c0 + 1, cell.to_string())?;
+        cells.text(row, c0 + 1, &cell.to_string())?;
     }
     match d.severity {
         Severity::Error => {
-            sheet.write_string_with_format(row, c0 + 2, d.severity.label(), error)?
+            let formats = cells.formats;
+            cells.write(row, c0 + 2, d.severity.label(), &formats.error)?
         }
-        Severity::Warning => sheet.write_string(row, c0 + 2, d.severity.label())?,
+        Severity::Warning => cells.text(row, c0 + 2, d.severity.label())?,
     };
-    sheet.write_string(row, c0 + 3, d.rule.as_str())?;
-    sheet.write_string_with_format(row, c0 + 4, cell_text(&d.message), wrap)?;
+    cells.text(row, c0 + 3, d.rule.as_str())?;
+    cells.text(row, c0 + 4, &cell_text(&d.message))?;
     Ok(())
 }
 

@@ -5,8 +5,10 @@
 //! `项目指标` the first project uses fill-down (blank cells meaning "same as above") and every
 //! later project uses merged cells, so that a reader of the output meets both conventions.
 //! Money is written as numbers (万元), spending-plan percentages as fractions with a percent number
-//! format (25% is stored as 0.25), 年度 as a number. The file's creation time is fixed, so the same
-//! department always gives the same bytes.
+//! format (25% is stored as 0.25), 年度 as a number. Every row with text is as high as its text
+//! and every sheet is set up for printing (`crate::sheet_style`), so the workbook reads the same
+//! in LibreOffice and WPS as in Excel. The file's creation time is fixed, so the same department
+//! always gives the same bytes.
 
 use std::path::Path;
 
@@ -21,6 +23,7 @@ use crate::contract::{
     LEVEL3, MEASURES, OVERALL, PROJECTS, SUB_GOALS, VALUE,
 };
 use crate::model::{Department, Indicator, MoneyUnit, Period, Project};
+use crate::sheet_style::{self, RowHeights};
 
 /// Writes `department` as a workbook at `path` (`.xlsx`).
 pub fn write_department(department: &Department, path: &Path) -> Result<(), XlsxError> {
@@ -54,13 +57,12 @@ pub(crate) enum Layout {
     /// The data only, as a department would have filled it in.
     Plain,
     /// The form a department fills in (`crate::fill_in`): every 基本信息 field listed, even when
-    /// blank; at least [`FORM_ROWS`] data rows pre-formatted (borders, wrapping, money and percent
-    /// number formats) and the same formats on the whole column; money with a thousands
-    /// separator.
+    /// blank; whole columns formatted (wrapping, money and percent number formats); at least
+    /// [`FORM_ROWS`] data rows one comfortable line high; money with a thousands separator.
     Form,
 }
 
-/// Data rows pre-formatted in a [`Layout::Form`] table sheet (more when the data has more).
+/// Data rows given a height in a [`Layout::Form`] table sheet (more when the data has more).
 pub(crate) const FORM_ROWS: u32 = 200;
 
 /// Writes the contract's sheets with `department`'s data into `workbook`: the seven of v1 with
@@ -76,19 +78,18 @@ pub(crate) fn write_sheets(
         layout,
         full: full || department.has_optional_parts(),
     };
-    let columns = |name: &str| w.columns(name);
     w.basic_info(workbook.add_worksheet(), department)?;
     w.content_sheet(
         workbook.add_worksheet(),
         OVERALL,
-        &columns(OVERALL),
+        w.columns(OVERALL),
         &department.overall_goals,
     )?;
     w.sub_goals(workbook.add_worksheet(), department)?;
     w.content_sheet(
         workbook.add_worksheet(),
         MEASURES,
-        &columns(MEASURES),
+        w.columns(MEASURES),
         &department.measures,
     )?;
     w.projects(workbook.add_worksheet(), &department.projects)?;
@@ -147,19 +148,10 @@ impl Styles {
         };
         self.number.clone().set_num_format(pattern)
     }
-
-    /// The format of an empty data cell of `column` in a form.
-    fn blank(&self, column: &Column) -> Format {
-        match column.kind {
-            Kind::Money => self.money.clone(),
-            Kind::Percent => self.percent(Decimal::ZERO),
-            _ if column.wrap => self.wrapped.clone(),
-            _ => self.text.clone(),
-        }
-    }
 }
 
-/// The format of a whole `column` in a form (beyond the pre-formatted rows): no borders.
+/// The format of a whole `column` in a form: no borders, so that rows nobody filled in are not
+/// printed (Excel prints bordered empty cells; LibreOffice does not).
 fn column_format(column: &Column) -> Option<Format> {
     let cell = Format::new().set_align(FormatAlign::VerticalCenter);
     match column.kind {
@@ -188,6 +180,105 @@ struct Writer {
     full: bool,
 }
 
+/// One sheet being written: its columns, and the heights of the rows gathered from the text
+/// written into them (`crate::sheet_style`).
+struct Sheet<'a> {
+    ws: &'a mut Worksheet,
+    columns: Vec<Column>,
+    styles: &'a Styles,
+    heights: RowHeights,
+}
+
+impl<'a> Sheet<'a> {
+    /// The width of column `col` (0 when the sheet has no such column written).
+    fn width(&self, col: u16) -> f64 {
+        self.columns.get(usize::from(col)).map_or(0.0, |c| c.width)
+    }
+
+    /// Whether the form wraps the text of column `col`.
+    fn wraps(&self, col: u16) -> bool {
+        self.columns.get(usize::from(col)).is_some_and(|c| c.wrap)
+    }
+
+    /// Writes `text` in the column's format (wrapped for long text); its row grows to hold it.
+    fn text(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+        let wrap = self.wraps(col);
+        self.text_wrapped(row, col, text, wrap)
+    }
+
+    /// Writes `text`, wrapped or not; its row grows to hold it.
+    fn text_wrapped(&mut self, row: u32, col: u16, text: &str, wrap: bool) -> Result<(), XlsxError> {
+        let styles: &'a Styles = self.styles;
+        let format = if wrap { &styles.wrapped } else { &styles.text };
+        self.ws.write_string_with_format(row, col, text, format)?;
+        let width = self.width(col);
+        self.heights.text(row, width, text, wrap);
+        Ok(())
+    }
+
+    /// A blank cell, wrapped or not, one line high at least.
+    fn blank_wrapped(&mut self, row: u32, col: u16, wrap: bool) -> Result<(), XlsxError> {
+        let styles: &'a Styles = self.styles;
+        let format = if wrap { &styles.wrapped } else { &styles.text };
+        self.ws.write_blank(row, col, format)?;
+        self.heights.at_least(row, sheet_style::ONE_LINE);
+        Ok(())
+    }
+
+    /// A blank cell in the column's text format.
+    fn blank(&mut self, row: u32, col: u16) -> Result<(), XlsxError> {
+        let wrap = self.wraps(col);
+        self.blank_wrapped(row, col, wrap)
+    }
+
+    /// `text`, or a blank cell when there is none, wrapped or not.
+    fn optional_text(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: Option<&str>,
+        wrap: bool,
+    ) -> Result<(), XlsxError> {
+        match text {
+            Some(t) => self.text_wrapped(row, col, t, wrap),
+            None => self.blank_wrapped(row, col, wrap),
+        }
+    }
+
+    fn number(&mut self, row: u32, col: u16, n: f64, format: &Format) -> Result<(), XlsxError> {
+        self.ws.write_number_with_format(row, col, n, format)?;
+        self.heights.at_least(row, sheet_style::ONE_LINE);
+        Ok(())
+    }
+
+    /// A blank cell in `format`, one line high at least.
+    fn blank_as(&mut self, row: u32, col: u16, format: &Format) -> Result<(), XlsxError> {
+        self.ws.write_blank(row, col, format)?;
+        self.heights.at_least(row, sheet_style::ONE_LINE);
+        Ok(())
+    }
+
+    /// Writes `text` over rows `first..=last` of `col`: merged when that is more than one cell.
+    fn span(&mut self, first: u32, last: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+        let format: &'a Format = &self.styles.merged;
+        if last > first {
+            self.ws.merge_range(first, col, last, col, text, format)?;
+        } else {
+            self.ws.write_string_with_format(first, col, text, format)?;
+        }
+        let width = self.width(col);
+        self.heights.span(first, last, width, text);
+        Ok(())
+    }
+
+    /// Sets the row heights gathered and the page setup.
+    fn finish(self) -> Result<(), XlsxError> {
+        self.heights.apply(self.ws)?;
+        let widths: Vec<f64> = self.columns.iter().map(|c| c.width).collect();
+        sheet_style::page_setup(self.ws, &widths, 1)
+    }
+}
+
 impl Writer {
     /// The columns of contract sheet `name` that are written, in order.
     fn columns(&self, name: &str) -> Vec<Column> {
@@ -202,39 +293,45 @@ impl Writer {
     }
 
     /// Names the sheet, writes the bold header row, freezes it and sets the column widths; in a
-    /// form, also formats whole columns and pre-formats the data rows (at least [`FORM_ROWS`],
-    /// and `used` rows at least) before any data is written.
-    fn table(
-        &self,
-        sheet: &mut Worksheet,
+    /// form, also formats whole columns and makes the data rows (at least [`FORM_ROWS`], and
+    /// `used` rows at least) one line high before any data is written.
+    fn table<'a>(
+        &'a self,
+        ws: &'a mut Worksheet,
         name: &str,
-        columns: &[Column],
+        columns: Vec<Column>,
         used: Option<usize>,
-    ) -> Result<(), XlsxError> {
-        sheet.set_name(name)?;
-        for (col, c) in (0u16..).zip(columns) {
-            sheet.write_string_with_format(0, col, c.header(), &self.styles.header)?;
-            sheet.set_column_width(col, c.width)?;
+    ) -> Result<Sheet<'a>, XlsxError> {
+        ws.set_name(name)?;
+        let mut heights = RowHeights::new();
+        for (col, c) in (0u16..).zip(&columns) {
+            let header = c.header();
+            ws.write_string_with_format(0, col, &header, &self.styles.header)?;
+            ws.set_column_width(col, c.width)?;
+            heights.text(0, c.width, &header, false);
         }
-        sheet.set_freeze_panes(1, 0)?;
+        ws.set_freeze_panes(1, 0)?;
         if let (true, Some(used)) = (self.form(), used) {
             let last = FORM_ROWS.max(used as u32);
-            for (col, c) in (0u16..).zip(columns) {
+            for (col, c) in (0u16..).zip(&columns) {
                 if let Some(format) = column_format(c) {
-                    sheet.set_column_format(col, &format)?;
-                }
-                let blank = self.styles.blank(c);
-                for row in 1..=last {
-                    sheet.write_blank(row, col, &blank)?;
+                    ws.set_column_format(col, &format)?;
                 }
             }
+            for row in 1..=last {
+                heights.at_least(row, sheet_style::ONE_LINE);
+            }
         }
-        Ok(())
+        Ok(Sheet {
+            ws,
+            columns,
+            styles: &self.styles,
+            heights,
+        })
     }
 
-    fn basic_info(&self, sheet: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
-        let styles = &self.styles;
-        self.table(sheet, INFO, &self.columns(INFO), None)?;
+    fn basic_info(&self, ws: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
+        let mut sheet = self.table(ws, INFO, self.columns(INFO), None)?;
         fn optional(v: Option<&str>) -> Value<'_> {
             v.map_or(Value::Blank, Value::Text)
         }
@@ -265,86 +362,68 @@ impl Writer {
             if defaulted && !self.form() && matches!(value, Value::Blank) {
                 continue;
             }
-            sheet.write_string_with_format(row, 0, field, &styles.text)?;
+            sheet.text(row, 0, field)?;
             match value {
-                Value::Text(t) if !(self.form() && t.is_empty()) => {
-                    sheet.write_string_with_format(row, 1, t, &styles.text)?;
-                }
+                Value::Text(t) if !(self.form() && t.is_empty()) => sheet.text(row, 1, t)?,
                 Value::Year(y) if !(self.form() && y == 0) => {
-                    sheet.write_number_with_format(row, 1, y, &styles.number)?;
+                    sheet.number(row, 1, y.into(), &self.styles.number)?
                 }
-                _ => {
-                    sheet.write_blank(row, 1, &styles.text)?;
-                }
+                _ => sheet.blank(row, 1)?,
             }
         }
-        Ok(())
+        sheet.finish()
     }
 
     /// A one-column `内容` sheet: one paragraph or measure per row.
     fn content_sheet(
         &self,
-        sheet: &mut Worksheet,
+        ws: &mut Worksheet,
         name: &str,
-        columns: &[Column],
+        columns: Vec<Column>,
         paragraphs: &[String],
     ) -> Result<(), XlsxError> {
-        self.table(sheet, name, columns, Some(paragraphs.len()))?;
+        let mut sheet = self.table(ws, name, columns, Some(paragraphs.len()))?;
         for (row, p) in (1u32..).zip(paragraphs) {
-            sheet.write_string_with_format(row, 0, p, &self.styles.wrapped)?;
+            sheet.text_wrapped(row, 0, p, true)?;
         }
-        Ok(())
+        sheet.finish()
     }
 
-    fn sub_goals(&self, sheet: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
-        let styles = &self.styles;
-        self.table(
-            sheet,
-            SUB_GOALS,
-            &self.columns(SUB_GOALS),
-            Some(d.sub_goals.len()),
-        )?;
+    fn sub_goals(&self, ws: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
+        let columns = self.columns(SUB_GOALS);
+        let mut sheet = self.table(ws, SUB_GOALS, columns, Some(d.sub_goals.len()))?;
         for (row, g) in (1u32..).zip(&d.sub_goals) {
-            sheet.write_string_with_format(row, 0, &g.name, &styles.wrapped)?;
-            sheet.write_string_with_format(row, 1, &g.target, &styles.wrapped)?;
-            sheet.write_string_with_format(row, 2, &g.indicators, &styles.wrapped)?;
+            sheet.text_wrapped(row, 0, &g.name, true)?;
+            sheet.text_wrapped(row, 1, &g.target, true)?;
+            sheet.text_wrapped(row, 2, &g.indicators, true)?;
         }
-        Ok(())
+        sheet.finish()
     }
 
-    fn projects(&self, sheet: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
+    fn projects(&self, ws: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        self.table(
-            sheet,
-            PROJECTS,
-            &self.columns(PROJECTS),
-            Some(projects.len()),
-        )?;
+        let columns = self.columns(PROJECTS);
+        let mut sheet = self.table(ws, PROJECTS, columns, Some(projects.len()))?;
         for (row, p) in (1u32..).zip(projects) {
-            optional_text(sheet, row, 0, p.code.as_deref(), &styles.text)?;
-            sheet.write_string_with_format(row, 1, &p.name, &styles.wrapped)?;
-            sheet.write_number_with_format(row, 2, money(p.budget), &styles.money)?;
-            sheet.write_number_with_format(row, 3, money(p.fiscal_funds), &styles.money)?;
-            sheet.write_number_with_format(row, 4, money(p.other_funds), &styles.money)?;
-            sheet.write_string_with_format(row, 5, &p.purpose, &styles.wrapped)?;
+            sheet.optional_text(row, 0, p.code.as_deref(), false)?;
+            sheet.text_wrapped(row, 1, &p.name, true)?;
+            sheet.number(row, 2, money(p.budget), &styles.money)?;
+            sheet.number(row, 3, money(p.fiscal_funds), &styles.money)?;
+            sheet.number(row, 4, money(p.other_funds), &styles.money)?;
+            sheet.text_wrapped(row, 5, &p.purpose, true)?;
             for (col, (_, percent)) in (6u16..).zip(p.spending_plan.checkpoints()) {
                 let fraction = money(percent / Decimal::ONE_HUNDRED);
-                sheet.write_number_with_format(row, col, fraction, &styles.percent(percent))?;
+                sheet.number(row, col, fraction, &styles.percent(percent))?;
             }
             if self.full {
-                self.project_details(sheet, row, p)?;
+                self.project_details(&mut sheet, row, p)?;
             }
         }
-        Ok(())
+        sheet.finish()
     }
 
     /// The optional columns of contract v2 of one 项目 row.
-    fn project_details(
-        &self,
-        sheet: &mut Worksheet,
-        row: u32,
-        p: &Project,
-    ) -> Result<(), XlsxError> {
+    fn project_details(&self, sheet: &mut Sheet<'_>, row: u32, p: &Project) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let projects = contract::sheet_named(PROJECTS);
         let d = &p.details;
@@ -356,18 +435,8 @@ impl Writer {
             (contract::NATURE, &d.nature),
             (contract::TERM, &d.term),
         ] {
-            let format = if projects.column(name).wrap {
-                &styles.wrapped
-            } else {
-                &styles.text
-            };
-            optional_text(
-                sheet,
-                row,
-                projects.position(name),
-                value.as_deref(),
-                format,
-            )?;
+            let wrap = projects.column(name).wrap;
+            sheet.optional_text(row, projects.position(name), value.as_deref(), wrap)?;
         }
         if let Some(f) = p.term_funds {
             for (name, amount) in [
@@ -376,43 +445,35 @@ impl Writer {
                 (contract::TERM_OTHER, f.other),
             ] {
                 let col = projects.position(name);
-                sheet.write_number_with_format(row, col, money(amount), &styles.money)?;
+                sheet.number(row, col, money(amount), &styles.money)?;
             }
         }
         Ok(())
     }
 
     /// `年度主要任务` (contract v2).
-    fn tasks(&self, sheet: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
+    fn tasks(&self, ws: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
         let styles = &self.styles;
-        self.table(
-            sheet,
-            contract::TASKS,
-            &self.columns(contract::TASKS),
-            Some(d.tasks.len()),
-        )?;
+        let columns = self.columns(contract::TASKS);
+        let mut sheet = self.table(ws, contract::TASKS, columns, Some(d.tasks.len()))?;
         for (row, task) in (1u32..).zip(&d.tasks) {
-            sheet.write_string_with_format(row, 0, &task.name, &styles.wrapped)?;
-            sheet.write_string_with_format(row, 1, &task.content, &styles.wrapped)?;
+            sheet.text_wrapped(row, 0, &task.name, true)?;
+            sheet.text_wrapped(row, 1, &task.content, true)?;
             if let Some(f) = task.funds {
                 for (col, amount) in (2u16..).zip([f.total, f.fiscal, f.other]) {
-                    sheet.write_number_with_format(row, col, money(amount), &styles.money)?;
+                    sheet.number(row, col, money(amount), &styles.money)?;
                 }
             }
         }
-        Ok(())
+        sheet.finish()
     }
 
     /// `部门整体指标` (contract v2), one indicator a row, every cell written.
-    fn department_indicators(
-        &self,
-        sheet: &mut Worksheet,
-        d: &Department,
-    ) -> Result<(), XlsxError> {
+    fn department_indicators(&self, ws: &mut Worksheet, d: &Department) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let name = contract::DEPARTMENT_INDICATORS;
         let count = d.department_indicators.len();
-        self.table(sheet, name, &self.columns(name), Some(count))?;
+        let mut sheet = self.table(ws, name, self.columns(name), Some(count))?;
         let at = |column| contract::sheet_named(name).position(column);
         for (row, ind) in (1u32..).zip(&d.department_indicators) {
             let de = &ind.details;
@@ -428,63 +489,47 @@ impl Writer {
                 (contract::REMARK, &de.remark),
             ] {
                 let text = Some(text.as_str()).filter(|t| !t.is_empty());
-                optional_text(sheet, row, at(column), text, &styles.wrapped)?;
+                sheet.optional_text(row, at(column), text, true)?;
             }
             if let Some(w) = de.weight {
-                sheet.write_number_with_format(
-                    row,
-                    at(contract::WEIGHT),
-                    money(w),
-                    &styles.number,
-                )?;
+                sheet.number(row, at(contract::WEIGHT), money(w), &styles.number)?;
             }
         }
-        Ok(())
+        sheet.finish()
     }
 
     /// The optional columns of contract v2 of one 项目指标 row.
     fn indicator_details(
         &self,
-        sheet: &mut Worksheet,
+        sheet: &mut Sheet<'_>,
         row: u32,
         ind: &Indicator,
     ) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let at = |name| contract::sheet_named(INDICATORS).position(name);
         let d = &ind.details;
-        sheet.write_string_with_format(
-            row,
-            at(contract::PERIOD),
-            ind.period.label(),
-            &styles.text,
-        )?;
+        sheet.text_wrapped(row, at(contract::PERIOD), ind.period.label(), false)?;
         for (name, text) in [
             (contract::INDICATOR_NATURE, &d.nature),
             (contract::MEASURE_UNIT, &d.unit),
             (contract::REMARK, &d.remark),
         ] {
             let text = Some(text.as_str()).filter(|t| !t.is_empty());
-            optional_text(sheet, row, at(name), text, &styles.wrapped)?;
+            sheet.optional_text(row, at(name), text, true)?;
         }
         match d.weight {
-            Some(w) => sheet.write_number_with_format(
-                row,
-                at(contract::WEIGHT),
-                money(w),
-                &styles.number,
-            )?,
-            None => sheet.write_blank(row, at(contract::WEIGHT), &styles.number)?,
+            Some(w) => sheet.number(row, at(contract::WEIGHT), money(w), &styles.number)?,
+            None => sheet.blank_as(row, at(contract::WEIGHT), &styles.number)?,
         };
         Ok(())
     }
 
-    fn project_goals(&self, sheet: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
-        let styles = &self.styles;
+    fn project_goals(&self, ws: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
         let count = projects
             .iter()
             .map(|p| p.goals.len() + p.term_goals.len())
             .sum();
-        self.table(sheet, GOALS, &self.columns(GOALS), Some(count))?;
+        let mut sheet = self.table(ws, GOALS, self.columns(GOALS), Some(count))?;
         // Each project's 实施期 goals first, then its 年度 goals.
         let goals = projects.iter().flat_map(|p| {
             let term = p.term_goals.iter().map(move |g| (&p.name, g, Period::Term));
@@ -492,85 +537,61 @@ impl Writer {
         });
         let period_col = contract::sheet_named(GOALS).position(contract::PERIOD);
         for (row, (name, goal, period)) in (1u32..).zip(goals) {
-            sheet.write_string_with_format(row, 0, name, &styles.wrapped)?;
-            sheet.write_string_with_format(row, 1, goal, &styles.wrapped)?;
+            sheet.text_wrapped(row, 0, name, true)?;
+            sheet.text_wrapped(row, 1, goal, true)?;
             if self.full {
-                sheet.write_string_with_format(row, period_col, period.label(), &styles.text)?;
+                sheet.text_wrapped(row, period_col, period.label(), false)?;
             }
         }
-        Ok(())
+        sheet.finish()
     }
 
-    fn project_indicators(
-        &self,
-        sheet: &mut Worksheet,
-        projects: &[Project],
-    ) -> Result<(), XlsxError> {
-        let styles = &self.styles;
+    fn project_indicators(&self, ws: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
         let count = projects.iter().map(|p| p.indicators.len()).sum();
-        self.table(sheet, INDICATORS, &self.columns(INDICATORS), Some(count))?;
+        let mut sheet = self.table(ws, INDICATORS, self.columns(INDICATORS), Some(count))?;
         let mut row = 1u32;
         for (i, p) in projects.iter().enumerate() {
             if p.indicators.is_empty() {
                 continue;
             }
             if i == 0 {
-                fill_down(sheet, row, p, styles)?;
+                fill_down(&mut sheet, row, p)?;
             } else {
-                merged(sheet, row, p, styles)?;
+                merged(&mut sheet, row, p)?;
             }
             for (r, ind) in (row..).zip(&p.indicators) {
-                sheet.write_string_with_format(r, 3, &ind.level3, &styles.wrapped)?;
-                sheet.write_string_with_format(r, 4, &ind.description, &styles.wrapped)?;
-                sheet.write_string_with_format(r, 5, &ind.value.text, &styles.text)?;
-                sheet.write_string_with_format(r, 6, &ind.basis, &styles.wrapped)?;
+                sheet.text_wrapped(r, 3, &ind.level3, true)?;
+                sheet.text_wrapped(r, 4, &ind.description, true)?;
+                sheet.text_wrapped(r, 5, &ind.value.text, false)?;
+                sheet.text_wrapped(r, 6, &ind.basis, true)?;
                 if self.full {
-                    self.indicator_details(sheet, r, ind)?;
+                    self.indicator_details(&mut sheet, r, ind)?;
                 }
             }
             row += p.indicators.len() as u32;
         }
-        Ok(())
+        sheet.finish()
     }
 }
 
-fn optional_text(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
-    text: Option<&str>,
-    format: &Format,
-) -> Result<(), XlsxError> {
-    match text {
-        Some(t) => sheet.write_string_with_format(row, col, t, format)?,
-        None => sheet.write_blank(row, col, format)?,
-    };
-    Ok(())
-}
-
 /// 项目名称, 一级指标 and 二级指标 left blank when they repeat the row above.
-fn fill_down(
-    sheet: &mut Worksheet,
-    first_row: u32,
-    p: &Project,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
+fn fill_down(sheet: &mut Sheet<'_>, first_row: u32, p: &Project) -> Result<(), XlsxError> {
     let mut above: Option<&Indicator> = None;
     for (row, ind) in (first_row..).zip(&p.indicators) {
         if above.is_none() {
-            sheet.write_string_with_format(row, 0, &p.name, &styles.wrapped)?;
+            sheet.text_wrapped(row, 0, &p.name, true)?;
         } else {
-            sheet.write_blank(row, 0, &styles.wrapped)?;
+            sheet.blank_wrapped(row, 0, true)?;
         }
         if above.is_some_and(|a| a.level1 == ind.level1) {
-            sheet.write_blank(row, 1, &styles.wrapped)?;
+            sheet.blank_wrapped(row, 1, true)?;
         } else {
-            sheet.write_string_with_format(row, 1, &ind.level1, &styles.wrapped)?;
+            sheet.text_wrapped(row, 1, &ind.level1, true)?;
         }
         if above.is_some_and(|a| a.level2 == ind.level2) {
-            sheet.write_blank(row, 2, &styles.wrapped)?;
+            sheet.blank_wrapped(row, 2, true)?;
         } else {
-            sheet.write_string_with_format(row, 2, &ind.level2, &styles.wrapped)?;
+            sheet.text_wrapped(row, 2, &ind.level2, true)?;
         }
         above = Some(ind);
     }
@@ -578,60 +599,19 @@ fn fill_down(
 }
 
 /// 项目名称, runs of equal 一级指标, and runs of equal 二级指标 within a 一级指标, as merged cells.
-fn merged(
-    sheet: &mut Worksheet,
-    first_row: u32,
-    p: &Project,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
+fn merged(sheet: &mut Sheet<'_>, first_row: u32, p: &Project) -> Result<(), XlsxError> {
     let rows = p.indicators.len() as u32;
-    span(
-        sheet,
-        first_row,
-        first_row + rows - 1,
-        0,
-        &p.name,
-        &styles.merged,
-    )?;
+    sheet.span(first_row, first_row + rows - 1, 0, &p.name)?;
     for (start, len) in runs(&p.indicators, |a, b| a.level1 == b.level1) {
         let first = first_row + start as u32;
-        span(
-            sheet,
-            first,
-            first + len as u32 - 1,
-            1,
-            &p.indicators[start].level1,
-            &styles.merged,
-        )?;
+        let text = &p.indicators[start].level1;
+        sheet.span(first, first + len as u32 - 1, 1, text)?;
     }
     let same_level2 = |a: &Indicator, b: &Indicator| a.level1 == b.level1 && a.level2 == b.level2;
     for (start, len) in runs(&p.indicators, same_level2) {
         let first = first_row + start as u32;
-        span(
-            sheet,
-            first,
-            first + len as u32 - 1,
-            2,
-            &p.indicators[start].level2,
-            &styles.merged,
-        )?;
-    }
-    Ok(())
-}
-
-/// Writes `text` over rows `first..=last` of `col`: merged when that is more than one cell.
-fn span(
-    sheet: &mut Worksheet,
-    first: u32,
-    last: u32,
-    col: u16,
-    text: &str,
-    format: &Format,
-) -> Result<(), XlsxError> {
-    if last > first {
-        sheet.merge_range(first, col, last, col, text, format)?;
-    } else {
-        sheet.write_string_with_format(first, col, text, format)?;
+        let text = &p.indicators[start].level2;
+        sheet.span(first, first + len as u32 - 1, 2, text)?;
     }
     Ok(())
 }

@@ -20,6 +20,8 @@ use serde_json::Value;
 enum C {
     S(String),
     N(f64),
+    /// A number in a percent-formatted cell (`0%`): 0.25 shows as 25%, 25 as 2500%.
+    P(f64),
     /// A formula with its cached result (`""` for none).
     F(&'static str, &'static str),
     /// A date cell.
@@ -163,6 +165,7 @@ impl Book {
     fn bytes(&self) -> Vec<u8> {
         let mut book = Workbook::new();
         let date = Format::new().set_num_format("yyyy-mm-dd");
+        let percent = Format::new().set_num_format("0%");
         for spec in &self.sheets {
             let ws = book.add_worksheet();
             ws.set_name(&spec.name).unwrap();
@@ -183,6 +186,9 @@ impl Book {
                     }
                     C::N(n) => {
                         ws.write_number(r, c, n).unwrap();
+                    }
+                    C::P(n) => {
+                        ws.write_number_with_format(r, c, n, &percent).unwrap();
                     }
                     C::F(f, result) => {
                         ws.write_formula(r, c, Formula::new(f).set_result(result))
@@ -1562,4 +1568,50 @@ fn c54_cells_that_all_refer_to_one_long_shared_string() {
     assert!(m.contains("文字合计已超过 32 MB"), "{m}");
     assert_eq!(found[0]["sheet"], "项目指标");
     assert!(peak < 300 * MIB, "peak memory {peak} bytes");
+}
+
+#[test]
+fn c55_number_pasted_into_a_percent_cell() {
+    // 项目 row 2: 3月底 G2 holds a pasted 25 (shown as 2500%), 6月底 H2 a typed 50% (0.5),
+    // 10月底 I2 a pasted 12.5 (1250%), 12月底 J2 a typed 100% (stored as exactly 1).
+    let mut book = Book::valid();
+    book.set("项目", 1, 6, C::P(25.0))
+        .set("项目", 1, 7, C::P(0.5))
+        .set("项目", 1, 8, C::P(12.5))
+        .set("项目", 1, 9, C::P(1.0));
+    let o = check_book("粘贴百分比.xlsx", &book);
+    assert_eq!(o.code, 1);
+    let message = o.has(
+        "pasted-percent",
+        "粘贴百分比.xlsx",
+        Some("项目"),
+        Some("G2"),
+    );
+    assert!(
+        message.contains("“3月底”单元格显示为 2500%（存的是 25")
+            && message.contains("若要填 25%，请输入 25% 或 0.25"),
+        "{message}"
+    );
+    let message = o.has(
+        "pasted-percent",
+        "粘贴百分比.xlsx",
+        Some("项目"),
+        Some("I2"),
+    );
+    assert!(
+        message.contains("显示为 1250%") && message.contains("请输入 12.5% 或 0.125"),
+        "{message}"
+    );
+    // The two pasted cells and nothing else: no 2500% out of range, no knock-on decrease, and
+    // 0.5 and an exact 1 (100%) are read as typed.
+    assert_eq!(o.errors().len(), 2, "{:#?}", o.findings);
+    assert!(o.rule("plan-range").is_empty(), "{:#?}", o.findings);
+
+    // Typed as 25% (or 0.25) the row is clean.
+    let mut book = Book::valid();
+    book.set("项目", 1, 6, C::P(0.25))
+        .set("项目", 1, 7, C::P(0.5))
+        .set("项目", 1, 8, C::P(0.75))
+        .set("项目", 1, 9, C::P(1.0));
+    check_book("键入百分比.xlsx", &book).assert_clean();
 }

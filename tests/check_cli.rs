@@ -80,3 +80,37 @@ fn missing_basic_info_sheet_is_reported() {
     );
     assert!(stderr.contains("[missing-sheet]"), "{stderr}");
 }
+
+#[test]
+fn the_findings_workbook_prints_with_rows_as_tall_as_their_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut department = reference::department();
+    // Two budget-sum errors whose messages quote long project names.
+    for (i, p) in department.projects.iter_mut().take(2).enumerate() {
+        p.name = format!("{}{i}", "很长的项目名称".repeat(6));
+        p.fiscal_funds += Decimal::ONE;
+    }
+    workbook::write_department(&department, &dir.path().join("dept.xlsx")).unwrap();
+    let report = dir.path().join("审核意见.xlsx");
+    let out = jixiao(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+
+    let sheets = common::xlsx::sheets(&report);
+    assert_eq!(sheets.len(), 2);
+    for sheet in &sheets {
+        common::xlsx::assert_page_setup(sheet);
+        assert_eq!(
+            sheet.print_titles.as_deref(),
+            Some(format!("'{}'!$1:$1", sheet.name).as_str())
+        );
+        // The messages quoting the long project name take several lines.
+        let multi_line = common::xlsx::assert_rows_fit(sheet);
+        assert!(multi_line >= 2, "{}: {multi_line}", sheet.name);
+        assert_eq!(sheet.page_setup["orientation"], "landscape", "{}", sheet.name);
+    }
+}

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use calamine::{Reader, open_workbook_auto};
-use common::{compact, jixiao, only_pdf, pdf_text, seed_path};
+use common::{compact, jixiao, only_pdf, pdf_text, seed_path, xlsx};
 use jixiao::model::Department;
 use jixiao::{read, reference, workbook};
 
@@ -247,4 +247,83 @@ fn templates_are_deterministic() {
     template(&["--example", "-o", s(&a)]);
     template(&["--example", "-o", s(&b)]);
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+/// Every sheet of the workbook at `path`, checked for the page setup, with every text row tall
+/// enough for its text; returns the sheets.
+fn assert_printable(path: &Path) -> Vec<xlsx::SheetXml> {
+    let sheets = xlsx::sheets(path);
+    assert!(!sheets.is_empty());
+    for sheet in &sheets {
+        xlsx::assert_page_setup(sheet);
+        xlsx::assert_rows_fit(sheet);
+        // The header row repeats on every printed page; 填写说明 has none.
+        let expected = (sheet.name != "填写说明").then(|| format!("'{}'!$1:$1", sheet.name));
+        assert_eq!(sheet.print_titles, expected, "{}", sheet.name);
+    }
+    sheets
+}
+
+fn sheet<'a>(sheets: &'a [xlsx::SheetXml], name: &str) -> &'a xlsx::SheetXml {
+    sheets.iter().find(|s| s.name == name).unwrap()
+}
+
+#[test]
+fn the_blank_form_prints_and_its_rows_are_a_comfortable_height() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blank.xlsx");
+    template(&["-o", s(&path)]);
+    let sheets = assert_printable(&path);
+    assert_eq!(sheets.len(), 9);
+    // Narrow sheets print portrait, wide ones landscape (the rule itself is checked above).
+    assert_eq!(sheet(&sheets, "基本信息").page_setup["orientation"], "portrait");
+    assert_eq!(sheet(&sheets, "项目").page_setup["orientation"], "landscape");
+    assert_eq!(sheet(&sheets, "项目指标").page_setup["orientation"], "landscape");
+    // Blank rows of the tables: one comfortable line (20 pt), set explicitly.
+    for name in ["总体绩效目标", "项目", "项目指标"] {
+        let sheet = sheet(&sheets, name);
+        for row in 2..=201 {
+            assert!(sheet.custom_height(row), "{name} row {row}");
+            assert_eq!(sheet.height(row), 20.0, "{name} row {row}");
+        }
+    }
+}
+
+#[test]
+fn the_example_and_next_years_workbook_print_with_rows_as_tall_as_their_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = dir.path().join("example.xlsx");
+    template(&["--example", "-o", s(&example)]);
+    let next = dir.path().join("next.xlsx");
+    template(&["--from", s(&example), "-o", s(&next)]);
+    for path in [&example, &next] {
+        let sheets = assert_printable(path);
+        // Long text took several lines, so the heights were really measured.
+        for (name, at_least) in [
+            ("填写说明", 5),
+            ("总体绩效目标", 2),
+            ("分项绩效目标", 3),
+            ("工作保障措施", 3),
+            ("项目", 2),
+            ("项目目标", 2),
+        ] {
+            let multi_line = xlsx::assert_rows_fit(sheet(&sheets, name));
+            assert!(
+                multi_line >= at_least,
+                "{name}: {multi_line} rows of several lines"
+            );
+        }
+        // A paragraph of 总体绩效目标 several lines long is several lines high.
+        let overall = sheet(&sheets, "总体绩效目标");
+        let (row, _, text, _, _) = overall
+            .texts
+            .iter()
+            .filter(|t| t.0 > 1)
+            .max_by_key(|t| t.2.chars().count())
+            .unwrap();
+        assert!(text.chars().count() > 100, "{text}");
+        assert!(overall.height(*row) >= 3.0 * 11.0 * 1.3, "{}", overall.height(*row));
+        // Merged 项目名称 cells in 项目指标 are covered by their rows together.
+        assert!(!sheet(&sheets, "项目指标").merges.is_empty());
+    }
 }

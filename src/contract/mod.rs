@@ -285,7 +285,8 @@ const INFO_COLUMNS: &[Column] = &[
         Kind::Text,
         50.0,
         "在此列填写每个字段的内容。鼠标停在左边的字段名上可看到该字段的说明。",
-    ),
+    )
+    .wrapped(),
 ];
 
 const OVERALL_COLUMNS: &[Column] = &[column(

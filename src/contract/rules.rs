@@ -86,6 +86,7 @@ rules! {
     CellError => "cell-error", Error, "单元格是错误值";
     NotANumber => "not-a-number", Error, "金额或百分数不是数字";
     Negative => "negative", Error, "金额或百分数为负数";
+    PastedPercent => "pasted-percent", Error, "百分比单元格中粘贴了数字（如 25 显示为 2500%）";
     InvisibleCharacter => "invisible-character", Warning, "文字中有不可见字符（已删除）";
     // 项目
     DuplicateProject => "duplicate-project", Error, "项目名称重复";

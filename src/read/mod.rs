@@ -23,6 +23,11 @@
 //! numeric cells are fractions and are multiplied by 100 (`0.25, 0.5, 0.75, 1` → 25, 50, 75,
 //! 100); otherwise they are percent already. Text (`25`, `25%`, `２５％`) is always percent.
 //! A numeric 指标值 prints as `95%` when percent-formatted (xlsx only).
+//! A percent-formatted spending-plan cell storing a number above 1 and at most 100 (`25`, shown
+//! as 2500%) is an error, `pasted-percent`: typing 25 into such a cell stores 0.25, so a stored
+//! 25 was pasted or written by a script, and the message gives both readings and what to type.
+//! It is not silently taken as 25%: the department's own copy shows 2500%, and the published
+//! figure must be the one their workbook shows.
 //!
 //! **Placeholders.** When a required structure (sheet or column) is missing or a required sheet
 //! cannot be read, [`Reading::workbook`] is `None`. Otherwise the model is built and every cell

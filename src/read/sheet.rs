@@ -475,7 +475,6 @@ impl<'s> Table<'s> {
         self.non_negative(ctx, row, column, v, amount, |d| *d, &expected)
     }
 
-    /// A percentage as read (see [`value::percent`]). Blank: `None`, reported (always required).
     /// An optional plain number (`20`, `２０`, `20%`), not negative; `None` when blank or not a
     /// number (reported).
     pub fn number(&self, ctx: &mut Ctx, row: u32, column: &str) -> Option<Decimal> {
@@ -490,6 +489,9 @@ impl<'s> Table<'s> {
             .map(|p| p.value)
     }
 
+    /// A percentage as read (see [`value::percent`]). Blank: `None`, reported (always required).
+    /// A percent-formatted cell storing a number above 1 (`25`, shown as 2500%): `None`, reported
+    /// as `pasted-percent` with both readings (see [`value::pasted_percent`]).
     pub fn percent(&self, ctx: &mut Ctx, row: u32, column: &str) -> Option<Percent> {
         let Some(v) = self.get(row, column) else {
             self.report_missing(ctx, row, column);
@@ -498,6 +500,18 @@ impl<'s> Table<'s> {
         let expected = "百分数（如 25 或 25%）";
         if let Value::Error(e) = v {
             self.report_error_value(ctx, row, column, e, expected);
+            return None;
+        }
+        if let Some(stored) = value::pasted_percent(v) {
+            ctx.error(
+                self.location(row, column),
+                RuleId::PastedPercent,
+                format!(
+                    "“{column}”单元格显示为 {}（存的是 {stored}，多为粘贴进来的数字）；若要填 {stored}%，请输入 {stored}% 或 {}",
+                    v.display(),
+                    (stored / Decimal::ONE_HUNDRED).normalize()
+                ),
+            );
             return None;
         }
         let percent = value::percent(v, self.sheet.formats_known);

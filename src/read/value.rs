@@ -208,6 +208,20 @@ pub fn percent(value: &Value, formats_known: bool) -> Result<Percent, NumberErro
     }
 }
 
+/// The number stored in a percent-formatted cell when it lies above 1 and at most 100: such a
+/// cell shows 100 times that (`25` shows as 2500%), which is what pasting or a script leaves
+/// where a person meant 25%. Typing `25` into the cell stores 0.25. An exact 1 is 100% and is
+/// not caught.
+pub fn pasted_percent(value: &Value) -> Option<Decimal> {
+    match value {
+        Value::Number {
+            value: f,
+            percent: true,
+        } => decimal_from_f64(*f).filter(|d| *d > Decimal::ONE && *d <= Decimal::ONE_HUNDRED),
+        _ => None,
+    }
+}
+
 /// Reads a 年度: a four-digit year as a numeric cell (`2021`, `2021.0`) or text (`"2021"`,
 /// `"２０２１"`, `"2021年"`, `"2021年度"`).
 pub fn year(value: &Value) -> Option<i32> {
@@ -479,6 +493,22 @@ mod tests {
             .display(),
             "1000000000000000000000000000"
         );
+    }
+
+    #[test]
+    fn pasted_percentages() {
+        let formatted = |f: f64| Value::Number {
+            value: f,
+            percent: true,
+        };
+        assert_eq!(pasted_percent(&formatted(25.0)), Some(dec!(25)));
+        assert_eq!(pasted_percent(&formatted(100.0)), Some(dec!(100)));
+        assert_eq!(pasted_percent(&formatted(1.5)), Some(dec!(1.5)));
+        assert_eq!(pasted_percent(&formatted(1.0)), None);
+        assert_eq!(pasted_percent(&formatted(0.25)), None);
+        assert_eq!(pasted_percent(&formatted(250.0)), None);
+        assert_eq!(pasted_percent(&num(25.0)), None);
+        assert_eq!(pasted_percent(&text("25")), None);
     }
 
     #[test]
