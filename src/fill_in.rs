@@ -192,21 +192,29 @@ fn range(sheet: &str, col: u16, first_row: u32, last_row: u32) -> String {
 fn lists(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name(LISTS)?;
     let bold = Format::new().set_bold();
+    let (first, others) = (14.0, 16.0);
+    let mut heights = RowHeights::new();
     sheet.write_string_with_format(0, 0, LEVEL1, &bold)?;
-    sheet.set_column_width(0, 14)?;
+    sheet.set_column_width(0, first)?;
+    heights.text(0, first, LEVEL1, false);
     for (i, (level1, level2s)) in (0u16..).zip(FRAMEWORK) {
-        sheet.write_string(1 + u32::from(i), 0, *level1)?;
+        let row = 1 + u32::from(i);
+        sheet.write_string(row, 0, *level1)?;
+        heights.text(row, first, level1, false);
         let col = 2 + i;
         sheet.write_string_with_format(0, col, *level1, &bold)?;
-        sheet.set_column_width(col, 16)?;
+        sheet.set_column_width(col, others)?;
         for (row, level2) in (1u32..).zip(level2s.iter()) {
             sheet.write_string(row, col, *level2)?;
+            heights.text(row, others, level2, false);
         }
     }
     sheet.set_hidden(true);
-    let widths: Vec<f64> = [14.0, 8.43]
+    heights.apply(sheet)?;
+    // Column B is left empty at Excel's default width.
+    let widths: Vec<f64> = [first, 8.43]
         .into_iter()
-        .chain(FRAMEWORK.iter().map(|_| 16.0))
+        .chain(FRAMEWORK.iter().map(|_| others))
         .collect();
     sheet_style::page_setup(sheet, &widths, 1)
 }
