@@ -316,7 +316,8 @@ impl Cells<'_> {
         let columns = self.columns;
         let c = &columns[usize::from(col)];
         let text = cell_text(text);
-        self.sheet.write_string_with_format(row, col, &text, format)?;
+        self.sheet
+            .write_string_with_format(row, col, &text, format)?;
         self.heights.text(row, c.width, &text, c.wraps);
         Ok(())
     }
@@ -350,7 +351,12 @@ fn finish(
 }
 
 /// 工作表, 单元格, 严重程度, 规则, 说明 from column `c0`.
-fn write_finding(cells: &mut Cells<'_>, row: u32, c0: u16, d: &Diagnostic) -> Result<(), XlsxError> {
+fn write_finding(
+    cells: &mut Cells<'_>,
+    row: u32,
+    c0: u16,
+    d: &Diagnostic,
+) -> Result<(), XlsxError> {
     if let Some(s) = &d.location.sheet {
         cells.text(row, c0, s)?;
     }

@@ -57,9 +57,7 @@ pub fn char_units(c: char) -> usize {
 }
 
 /// What the reader takes for a line break (see `read::value::normalise_newlines`).
-const LINE_BREAKS: [char; 7] = [
-    '\n', '\r', '\x0B', '\x0C', '\u{85}', '\u{2028}', '\u{2029}',
-];
+const LINE_BREAKS: [char; 7] = ['\n', '\r', '\x0B', '\x0C', '\u{85}', '\u{2028}', '\u{2029}'];
 
 /// The lines `text` takes in a cell `width` characters wide (Excel's column units): each
 /// explicit line break starts a line, and each line is wrapped at the usable width. At least 1.

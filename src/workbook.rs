@@ -546,7 +546,11 @@ impl Writer {
         sheet.finish()
     }
 
-    fn project_indicators(&self, ws: &mut Worksheet, projects: &[Project]) -> Result<(), XlsxError> {
+    fn project_indicators(
+        &self,
+        ws: &mut Worksheet,
+        projects: &[Project],
+    ) -> Result<(), XlsxError> {
         let count = projects.iter().map(|p| p.indicators.len()).sum();
         let mut sheet = self.table(ws, INDICATORS, self.columns(INDICATORS), Some(count))?;
         let mut row = 1u32;

@@ -111,6 +111,10 @@ fn the_findings_workbook_prints_with_rows_as_tall_as_their_messages() {
         // The messages quoting the long project name take several lines.
         let multi_line = common::xlsx::assert_rows_fit(sheet);
         assert!(multi_line >= 2, "{}: {multi_line}", sheet.name);
-        assert_eq!(sheet.page_setup["orientation"], "landscape", "{}", sheet.name);
+        assert_eq!(
+            sheet.page_setup["orientation"], "landscape",
+            "{}",
+            sheet.name
+        );
     }
 }

@@ -277,9 +277,18 @@ fn the_blank_form_prints_and_its_rows_are_a_comfortable_height() {
     let sheets = assert_printable(&path);
     assert_eq!(sheets.len(), 9);
     // Narrow sheets print portrait, wide ones landscape (the rule itself is checked above).
-    assert_eq!(sheet(&sheets, "基本信息").page_setup["orientation"], "portrait");
-    assert_eq!(sheet(&sheets, "项目").page_setup["orientation"], "landscape");
-    assert_eq!(sheet(&sheets, "项目指标").page_setup["orientation"], "landscape");
+    assert_eq!(
+        sheet(&sheets, "基本信息").page_setup["orientation"],
+        "portrait"
+    );
+    assert_eq!(
+        sheet(&sheets, "项目").page_setup["orientation"],
+        "landscape"
+    );
+    assert_eq!(
+        sheet(&sheets, "项目指标").page_setup["orientation"],
+        "landscape"
+    );
     // Blank rows of the tables: one comfortable line (20 pt), set explicitly.
     for name in ["总体绩效目标", "项目", "项目指标"] {
         let sheet = sheet(&sheets, name);
@@ -324,7 +333,11 @@ fn the_example_and_next_years_workbook_print_with_rows_as_tall_as_their_text() {
             .max_by_key(|t| t.2.chars().count())
             .unwrap();
         assert!(text.chars().count() > 100, "{text}");
-        assert!(overall.height(*row) >= 3.0 * 11.0 * 1.3, "{}", overall.height(*row));
+        assert!(
+            overall.height(*row) >= 3.0 * 11.0 * 1.3,
+            "{}",
+            overall.height(*row)
+        );
         // Merged 项目名称 cells in 项目指标 are covered by their rows together.
         assert!(!sheet(&sheets, "项目指标").merges.is_empty());
     }

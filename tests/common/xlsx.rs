@@ -211,10 +211,10 @@ pub fn sheets(path: &Path) -> Vec<SheetXml> {
                     .collect()
             })
             .unwrap_or_default();
-        let fit_to_page = descendants(root, "pageSetUpPr")
-            .any(|p| p.attribute("fitToPage") == Some("1"));
-        let print_gridlines = child(root, "printOptions")
-            .is_some_and(|p| p.attribute("gridLines") == Some("1"));
+        let fit_to_page =
+            descendants(root, "pageSetUpPr").any(|p| p.attribute("fitToPage") == Some("1"));
+        let print_gridlines =
+            child(root, "printOptions").is_some_and(|p| p.attribute("gridLines") == Some("1"));
         let footer = descendants(root, "oddFooter")
             .next()
             .and_then(|f| f.text())
@@ -304,11 +304,23 @@ pub fn assert_rows_fit(sheet: &SheetXml) -> usize {
 pub fn assert_page_setup(sheet: &SheetXml) {
     let name = &sheet.name;
     let p = &sheet.page_setup;
-    assert_eq!(p.get("paperSize").map(String::as_str), Some("9"), "{name}: A4");
+    assert_eq!(
+        p.get("paperSize").map(String::as_str),
+        Some("9"),
+        "{name}: A4"
+    );
     assert!(sheet.fit_to_page, "{name}: fit to page");
     // fitToWidth defaults to 1; fitToHeight 0 is "as many pages as needed".
-    assert_eq!(p.get("fitToWidth").map_or("1", String::as_str), "1", "{name}");
-    assert_eq!(p.get("fitToHeight").map(String::as_str), Some("0"), "{name}");
+    assert_eq!(
+        p.get("fitToWidth").map_or("1", String::as_str),
+        "1",
+        "{name}"
+    );
+    assert_eq!(
+        p.get("fitToHeight").map(String::as_str),
+        Some("0"),
+        "{name}"
+    );
     assert!(sheet.print_gridlines, "{name}: gridlines printed");
     let footer = sheet.footer.as_deref().unwrap_or_default();
     assert!(
