@@ -207,7 +207,13 @@ impl<'a> Sheet<'a> {
     }
 
     /// Writes `text`, wrapped or not; its row grows to hold it.
-    fn text_wrapped(&mut self, row: u32, col: u16, text: &str, wrap: bool) -> Result<(), XlsxError> {
+    fn text_wrapped(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        wrap: bool,
+    ) -> Result<(), XlsxError> {
         let styles: &'a Styles = self.styles;
         let format = if wrap { &styles.wrapped } else { &styles.text };
         self.ws.write_string_with_format(row, col, text, format)?;
@@ -423,7 +429,12 @@ impl Writer {
     }
 
     /// The optional columns of contract v2 of one 项目 row.
-    fn project_details(&self, sheet: &mut Sheet<'_>, row: u32, p: &Project) -> Result<(), XlsxError> {
+    fn project_details(
+        &self,
+        sheet: &mut Sheet<'_>,
+        row: u32,
+        p: &Project,
+    ) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let projects = contract::sheet_named(PROJECTS);
         let d = &p.details;
