@@ -157,6 +157,8 @@ pub struct BuildOptions {
     pub settings: Vec<String>,
     /// A character no font can draw is an error, not a warning (`--strict`).
     pub strict: bool,
+    /// Where page images (`--emit png`) go; beside the PDF when `None`.
+    pub pages: Option<PathBuf>,
 }
 
 /// Told about the progress of a batch; called from worker threads.
@@ -494,10 +496,12 @@ impl Builder {
             }
         }
         // Page images for review (`--emit png`): `{标题}-{页}.png`, the page number after the
-        // title is made safe (and cut), so that it is never cut off.
+        // title is made safe (and cut), so that it is never cut off; beside the PDF unless
+        // `pages` says where.
         let stem = output::file_stem(&department.title);
+        let pages = self.options.pages.as_ref().unwrap_or(&self.options.output);
         for (n, png) in compiled.pngs.iter().enumerate() {
-            let png_path = self.options.output.join(format!("{stem}-{}.png", n + 1));
+            let png_path = pages.join(format!("{stem}-{}.png", n + 1));
             if let Err(e) = output::write_atomic(&png_path, png) {
                 diagnostics.push(typeset_error(format!(
                     "无法写入 {}：{e}",

@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per stage: [`read`] → [`check`] → [`render`] → [`compile`] →
 //! [`output`]; [`build`] runs it over a set of workbooks, and [`state`] lets several runs share
-//! one output folder.
+//! one output folder; [`serve`] is the local web page over the same pipeline.
 
 pub mod build;
 pub mod check;
@@ -20,6 +20,7 @@ pub mod read;
 pub mod reference;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod sheet_style;
 pub mod state;
 pub mod text;

@@ -33,6 +33,8 @@ enum Command {
     Check(CheckArgs),
     /// 生成各部门填报用的工作簿：空白模板、填好的示例，或由上一年度的工作簿生成下一年度的
     Template(TemplateArgs),
+    /// 在浏览器中打开本机页面：上传工作簿、查看问题所在单元格、预览并下载 PDF
+    Serve(ServeArgs),
     /// 列出各字体角色（标题、正文、标题、表格……）实际使用的字体及缺少的字体
     Fonts(FontsArgs),
     /// 排版模板（Typst）：导出内置默认模板以便修改
@@ -66,11 +68,15 @@ struct FontArgs {
 }
 
 impl FontArgs {
-    fn discover(self) -> Fonts {
-        Fonts::discover(&FontOptions {
+    fn options(self) -> FontOptions {
+        FontOptions {
             font_paths: self.font_paths,
             ignore_system_fonts: self.ignore_system_fonts,
-        })
+        }
+    }
+
+    fn discover(self) -> Fonts {
+        Fonts::discover(&self.options())
     }
 }
 
@@ -115,6 +121,21 @@ struct TemplateArgs {
 }
 
 #[derive(Args)]
+struct ServeArgs {
+    /// 工作文件夹（其中的 input/ 放工作簿，output/ 放 PDF；默认为当前文件夹）
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// 端口（默认从 8765 起找第一个可用的）
+    #[arg(long)]
+    port: Option<u16>,
+    /// 不自动打开浏览器
+    #[arg(long)]
+    no_open: bool,
+    #[command(flatten)]
+    fonts: FontArgs,
+}
+
+#[derive(Args)]
 struct InputArgs {
     /// 工作簿文件或文件夹（文件夹递归查找 .xlsx/.xlsm/.xls/.ods）
     #[arg(default_value = "input")]
@@ -155,14 +176,37 @@ struct BuildArgs {
 
 fn main() -> ExitCode {
     if platform::started_by_double_click() {
-        // Once `jixiao serve` exists (issue 11) this line becomes: serve the exe's folder.
-        return explain_and_wait();
+        // Double-clicked (Windows, no arguments, a console of its own): the page over the
+        // folder the exe lives in.
+        return match std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(PathBuf::from))
+        {
+            Some(dir) => {
+                let code = serve(ServeArgs {
+                    dir,
+                    port: None,
+                    no_open: false,
+                    fonts: FontArgs {
+                        font_paths: Vec::new(),
+                        ignore_system_fonts: false,
+                    },
+                });
+                if code != ExitCode::SUCCESS {
+                    // Keep the window open so the message can be read.
+                    platform::wait_for_key();
+                }
+                code
+            }
+            None => explain_and_wait(),
+        };
     }
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => run_build(args),
         Command::Template(args) => template(args),
+        Command::Serve(args) => serve(args),
         Command::Fonts(args) => fonts(args),
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
@@ -277,6 +321,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
             force: args.force,
             settings,
             strict: args.strict,
+            pages: None,
         },
     };
     let progress = Progress::new(progress::Mode::detect(args.quiet));
@@ -293,6 +338,22 @@ fn run_build(args: BuildArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let options = jixiao::serve::ServeOptions {
+        dir: args.dir,
+        port: args.port,
+        open: !args.no_open,
+        fonts: args.fonts.options(),
+    };
+    match jixiao::serve::run(options, &|line| eprintln!("{line}")) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
     }
 }
 

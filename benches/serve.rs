@@ -1,0 +1,258 @@
+//! `jixiao serve` under load, over loopback only, bounded in count and time:
+//!
+//! 1. **Latency**: a corrected workbook of the reference department uploaded (and the
+//!    replacement confirmed, as the page does) until its new first page is served as PNG;
+//!    fonts and typesetter already loaded, as in a running server. Goal: ≤ 0.3 s.
+//! 2. **Load**: while 全部生成 builds 40 departments, 20 uploads of other departments at once
+//!    and 100 page loads (page, script, style, list) at once. Every upload must end built,
+//!    nothing lost, and the server must still answer.
+//!
+//! ```sh
+//! cargo bench --profile dev --bench serve
+//! ```
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use jixiao::serve::{Config, Limits, Server};
+use serde_json::Value;
+
+const TOKEN: &str = "00112233445566778899aabbccddeeff";
+const REFERENCE: &str = "唐山高新区行政服务中心";
+/// Corrected uploads timed.
+const ROUNDS: usize = 10;
+const BATCH: usize = 40;
+const UPLOADS: usize = 20;
+const PAGE_LOADS: usize = 100;
+
+fn main() {
+    // `cargo test --benches` runs benches without `--bench`: nothing to measure there.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(Config {
+        dir: dir.path().to_path_buf(),
+        port: addr.port(),
+        token: TOKEN.into(),
+        limits: Limits::default(),
+        fonts: Default::default(),
+        opener: None,
+    })
+    .unwrap();
+    let router = server.router();
+    runtime.spawn(async move { axum::serve(listener, router).await });
+    let client = Client { addr };
+
+    latency(&client);
+    load(&client, dir.path());
+    drop(server);
+}
+
+struct Client {
+    addr: SocketAddr,
+}
+
+impl Client {
+    /// One HTTP/1.0 request (the response ends with the connection): status and body.
+    fn request(&self, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> (u16, Vec<u8>) {
+        let mut stream = TcpStream::connect(self.addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(300))).unwrap();
+        let port = self.addr.port();
+        let mut head = format!(
+            "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nCookie: jixiao-{port}={TOKEN}\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        if let Some(t) = content_type {
+            head.push_str(&format!("Content-Type: {t}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let status: u16 = String::from_utf8_lossy(&response[9..12]).parse().unwrap();
+        (status, response[split + 4..].to_vec())
+    }
+
+    fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        self.request("GET", path, None, b"")
+    }
+
+    fn json(&self, method: &str, path: &str) -> Value {
+        let (status, body) = self.request(method, path, None, b"");
+        assert!(status < 300, "{path}: {status} {}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    fn upload(&self, name: &str, bytes: &[u8]) -> Value {
+        let boundary = "----jixiao-bench";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let (status, body) = self.request("POST", "/api/upload", Some(&content_type), &body);
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    fn rows(&self) -> Vec<Value> {
+        self.json("GET", "/api/departments")["departments"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// Waits (bounded) until nothing is being checked or built.
+    fn settle(&self) -> Vec<Value> {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(600) {
+            let list = self.json("GET", "/api/departments");
+            let rows = list["departments"].as_array().unwrap().clone();
+            let busy = rows.iter().any(|r| {
+                matches!(r["status"].as_str().unwrap(), "checking" | "queued" | "building")
+            });
+            if !busy && list["progress"].is_null() {
+                return rows;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("not settled within 10 minutes");
+    }
+}
+
+fn workbook(department: &jixiao::model::Department) -> Vec<u8> {
+    jixiao::fill_in::form(Some(department))
+        .unwrap()
+        .save_to_buffer()
+        .unwrap()
+}
+
+fn renamed(name: &str) -> Vec<u8> {
+    let mut d = jixiao::reference::department();
+    d.name = name.to_string();
+    d.title = format!("{name}2021年部门预算绩效文本");
+    workbook(&d)
+}
+
+fn stats(mut times: Vec<Duration>) -> String {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "median {:.0} ms, p90 {:.0} ms, max {:.0} ms",
+        ms(times[times.len() / 2]),
+        ms(times[(times.len() * 9 / 10).min(times.len() - 1)]),
+        ms(*times.last().unwrap())
+    )
+}
+
+fn latency(client: &Client) {
+    let reference = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("input/{REFERENCE}2021.xlsx")),
+    )
+    .unwrap();
+    client.upload("reference.xlsx", &reference);
+    let id = client.settle()[0]["id"].as_str().unwrap().to_string();
+    let mut times = Vec::new();
+    for round in 0..ROUNDS {
+        // A correction: one more paragraph of 总体绩效目标, different each round.
+        let mut d = jixiao::reference::department();
+        d.overall_goals.push(format!("第 {round} 次更正新增的一段总体绩效目标。"));
+        let corrected = workbook(&d);
+        let start = Instant::now();
+        let answer = client.upload("corrected.xlsx", &corrected);
+        let pending = answer["files"][0]["pending"].as_str().unwrap().to_string();
+        client.json("POST", &format!("/api/uploads/{pending}/confirm"));
+        let (status, png) = client.get(&format!("/api/departments/{id}/pages/1"));
+        let elapsed = start.elapsed();
+        assert_eq!(status, 200);
+        assert!(png.starts_with(b"\x89PNG"));
+        times.push(elapsed);
+    }
+    println!(
+        "latency, corrected upload → new first page served ({ROUNDS} rounds): {}",
+        stats(times)
+    );
+}
+
+fn load(client: &Client, dir: &Path) {
+    for i in 0..BATCH {
+        std::fs::write(dir.join(format!("input/batch-{i}.xlsx")), renamed(&format!("批量部门{i}"))).unwrap();
+    }
+    client.settle();
+    let start = Instant::now();
+    client.json("POST", "/api/build");
+    let uploads: Vec<Vec<u8>> = (0..UPLOADS).map(|i| renamed(&format!("上传部门{i}"))).collect();
+    let (upload_times, page_times) = std::thread::scope(|scope| {
+        let uploads: Vec<_> = uploads
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| {
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    let answer = client.upload(&format!("upload-{i}.xlsx"), bytes);
+                    assert_eq!(answer["files"][0]["result"], "saved", "{answer}");
+                    t.elapsed()
+                })
+            })
+            .collect();
+        let pages: Vec<_> = (0..PAGE_LOADS)
+            .map(|_| {
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    for path in ["/", "/app.js", "/app.css", "/api/departments"] {
+                        let (status, _) = client.get(path);
+                        assert_eq!(status, 200, "{path}");
+                    }
+                    t.elapsed()
+                })
+            })
+            .collect();
+        (
+            uploads.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>(),
+            pages.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>(),
+        )
+    });
+    let rows = client.settle();
+    let total = start.elapsed();
+    let built = |prefix: &str| {
+        rows.iter()
+            .filter(|r| r["department"].as_str().unwrap_or("").starts_with(prefix))
+            .filter(|r| matches!(r["status"].as_str().unwrap(), "passed" | "warning") && r["pdf"]["current"] == true)
+            .count()
+    };
+    assert_eq!(built("上传部门"), UPLOADS, "every upload built");
+    assert_eq!(built("批量部门"), BATCH, "every department of the batch built");
+    let pdfs = std::fs::read_dir(dir.join("output"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf"))
+        .count();
+    assert_eq!(pdfs, 1 + BATCH + UPLOADS);
+    let hello = client.json("GET", "/api/hello");
+    assert_eq!(hello["app"], "jixiao");
+    println!(
+        "load, {UPLOADS} uploads at once during 全部生成 of {BATCH}: uploads answered in {}",
+        stats(upload_times)
+    );
+    println!(
+        "load, {PAGE_LOADS} page loads at once (page, script, style, list): {}",
+        stats(page_times)
+    );
+    println!(
+        "load: all {} departments built in {:.1} s; {} PDFs in output/, nothing lost, server answering",
+        BATCH + UPLOADS,
+        total.as_secs_f64(),
+        pdfs
+    );
+}

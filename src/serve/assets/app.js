@@ -1,0 +1,220 @@
+// The page of `jixiao serve`: lists departments, uploads workbooks, shows findings and previews.
+// Everything comes from the same server; text from workbooks is only ever set as textContent.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+let selected = null;
+let page = 1;
+let pageCount = null;
+let refreshTimer = null;
+let closed = false;
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined) continue;
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) {
+    if (c === null || c === undefined) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+function say(text) { $('message').textContent = text; }
+
+function when(ms) {
+  if (!ms) return '';
+  return new Date(ms).toLocaleString('zh-CN', { hour12: false });
+}
+
+async function getJson(path) {
+  const r = await fetch(path, { credentials: 'same-origin' });
+  if (!r.ok) throw new Error((await r.json().catch(() => ({}))).error || r.statusText);
+  return r.json();
+}
+
+async function post(path, body) {
+  const r = await fetch(path, { method: 'POST', credentials: 'same-origin', body });
+  const data = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(data.error || ('请求失败（' + r.status + '）'));
+  return data;
+}
+
+function scheduleRefresh() {
+  if (refreshTimer || closed) return;
+  refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 150);
+}
+
+async function refresh() {
+  let data;
+  try { data = await getJson('/api/departments'); } catch (e) { say('无法读取部门列表：' + e.message); return; }
+  const body = $('departments').tBodies[0];
+  const rows = data.departments.map((d) => {
+    const name = d.department || d.file;
+    const pdf = d.pdf ? el('a', { class: 'button', href: '/api/departments/' + d.id + '/pdf?download=1', download: '', 'aria-label': '下载 ' + name + ' 的 PDF' }, 'PDF') : null;
+    const view = el('button', { type: 'button', 'aria-label': '查看 ' + name, onclick: () => select(d.id, true) }, '查看');
+    return el('tr', { 'data-id': d.id, 'data-status': d.status, class: d.id === selected ? 'selected' : null },
+      el('td', { title: d.file + (d.original ? '（上传时名为 ' + d.original + '）' : '') }, name),
+      el('td', {}, d.year || ''),
+      el('td', {}, el('span', { class: 'status status-' + d.status }, d.label)),
+      el('td', { class: 'num' }, d.errors),
+      el('td', { class: 'num' }, d.warnings),
+      el('td', {}, d.pdf ? when(d.pdf.modified) + (d.pdf.current ? '' : '（旧版）') : ''),
+      el('td', {}, view, ' ', pdf));
+  });
+  body.replaceChildren(...rows);
+  $('empty').hidden = rows.length > 0;
+  showProgress(data.progress);
+  $('folders').textContent = '工作簿：' + data.input + '　PDF：' + data.output + '　被替换的工作簿：' + data.backup;
+  if (selected) showDetail(data.departments.find((d) => d.id === selected));
+}
+
+function showProgress(p) {
+  $('progress').hidden = !p;
+  if (!p) return;
+  $('bar').max = Math.max(p.total, 1);
+  $('bar').value = p.done;
+  $('progress-text').textContent = '正在生成 ' + p.done + '/' + p.total + (p.current ? '：' + p.current : '');
+}
+
+async function select(id, focus) {
+  selected = id;
+  page = 1;
+  pageCount = null;
+  await refresh();
+  if (focus) $('detail-title').focus();
+}
+
+async function showDetail(row) {
+  if (!row) { $('detail').hidden = true; return; }
+  let d;
+  try { d = await getJson('/api/departments/' + row.id); } catch (e) { return; }
+  if (d.id !== selected) return;
+  $('detail').hidden = false;
+  $('detail-title').textContent = (d.department || d.file) + (d.year ? ' ' + d.year + ' 年度' : '') + '：' + row.label;
+  $('detail-meta').textContent = '文件 input/' + d.file + (d.original ? '（上传时名为 ' + d.original + '）' : '') +
+    '；错误 ' + d.errors + ' 个，警告 ' + d.warnings + ' 个';
+  $('report').href = '/api/departments/' + d.id + '/report';
+  const findings = $('findings');
+  if (!d.checked) {
+    findings.replaceChildren(el('p', {}, '正在检查……'));
+  } else if (d.groups.length === 0) {
+    findings.replaceChildren(el('p', { class: 'status status-passed' }, '未发现问题'));
+  } else {
+    findings.replaceChildren(...d.groups.map((g) => el('section', { class: 'sheet' },
+      el('h3', {}, g.sheet ? '工作表“' + g.sheet + '”' : '整个文件'),
+      ...g.findings.map((f) => el('div', { class: 'finding', 'data-severity': f.severity },
+        el('span', { class: 'cell' }, f.cell || ''),
+        el('span', { class: 'sev-' + f.severity }, f.label),
+        el('span', {}, f.message, ' ', el('span', { class: 'rule' }, '[' + f.rule + ']')))))));
+  }
+  const canPreview = row.pdf && row.pdf.current && d.errors === 0 && ['passed', 'warning', 'current'].includes(row.status);
+  $('preview').hidden = !canPreview;
+  if (canPreview) {
+    if (d.pages) pageCount = d.pages;
+    const stamp = row.pdf.modified || 0;
+    const src = '/api/departments/' + d.id + '/pages/' + page + '?v=' + stamp;
+    if ($('page').getAttribute('src') !== src) {
+      $('page').src = src;
+      $('page').alt = (d.department || d.file) + ' 第 ' + page + ' 页';
+    }
+    $('page-no').textContent = '第 ' + page + (pageCount ? ' / ' + pageCount : '') + ' 页';
+    $('prev').disabled = page <= 1;
+    $('next').disabled = pageCount !== null && page >= pageCount;
+    $('pdf-open').href = '/api/departments/' + d.id + '/pdf';
+    $('pdf-download').href = '/api/departments/' + d.id + '/pdf?download=1';
+  }
+}
+
+function turn(delta) {
+  page = Math.max(1, page + delta);
+  refresh();
+}
+
+async function upload(files) {
+  if (!files.length || closed) return;
+  const form = new FormData();
+  for (const f of files) form.append('files', f, f.name);
+  say('正在上传 ' + files.length + ' 个文件……');
+  let data;
+  try { data = await post('/api/upload', form); } catch (e) { say('上传失败：' + e.message); return; }
+  const lines = [];
+  let show = null;
+  for (const r of data.files) {
+    if (r.result === 'saved') {
+      lines.push(r.original + '：已保存为 input/' + r.file + (r.errors ? '，有 ' + r.errors + ' 个错误，未生成' : '，正在生成'));
+      if (!show || r.errors) show = r.id;
+    } else if (r.result === 'confirm') {
+      lines.push(r.original + '：' + r.department + ' ' + r.year + ' 年度已有工作簿，请确认是否替换');
+      ask(r);
+    } else {
+      lines.push(r.original + '：' + r.message);
+    }
+  }
+  say(lines.join('\n'));
+  $('files').value = '';
+  if (show) select(show, false); else refresh();
+}
+
+function ask(r) {
+  const box = el('div', { class: 'confirm', role: 'group', 'aria-label': '确认替换' });
+  const done = async (action) => {
+    try {
+      const result = await post('/api/uploads/' + r.pending + '/' + action);
+      box.remove();
+      if (action === 'confirm') {
+        say(r.original + '：已替换，原文件移到 ' + (result.backups || []).join('、') + '，正在生成');
+        select(result.id, false);
+      } else {
+        say(r.original + '：未替换，原工作簿保持不变');
+      }
+    } catch (e) { say('操作失败：' + e.message); box.remove(); }
+  };
+  const yes = el('button', { type: 'button', onclick: () => done('confirm') }, '替换');
+  box.append(
+    el('p', {}, '“' + r.department + '” ' + r.year + ' 年度已有工作簿 ' + r.existing.map((f) => 'input/' + f).join('、') +
+      '。用上传的“' + r.original + '”替换吗？原文件会移到 backup 文件夹保存。'),
+    yes,
+    el('button', { type: 'button', class: 'quiet', onclick: () => done('cancel') }, '不替换'));
+  $('confirms').append(box);
+  yes.focus();
+}
+
+function listen() {
+  const events = new EventSource('/api/events');
+  events.onmessage = (e) => {
+    const ev = JSON.parse(e.data);
+    if (ev.type === 'progress') showProgress(ev.total ? ev : null);
+    if (ev.type === 'done') { showProgress(null); say(ev.summary.split('\n')[0]); }
+    scheduleRefresh();
+  };
+  return events;
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  const events = listen();
+  $('files').addEventListener('change', (e) => upload([...e.target.files]));
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); upload([...e.dataTransfer.files]); });
+  $('prev').addEventListener('click', () => turn(-1));
+  $('next').addEventListener('click', () => turn(1));
+  $('page').addEventListener('error', () => { if (pageCount === null && page > 1) { pageCount = page - 1; turn(-1); } });
+  $('build-all').addEventListener('click', async () => {
+    try { const r = await post('/api/build'); say('已开始全部生成（' + r.queued + ' 个工作簿；未改动的不重新生成）'); } catch (e) { say('无法开始：' + e.message); }
+  });
+  $('quit').addEventListener('click', async () => {
+    if (!confirm('退出 jixiao？正在进行的生成会先完成。')) return;
+    closed = true;
+    events.close();
+    try { await post('/api/quit'); } catch (e) { /* already gone */ }
+    document.querySelectorAll('button, input').forEach((b) => { b.disabled = true; });
+    say('已退出。可以关闭此页面；需要时重新运行 jixiao serve。');
+  });
+  refresh();
+});

@@ -1,0 +1,310 @@
+//! `jixiao serve`: a local web page for finance staff, served by the same binary over a working
+//! folder that holds `input/` and `output/` exactly as `jixiao build` uses them, so the page and
+//! the command line see the same state.
+//!
+//! - [`security`]: who may talk to the server (the `Host` check, the per-run token exchanged for
+//!   a cookie, same-origin POSTs) and the headers every response carries.
+//! - [`routes`]: the page (embedded HTML, CSS and JavaScript) and its JSON API.
+//! - [`upload`]: uploaded workbooks into `input/`: limits counted while streaming, magic bytes,
+//!   names made by the server, replacing a department's workbook only after the page confirms,
+//!   with the old file moved to `backup/`.
+//! - [`builds`]: the one build thread: checks, builds (the library's [`crate::build::Builder`],
+//!   fonts and typesetter loaded once), page previews, progress events.
+//! - [`state`]: what the server knows about each workbook of `input/`.
+//!
+//! The server binds 127.0.0.1 only. Nothing here is process-wide: a test can run several servers
+//! side by side.
+
+mod builds;
+mod routes;
+mod security;
+mod state;
+mod upload;
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+
+use crate::compile::FontOptions;
+
+pub use state::App;
+
+/// The first port tried when none is given; the next [`PORT_TRIES`]` - 1` ports follow.
+pub const DEFAULT_PORT: u16 = 8765;
+/// How many ports from [`DEFAULT_PORT`] are tried.
+pub const PORT_TRIES: u16 = 10;
+
+/// The folder, under the working folder, where a replaced workbook is kept
+/// (`backup/{时间}-{文件名}`). Outside `input/`, so no build ever reads it.
+pub const BACKUP_DIR: &str = "backup";
+
+/// Upload limits, checked while the request streams in.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Bytes of one workbook (the reader refuses larger files anyway).
+    pub file_bytes: u64,
+    /// Bytes of one upload request, all files together.
+    pub total_bytes: u64,
+    /// Workbooks in one upload request.
+    pub files: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            file_bytes: 50 << 20,
+            total_bytes: 200 << 20,
+            files: 100,
+        }
+    }
+}
+
+/// How a server is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The working folder: `input/`, `output/` and `backup/` are in it.
+    pub dir: PathBuf,
+    /// The port bound; requests must name it in `Host`.
+    pub port: u16,
+    /// The per-run secret in the address the tool opens.
+    pub token: String,
+    pub limits: Limits,
+    pub fonts: FontOptions,
+    /// Also told where the opening page is (`/api/hello`), so that a second `jixiao serve` on
+    /// the same folder opens this server instead of starting another.
+    pub opener: Option<PathBuf>,
+}
+
+/// A server's application: the routes and the build thread behind them.
+pub struct Server {
+    app: Arc<App>,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Discovers fonts, sets up the typesetter, starts the build thread and checks the workbooks
+    /// already in `input/`. Creates `input/` and `output/` when missing.
+    pub fn new(config: Config) -> Result<Self, String> {
+        let (app, worker) = state::App::start(config)?;
+        Ok(Self {
+            app,
+            worker: Some(worker),
+        })
+    }
+
+    /// The routes, with every security rule applied.
+    pub fn router(&self) -> Router {
+        routes::router(self.app.clone())
+    }
+
+    /// Resolves once the page's 退出 button has been pressed.
+    pub async fn quit_requested(&self) {
+        self.app.quit_requested().await
+    }
+
+    /// Asks the server to quit, as the 退出 button does: event streams end.
+    pub fn request_quit(&self) {
+        self.app.request_quit();
+    }
+
+    /// Stops taking work, lets a build in progress finish (its files are written atomically)
+    /// and ends the build thread. Pending uploads never confirmed are removed.
+    pub fn close(mut self) {
+        self.shut();
+    }
+
+    fn shut(&mut self) {
+        self.app.close();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+        self.app.discard_pending();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shut();
+    }
+}
+
+/// A random per-run token: 128 bits as hex.
+pub fn new_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("无法生成随机令牌：{e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What `jixiao serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub dir: PathBuf,
+    /// A fixed port; otherwise the first free one from [`DEFAULT_PORT`].
+    pub port: Option<u16>,
+    /// Open the default browser once bound.
+    pub open: bool,
+    pub fonts: FontOptions,
+}
+
+/// Runs `jixiao serve` until Ctrl-C or the page's 退出 button. Messages for the person at the
+/// terminal are returned through `say`.
+pub fn run(options: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), String> {
+    let dir = std::path::absolute(&options.dir)
+        .map_err(|e| format!("无法确定文件夹 {}：{e}", options.dir.display()))?;
+    if !dir.is_dir() {
+        return Err(format!("文件夹 {} 不存在", dir.display()));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("无法启动：{e}"))?;
+    runtime.block_on(serve(dir, options, say))
+}
+
+async fn serve(
+    dir: PathBuf,
+    options: ServeOptions,
+    say: &(dyn Fn(&str) + Sync),
+) -> Result<(), String> {
+    let folder = folder_id(&dir);
+    let listener = match bind(options.port, &folder).await? {
+        Bound::Free(listener) => listener,
+        Bound::Ours(opener) => {
+            say("这个文件夹的 jixiao 页面已经在运行，正在打开它");
+            if options.open {
+                open_page(&opener, say);
+            }
+            return Ok(());
+        }
+    };
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("无法确定端口：{e}"))?
+        .port();
+    let token = new_token()?;
+    // The opening page: a local file that forwards the browser to the tokened address, so that
+    // the token is never on a command line. Private to this user (the folder is 0700).
+    let opener_dir = tempfile::Builder::new()
+        .prefix("jixiao-serve-")
+        .tempdir()
+        .map_err(|e| format!("无法创建临时文件夹：{e}"))?;
+    let opener = opener_dir.path().join("jixiao.html");
+    let address = format!("http://127.0.0.1:{port}/?token={token}");
+    write_opener(&opener, &address).map_err(|e| format!("无法写入 {}：{e}", opener.display()))?;
+
+    let server = Server::new(Config {
+        dir: dir.clone(),
+        port,
+        token,
+        limits: Limits::default(),
+        fonts: options.fonts.clone(),
+        opener: Some(opener.clone()),
+    })?;
+    say(&format!("jixiao 页面已启动，文件夹 {}", dir.display()));
+    say(&format!("在浏览器中打开（含访问令牌，请勿转发）：{address}"));
+    say("按 Ctrl-C 或页面上的“退出”按钮结束");
+    if options.open {
+        open_page(&opener, say);
+    }
+    let router = server.router();
+    let result = axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = server.quit_requested() => {}
+            }
+            server.request_quit();
+        })
+        .await;
+    say("正在结束：等待进行中的生成完成……");
+    tokio::task::spawn_blocking(move || server.close())
+        .await
+        .map_err(|e| format!("结束时出错：{e}"))?;
+    drop(opener_dir);
+    say("已退出");
+    result.map_err(|e| format!("服务出错：{e}"))
+}
+
+/// A hash of the working folder's canonical path: tells whether a server on a port serves this
+/// folder, without telling the folder.
+pub fn folder_id(dir: &Path) -> String {
+    let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    crate::manifest::bytes_hash(canonical.to_string_lossy().as_bytes())
+}
+
+enum Bound {
+    Free(tokio::net::TcpListener),
+    /// Our own server for this folder is on that port; its opening page.
+    Ours(PathBuf),
+}
+
+/// Binds the port given, or the first free one from [`DEFAULT_PORT`]; a port held by our own
+/// server for the same folder is taken as "already running".
+async fn bind(port: Option<u16>, folder: &str) -> Result<Bound, String> {
+    let ports: Vec<u16> = match port {
+        Some(p) => vec![p],
+        None => (DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES).collect(),
+    };
+    for &p in &ports {
+        match tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, p))).await {
+            Ok(listener) => return Ok(Bound::Free(listener)),
+            Err(_) => {
+                if let Some(opener) = ours(p, folder) {
+                    return Ok(Bound::Ours(opener));
+                }
+            }
+        }
+    }
+    Err(match port {
+        Some(p) => format!("端口 {p} 已被其他程序占用；请用 --port 指定别的端口"),
+        None => format!(
+            "端口 {}–{} 都已被占用；请用 --port 指定别的端口",
+            DEFAULT_PORT,
+            DEFAULT_PORT + PORT_TRIES - 1
+        ),
+    })
+}
+
+/// The opening page of our own server for `folder` on `port`, if that is what listens there.
+fn ours(port: u16, folder: &str) -> Option<PathBuf> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(1)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    let request = format!(
+        "GET /api/hello HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut response = Vec::new();
+    stream.take(64 << 10).read_to_end(&mut response).ok()?;
+    let response = String::from_utf8_lossy(&response);
+    let body = response.split_once("\r\n\r\n")?.1;
+    let hello: serde_json::Value = serde_json::from_str(body.trim()).ok()?;
+    (hello["app"] == "jixiao" && hello["folder"] == folder)
+        .then(|| hello["open"].as_str().map(PathBuf::from))
+        .flatten()
+        .filter(|p| p.is_file())
+}
+
+/// Writes the local page that forwards the browser to `address`.
+fn write_opener(path: &Path, address: &str) -> std::io::Result<()> {
+    let html = format!(
+        "<!doctype html>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" content=\"0;url={address}\">\n<title>jixiao</title>\n<p><a href=\"{address}\">打开 jixiao 页面</a></p>\n"
+    );
+    let mut file = std::fs::File::create(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(html.as_bytes())
+}
+
+fn open_page(opener: &Path, say: &(dyn Fn(&str) + Sync)) {
+    if let Err(e) = open::that_detached(opener) {
+        say(&format!("无法打开浏览器（{e}），请手动打开上面的地址"));
+    }
+}

@@ -1,0 +1,388 @@
+//! The page and its JSON API. Every route sits behind [`super::security`]; state changes are
+//! POSTs. Departments are named in addresses by an opaque identifier, never by a path.
+//!
+//! | route | what |
+//! |---|---|
+//! | `GET /` | the page (`assets/index.html`), `app.js`, `app.css` |
+//! | `GET /api/hello` | `{"app": "jixiao", …}` without the cookie: is this our server? |
+//! | `GET /api/departments` | the list: status, counts, PDF, progress of a batch |
+//! | `GET /api/departments/{id}` | one department: findings grouped by sheet, page count |
+//! | `GET /api/departments/{id}/pdf[?download=1]` | the PDF |
+//! | `GET /api/departments/{id}/pages/{n}` | page n (from 1) as PNG |
+//! | `GET /api/departments/{id}/report` | the findings workbook (审核意见表) |
+//! | `GET /api/template`, `GET /api/example` | the fill-in workbook, blank or the example |
+//! | `GET /api/events` | server-sent events: `changed`, `progress`, `done` |
+//! | `POST /api/upload` | multipart `files`: see [`super::upload`] |
+//! | `POST /api/uploads/{id}/confirm`, `…/cancel` | replace a department's workbook, or not |
+//! | `POST /api/build` | 全部生成: every workbook of `input/`, with the manifest |
+//! | `POST /api/quit` | 退出 |
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fill_in::{Source, Template};
+use crate::report::{Findings, Group};
+
+use super::builds::Job;
+use super::state::{App, Entry, Phase};
+use super::{security, upload};
+
+const INDEX: &str = include_str!("assets/index.html");
+const SCRIPT: &str = include_str!("assets/app.js");
+const STYLE: &str = include_str!("assets/app.css");
+
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/app.js", get(script))
+        .route("/app.css", get(style))
+        .route(security::HELLO, get(hello))
+        .route("/api/departments", get(list))
+        .route("/api/departments/{id}", get(detail))
+        .route("/api/departments/{id}/pdf", get(pdf))
+        .route("/api/departments/{id}/pages/{n}", get(page))
+        .route("/api/departments/{id}/report", get(report))
+        .route("/api/template", get(template))
+        .route("/api/example", get(example))
+        .route("/api/events", get(events))
+        .route(
+            "/api/upload",
+            // The upload counts its own limits while streaming (see `upload`).
+            post(upload::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/uploads/{id}/confirm", post(upload::confirm))
+        .route("/api/uploads/{id}/cancel", post(upload::cancel))
+        .route("/api/build", post(build_all))
+        .route("/api/quit", post(quit))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            security::guard,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(app)
+}
+
+async fn index() -> Html<&'static str> {
+    Html(INDEX)
+}
+
+async fn script() -> Response {
+    typed("text/javascript; charset=utf-8", SCRIPT)
+}
+
+async fn style() -> Response {
+    typed("text/css; charset=utf-8", STYLE)
+}
+
+fn typed(content_type: &'static str, body: impl Into<Body>) -> Response {
+    let mut response = Response::new(body.into());
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+async fn not_found() -> Response {
+    missing("没有这个页面")
+}
+
+fn missing(message: &str) -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({"error": message}))).into_response()
+}
+
+async fn hello(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({
+        "app": "jixiao",
+        "version": env!("CARGO_PKG_VERSION"),
+        "folder": app.folder,
+        "open": app.config.opener.as_ref().map(|p| p.display().to_string()),
+    }))
+}
+
+async fn list(State(app): State<Arc<App>>) -> Response {
+    let result = tokio::task::spawn_blocking(move || {
+        let stale = app.rescan();
+        if !stale.is_empty() {
+            app.submit(Job::Check(stale));
+        }
+        app.list()
+    })
+    .await;
+    match result {
+        Ok(list) => Json(list).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn entry(app: &App, id: &str) -> Result<Entry, Response> {
+    app.find(id).ok_or_else(|| missing("没有这个部门的工作簿"))
+}
+
+/// Findings grouped by sheet (sheets with errors first, the whole-file findings first of all),
+/// errors before warnings within a sheet, the order of the checks otherwise.
+pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<Value> {
+    let mut sheets: Vec<(Option<String>, Vec<&Diagnostic>)> = Vec::new();
+    for d in diagnostics {
+        match sheets.iter_mut().find(|(s, _)| *s == d.location.sheet) {
+            Some((_, list)) => list.push(d),
+            None => sheets.push((d.location.sheet.clone(), vec![d])),
+        }
+    }
+    for (_, list) in &mut sheets {
+        list.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    }
+    let worst = |list: &Vec<&Diagnostic>| list.iter().map(|d| d.severity).max();
+    sheets.sort_by_key(|(sheet, list)| (std::cmp::Reverse(worst(list)), sheet.is_some()));
+    sheets
+        .into_iter()
+        .map(|(sheet, list)| {
+            let findings: Vec<Value> = list
+                .iter()
+                .map(|d| {
+                    json!({
+                        "cell": d.location.cell.map(|c| c.to_string()),
+                        "severity": d.severity,
+                        "label": d.severity.label(),
+                        "rule": d.rule,
+                        "message": d.message,
+                    })
+                })
+                .collect();
+            json!({"sheet": sheet, "findings": findings})
+        })
+        .collect()
+}
+
+async fn detail(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
+    let e = match entry(&app, &id) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let diagnostics = e.diagnostics.clone().unwrap_or_default();
+    Json(json!({
+        "id": e.id,
+        "file": e.shown,
+        "original": e.original,
+        "department": e.identity.as_ref().map(|i| &i.0),
+        "year": e.identity.as_ref().map(|i| i.1),
+        "checked": e.diagnostics.is_some(),
+        "errors": e.count(Severity::Error),
+        "warnings": e.count(Severity::Warning),
+        "groups": grouped(&diagnostics),
+        "pages": e.pages.as_ref().map(|p| p.len()),
+    }))
+    .into_response()
+}
+
+/// `attachment` (or `inline`) with the name in UTF-8 (RFC 6266/5987) and an ASCII fallback.
+fn disposition(kind: &str, name: &str) -> HeaderValue {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let extension = name.rsplit('.').next().unwrap_or("bin");
+    HeaderValue::from_str(&format!(
+        "{kind}; filename=\"jixiao.{extension}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+fn file_response(content_type: &'static str, kind: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let mut response = typed(content_type, bytes);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_DISPOSITION, disposition(kind, name));
+    response
+}
+
+#[derive(serde::Deserialize)]
+struct PdfQuery {
+    download: Option<String>,
+}
+
+async fn pdf(
+    State(app): State<Arc<App>>,
+    UrlPath(id): UrlPath<String>,
+    Query(query): Query<PdfQuery>,
+) -> Response {
+    let e = match entry(&app, &id) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let found = tokio::task::spawn_blocking(move || {
+        let manifest = crate::manifest::Manifest::load(&app.output);
+        let (path, _) = app.pdf(&e, &manifest)?;
+        let bytes = std::fs::read(&path).ok()?;
+        Some((path, bytes))
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some((path, bytes)) = found else {
+        return missing("这个部门还没有生成 PDF");
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = if query.download.is_some() {
+        "attachment"
+    } else {
+        "inline"
+    };
+    file_response("application/pdf", kind, &name, bytes)
+}
+
+async fn page(
+    State(app): State<Arc<App>>,
+    UrlPath((id, n)): UrlPath<(String, usize)>,
+) -> Response {
+    // A department being checked or built: its new pages come with the build (bounded wait).
+    let mut events = app.events.subscribe();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(300);
+    let e = loop {
+        let e = match entry(&app, &id) {
+            Ok(e) => e,
+            Err(r) => return r,
+        };
+        if e.phase == Phase::Idle
+            || tokio::time::timeout_at(deadline, events.recv())
+                .await
+                .is_err()
+        {
+            break e;
+        }
+    };
+    let pages = match e.pages {
+        Some(pages) => pages,
+        None => {
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            if !app.submit(Job::Preview {
+                file: e.file.clone(),
+                reply,
+            }) {
+                return missing("服务正在结束");
+            }
+            match answer.await.ok().flatten() {
+                Some(pages) => pages,
+                None => return missing("无法预览：工作簿有错误，或还没有生成"),
+            }
+        }
+    };
+    match n.checked_sub(1).and_then(|i| pages.get(i)) {
+        Some(png) => typed("image/png", png.clone()),
+        None => missing("没有这一页"),
+    }
+}
+
+async fn report(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
+    let e = match entry(&app, &id) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let department = e.identity.as_ref().map(|i| i.0.clone());
+    let mut diagnostics = e.diagnostics.clone().unwrap_or_default();
+    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    let findings = Findings {
+        groups: vec![Group {
+            file: e.file.clone(),
+            department: department.clone(),
+            diagnostics,
+            checked: true,
+        }],
+    };
+    match findings.workbook().and_then(|mut b| b.save_to_buffer()) {
+        Ok(bytes) => {
+            let label = department.unwrap_or_else(|| e.shown.clone());
+            let name = crate::output::file_name(&format!("审核意见-{label}"), "xlsx");
+            file_response(XLSX, "attachment", &name, bytes)
+        }
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+    }
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn template() -> Response {
+    fill_in(Source::Blank).await
+}
+
+async fn example() -> Response {
+    fill_in(Source::Example).await
+}
+
+async fn fill_in(source: Source) -> Response {
+    let made = tokio::task::spawn_blocking(move || {
+        let mut template = Template::make(&source).map_err(|e| e.to_string())?;
+        let bytes = template
+            .workbook
+            .save_to_buffer()
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((template.file_name(), bytes))
+    })
+    .await;
+    match made {
+        Ok(Ok((name, bytes))) => file_response(XLSX, "attachment", &name, bytes),
+        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn events(
+    State(app): State<Arc<App>>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    // A client too slow to keep up misses events; it reloads the list on the next one.
+    let messages = BroadcastStream::new(app.events.subscribe())
+        .map(|m| Some(m.unwrap_or_else(|_| json!({"type": "changed"}).to_string())));
+    // The stream ends when the server is asked to quit, so that shutting down does not wait for
+    // open pages.
+    let quit = WatchStream::new(app.quit_watch())
+        .filter(|quit| *quit)
+        .map(|_| None);
+    let stream = messages
+        .merge(quit)
+        .take_while(Option::is_some)
+        .map(|data| Ok(Event::default().data(data.unwrap_or_default())));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn build_all(State(app): State<Arc<App>>) -> Response {
+    let input = app.input.clone();
+    let files = tokio::task::spawn_blocking(move || {
+        crate::build::discover(std::slice::from_ref(&input)).0
+    })
+    .await
+    .unwrap_or_default();
+    let count = files.len();
+    if !app.submit(Job::Build {
+        files,
+        force: false,
+    }) {
+        return missing("服务正在结束");
+    }
+    (StatusCode::ACCEPTED, Json(json!({"queued": count}))).into_response()
+}
+
+async fn quit(State(app): State<Arc<App>>) -> Json<Value> {
+    app.request_quit();
+    Json(json!({"result": "quitting"}))
+}

@@ -1,0 +1,463 @@
+//! Uploaded workbooks into `input/`.
+//!
+//! - Limits (bytes per file, bytes per request, files per request) are counted while the request
+//!   streams in; past one, the request ends with 413 and nothing is kept.
+//! - Each file streams into a hidden temporary file in `input/` (`.jixiao-upload-*.tmp`, which no
+//!   build reads), is refused unless it starts like a workbook (ZIP: xlsx, xlsm, ods; OLE: xls),
+//!   is read and checked, and is then renamed into place: never a half-written workbook.
+//! - The stored name is made by the server from the workbook's own 部门名称 and 年度
+//!   (`{部门名称}{年度}.xlsx`), never from the uploaded name, which is only shown.
+//! - A workbook of a department and year that `input/` already has replaces the old file only
+//!   after the page confirms; the old file moves to `backup/{时间}-{文件名}` (never deleted).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{Multipart, Path as UrlPath, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use serde_json::{Value, json};
+use tempfile::NamedTempFile;
+
+use crate::check;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::manifest;
+
+use super::builds::Job;
+use super::state::{App, Entry, Phase, lock, stamp};
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const TEMP_PREFIX: &str = ".jixiao-upload-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A checked upload waiting for the page to confirm that it replaces a department's workbook.
+pub struct Pending {
+    temp: NamedTempFile,
+    extension: &'static str,
+    original: String,
+    identity: (String, i32),
+    diagnostics: Vec<Diagnostic>,
+    hash: String,
+    replaces: Vec<PathBuf>,
+}
+
+/// One uploaded file, received and checked.
+struct Received {
+    temp: NamedTempFile,
+    extension: &'static str,
+    original: String,
+    identity: Option<(String, i32)>,
+    diagnostics: Vec<Diagnostic>,
+    hash: String,
+}
+
+/// Removes temporaries of uploads that a killed server left in `input/`.
+pub fn remove_stale(input: &Path) {
+    let Ok(entries) = std::fs::read_dir(input) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn too_large(message: String) -> Response {
+    (StatusCode::PAYLOAD_TOO_LARGE, Json(json!({"error": message}))).into_response()
+}
+
+fn failure(status: StatusCode, message: String) -> Response {
+    (status, Json(json!({"error": message}))).into_response()
+}
+
+/// `POST /api/upload` (multipart, field `files`, one or more).
+pub async fn upload(State(app): State<Arc<App>>, headers: HeaderMap, multipart: Multipart) -> Response {
+    let limits = app.limits().clone();
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    // The multipart framing adds a little; the files' own bytes are counted below.
+    if declared.is_some_and(|n| n > limits.total_bytes + (64 << 10)) {
+        return too_large(format!(
+            "一次上传的总大小超过 {} MB",
+            limits.total_bytes >> 20
+        ));
+    }
+    let received = match receive(&app, multipart).await {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
+    let (files, mut results) = received;
+    let mut checked = Vec::new();
+    for (original, temp, extension) in files {
+        let Ok(_permit) = app.checks.acquire().await else {
+            return failure(StatusCode::SERVICE_UNAVAILABLE, "服务正在结束".into());
+        };
+        let path = temp.path().to_path_buf();
+        let shown = original.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let bytes = std::fs::read(&path)?;
+            let display = Path::new(&shown);
+            let c = check::check_reading(display, crate::read::read_bytes(display, &bytes));
+            Ok::<_, std::io::Error>((c, manifest::bytes_hash(&bytes)))
+        })
+        .await;
+        match result {
+            Ok(Ok((c, hash))) => checked.push(Received {
+                temp,
+                extension,
+                original,
+                identity: c.department_name.zip(c.department_year),
+                diagnostics: c.diagnostics,
+                hash,
+            }),
+            _ => results.push(json!({
+                "original": original, "result": "refused",
+                "message": "无法读取上传的文件",
+            })),
+        }
+    }
+    let _saving = app.saving.lock().await;
+    let stale = app.rescan();
+    if !stale.is_empty() {
+        app.submit(Job::Check(stale));
+    }
+    let mut to_build = Vec::new();
+    for r in checked {
+        let replaces: Vec<PathBuf> = match &r.identity {
+            Some(identity) => app
+                .entries()
+                .values()
+                .filter(|e| e.identity.as_ref() == Some(identity))
+                .map(|e| e.file.clone())
+                .collect(),
+            None => Vec::new(),
+        };
+        if let (Some(identity), false) = (r.identity.clone(), replaces.is_empty()) {
+            let id = match super::new_token() {
+                Ok(id) => id,
+                Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e),
+            };
+            let existing: Vec<String> = replaces.iter().map(|p| shown(&app, p)).collect();
+            results.push(json!({
+                "original": r.original, "result": "confirm", "pending": id,
+                "department": identity.0, "year": identity.1, "existing": existing,
+            }));
+            lock(&app.pending).insert(
+                id,
+                Pending {
+                    temp: r.temp,
+                    extension: r.extension,
+                    original: r.original,
+                    identity,
+                    diagnostics: r.diagnostics,
+                    hash: r.hash,
+                    replaces,
+                },
+            );
+            continue;
+        }
+        match store(&app, r, &mut to_build) {
+            Ok(result) => results.push(result),
+            Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e),
+        }
+    }
+    if !to_build.is_empty() {
+        app.submit(Job::Build {
+            files: to_build,
+            force: false,
+        });
+    }
+    app.notify(json!({"type": "changed"}));
+    Json(json!({"files": results})).into_response()
+}
+
+type Files = Vec<(String, NamedTempFile, &'static str)>;
+
+/// Streams every file of the request into a temporary file, counting the limits; files that do
+/// not start like a workbook are refused (in the results) and not kept.
+async fn receive(app: &App, mut multipart: Multipart) -> Result<(Files, Vec<Value>), Response> {
+    let limits = app.limits();
+    let mut files = Vec::new();
+    let mut results = Vec::new();
+    let mut count = 0usize;
+    let mut total = 0u64;
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        failure(StatusCode::BAD_REQUEST, format!("上传未完成：{e}"))
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(broken)? {
+        let Some(original) = field.file_name().map(display_name) else {
+            continue;
+        };
+        count += 1;
+        if count > limits.files {
+            return Err(too_large(format!(
+                "一次最多上传 {} 个工作簿",
+                limits.files
+            )));
+        }
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(&app.input)
+            .map_err(|e| failure(StatusCode::INTERNAL_SERVER_ERROR, format!("无法保存：{e}")))?;
+        let mut head: Vec<u8> = Vec::with_capacity(8);
+        let mut size = 0u64;
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            size += chunk.len() as u64;
+            total += chunk.len() as u64;
+            if size > limits.file_bytes {
+                return Err(too_large(format!(
+                    "{original}：超过单个文件 {} MB 的上限",
+                    limits.file_bytes >> 20
+                )));
+            }
+            if total > limits.total_bytes {
+                return Err(too_large(format!(
+                    "一次上传的总大小超过 {} MB",
+                    limits.total_bytes >> 20
+                )));
+            }
+            if head.len() < 8 {
+                let take = (8 - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            temp.write_all(&chunk).map_err(|e| {
+                failure(StatusCode::INTERNAL_SERVER_ERROR, format!("无法保存：{e}"))
+            })?;
+        }
+        match extension(&head, &original) {
+            Some(extension) => files.push((original, temp, extension)),
+            None => results.push(json!({
+                "original": original, "result": "refused",
+                "message": "不是 Excel 工作簿（.xlsx、.xlsm、.xls）或 .ods 文件，未保存",
+            })),
+        }
+    }
+    Ok((files, results))
+}
+
+/// The extension to store a workbook under, from its first bytes (the uploaded name's extension
+/// is kept when it agrees with them); `None` for anything that is not a workbook.
+fn extension(head: &[u8], original: &str) -> Option<&'static str> {
+    let given = Path::new(original)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if head.starts_with(ZIP_MAGIC) {
+        Some(match given.as_deref() {
+            Some("xlsm") => "xlsm",
+            Some("ods") => "ods",
+            _ => "xlsx",
+        })
+    } else if head.starts_with(CFB_MAGIC) {
+        Some("xls")
+    } else {
+        None
+    }
+}
+
+/// The uploaded name as shown: its last component, without control characters, at most 100
+/// characters.
+fn display_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
+    if clean.trim().is_empty() {
+        "未命名".to_string()
+    } else {
+        clean
+    }
+}
+
+fn shown(app: &App, path: &Path) -> String {
+    path.strip_prefix(&app.input)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The stored file name: `{部门名称}{年度}.{ext}` (characters illegal in file names replaced),
+/// or `未识别的工作簿.{ext}` when the workbook does not say; `(2)`, `(3)`… when taken.
+fn stored_name(identity: Option<&(String, i32)>, n: usize, extension: &str) -> String {
+    let stem = match identity {
+        Some((name, year)) => {
+            let name: String = name.chars().take(60).collect();
+            format!("{name}{year}")
+        }
+        None => "未识别的工作簿".to_string(),
+    };
+    let stem = if n > 1 { format!("{stem}({n})") } else { stem };
+    crate::output::file_name(&stem, extension)
+}
+
+/// Renames the temporary file into `input/` under a name of its own, never over another file.
+fn persist(app: &App, temp: NamedTempFile, identity: Option<&(String, i32)>, extension: &str) -> Result<PathBuf, String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = temp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| format!("无法保存：{e}"))?;
+    let mut temp = temp;
+    for n in 1..1000 {
+        let target = app.input.join(stored_name(identity, n, extension));
+        match temp.persist_noclobber(&target) {
+            Ok(_) => return Ok(target),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => temp = e.file,
+            Err(e) => return Err(format!("无法保存 {}：{}", target.display(), e.error)),
+        }
+    }
+    Err("无法为上传的工作簿找到可用的文件名".into())
+}
+
+/// Saves a received workbook as a new file of `input/` and records it; queues its build unless
+/// it has errors.
+fn store(app: &App, r: Received, to_build: &mut Vec<PathBuf>) -> Result<Value, String> {
+    let file = persist(app, r.temp, r.identity.as_ref(), r.extension)?;
+    Ok(record(app, file, r.original, r.identity, r.diagnostics, r.hash, to_build))
+}
+
+fn record(
+    app: &App,
+    file: PathBuf,
+    original: String,
+    identity: Option<(String, i32)>,
+    diagnostics: Vec<Diagnostic>,
+    hash: String,
+    to_build: &mut Vec<PathBuf>,
+) -> Value {
+    let mut entry = Entry::new(&app.input, file.clone());
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    entry.original = Some(original.clone());
+    entry.stamp = stamp(&file);
+    entry.hash = Some(hash);
+    entry.identity = identity.clone();
+    entry.diagnostics = Some(diagnostics);
+    if errors == 0 {
+        entry.phase = Phase::Queued;
+        to_build.push(file.clone());
+    }
+    let result = json!({
+        "original": original, "result": "saved", "id": entry.id, "file": entry.shown,
+        "department": identity.as_ref().map(|i| &i.0), "year": identity.as_ref().map(|i| i.1),
+        "errors": errors, "warnings": warnings,
+    });
+    app.entries().insert(file, entry);
+    result
+}
+
+/// `POST /api/uploads/{id}/confirm`: the old workbook(s) of the department move to `backup/`,
+/// the upload takes their place and is built.
+pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
+    let _saving = app.saving.lock().await;
+    let Some(pending) = lock(&app.pending).remove(&id) else {
+        return failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）".into());
+    };
+    let mut backups = Vec::new();
+    for old in &pending.replaces {
+        if !old.exists() {
+            continue;
+        }
+        match back_up(&app, old) {
+            Ok(path) => {
+                backups.push(path.display().to_string());
+                app.entries().remove(old);
+            }
+            Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e),
+        }
+    }
+    let mut to_build = Vec::new();
+    let identity = Some(pending.identity.clone());
+    let file = match persist(&app, pending.temp, identity.as_ref(), pending.extension) {
+        Ok(file) => file,
+        Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e),
+    };
+    let mut result = record(
+        &app,
+        file,
+        pending.original,
+        identity,
+        pending.diagnostics,
+        pending.hash,
+        &mut to_build,
+    );
+    result["backups"] = json!(backups);
+    if !to_build.is_empty() {
+        app.submit(Job::Build {
+            files: to_build,
+            force: false,
+        });
+    }
+    app.notify(json!({"type": "changed"}));
+    Json(result).into_response()
+}
+
+/// `POST /api/uploads/{id}/cancel`: the upload is dropped, `input/` stays as it was.
+pub async fn cancel(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
+    match lock(&app.pending).remove(&id) {
+        Some(_) => Json(json!({"result": "cancelled"})).into_response(),
+        None => failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）".into()),
+    }
+}
+
+/// Moves `old` to `backup/{时间}-{文件名}` (a new name if taken).
+fn back_up(app: &App, old: &Path) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(&app.backup)
+        .map_err(|e| format!("无法创建备份文件夹 {}：{e}", app.backup.display()))?;
+    let time = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S").to_string();
+    let name = old
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            format!("{time}-{name}")
+        } else {
+            format!("{time}-{n}-{name}")
+        };
+        let target = app.backup.join(candidate);
+        if target.exists() {
+            continue;
+        }
+        return match std::fs::rename(old, &target) {
+            Ok(()) => Ok(target),
+            // Another file system: copy, then remove the original only once the copy is whole.
+            Err(_) => std::fs::copy(old, &target)
+                .and_then(|_| std::fs::remove_file(old))
+                .map(|_| target)
+                .map_err(|e| format!("无法把 {} 移到备份文件夹：{e}", old.display())),
+        };
+    }
+    Err("备份文件夹中没有可用的文件名".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_the_workbook_never_from_the_upload() {
+        let identity = ("唐山/高新区:中心".to_string(), 2021);
+        assert_eq!(stored_name(Some(&identity), 1, "xlsx"), "唐山_高新区_中心2021.xlsx");
+        assert_eq!(stored_name(Some(&identity), 2, "xlsx"), "唐山_高新区_中心2021(2).xlsx");
+        assert_eq!(stored_name(None, 1, "xls"), "未识别的工作簿.xls");
+        let dots = ("..".to_string(), 2021);
+        assert_eq!(stored_name(Some(&dots), 1, "xlsx"), "2021.xlsx");
+        assert_eq!(display_name("../../x.xlsx"), "x.xlsx");
+        assert_eq!(display_name("C:\\a\\b.xlsx"), "b.xlsx");
+        assert_eq!(extension(b"PK\x03\x04rest", "a.XLSM"), Some("xlsm"));
+        assert_eq!(extension(b"PK\x03\x04rest", "a.pdf"), Some("xlsx"));
+        assert_eq!(extension(CFB_MAGIC, "a.xlsx"), Some("xls"));
+        assert_eq!(extension(b"<html>ab", "a.xlsx"), None);
+    }
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Real-browser test of `jixiao serve`, driven by Debian's chromium through chromedriver and
+python3-selenium. Run by tests/browser.rs (which builds the workbooks and the binary):
+
+    test_serve.py JIXIAO REFERENCE.xlsx DEFECTIVE.xlsx WORKDIR SCREENSHOT.png
+
+Starts `jixiao serve WORKDIR --no-open`, opens the tokened address it prints, uploads the
+reference workbook and a defective one, waits for 通过 and for the defective one's finding at its
+cell, downloads the PDF, saves a screenshot, and ends the server with the page's 退出 button.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+REFERENCE = "唐山高新区行政服务中心"
+DEFECTIVE = "测试缺陷部门"
+
+
+def main():
+    jixiao, reference, defective, workdir, screenshot = sys.argv[1:6]
+    server = subprocess.Popen(
+        [jixiao, "serve", workdir, "--no-open"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    lines = []
+    address = None
+    deadline = time.time() + 120
+    while address is None and time.time() < deadline:
+        line = server.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+", line)
+        if found:
+            address = found.group(0)
+    assert address, "no address printed: " + "".join(lines)
+    # Keep reading the server's messages so that it never blocks on a full pipe.
+    reader = threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True)
+    reader.start()
+
+    downloads = tempfile.mkdtemp(prefix="jixiao-downloads-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--lang=zh-CN",
+    ]:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {
+        "download.default_directory": downloads,
+        "download.prompt_for_download": False,
+    })
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        wait = WebDriverWait(driver, 120)
+        driver.get(address)
+        # The token page moves on to "/" with the cookie set.
+        wait.until(lambda d: d.current_url.rstrip("/").endswith(address.split("/?")[0].rstrip("/"))
+                   and "token" not in d.current_url)
+        wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "部门预算绩效文本"))
+
+        files = driver.find_element(By.ID, "files")
+        files.send_keys(os.path.realpath(reference) + "\n" + os.path.realpath(defective))
+
+        def status(department):
+            for row in driver.find_elements(By.CSS_SELECTOR, "#departments tbody tr"):
+                cells = row.find_elements(By.TAG_NAME, "td")
+                if cells and cells[0].text == department:
+                    return cells[2].text
+            return None
+
+        wait.until(lambda d: status(REFERENCE) == "通过")
+        wait.until(lambda d: status(DEFECTIVE) == "有错误")
+        # The defective department's findings show, with the cell.
+        if "测试缺陷部门" not in driver.find_element(By.ID, "detail-title").text:
+            row_button(driver, DEFECTIVE).click()
+        wait.until(lambda d: DEFECTIVE in d.find_element(By.ID, "detail-title").text)
+        finding = wait.until(ec.visibility_of_element_located(
+            (By.CSS_SELECTOR, "#findings .finding[data-severity=error]")))
+        cell = finding.find_element(By.CLASS_NAME, "cell")
+        assert cell.is_displayed() and cell.text == "D2", cell.text
+        assert "预算数" in finding.text, finding.text
+        sheet = driver.find_element(By.CSS_SELECTOR, "#findings h3").text
+        assert "项目" in sheet, sheet
+        driver.save_screenshot(screenshot)
+
+        # The reference department: a page preview, then the PDF downloaded.
+        row_button(driver, REFERENCE).click()
+        wait.until(lambda d: REFERENCE in d.find_element(By.ID, "detail-title").text)
+        wait.until(lambda d: d.execute_script(
+            "const i = document.getElementById('page'); return i.complete && i.naturalWidth > 0;"))
+        wait.until(ec.element_to_be_clickable((By.ID, "pdf-download"))).click()
+        pdf = None
+        for _ in range(600):
+            done = [f for f in os.listdir(downloads) if f.endswith(".pdf")]
+            if done:
+                pdf = os.path.join(downloads, done[0])
+                break
+            time.sleep(0.1)
+        assert pdf, "no PDF downloaded: " + repr(os.listdir(downloads))
+        with open(pdf, "rb") as f:
+            assert f.read(5) == b"%PDF-", "not a PDF"
+        assert REFERENCE in os.path.basename(pdf), pdf
+
+        # 退出 ends the server.
+        driver.find_element(By.ID, "quit").click()
+        wait.until(ec.alert_is_present())
+        driver.switch_to.alert.accept()
+        server.wait(timeout=60)
+        assert server.returncode == 0, server.returncode
+    finally:
+        driver.quit()
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    output = "".join(lines)
+    token = address.split("token=")[1]
+    assert output.count(token) == 1, "the token is printed once, with the address: " + output
+    print("browser test: 1 passed, 0 failed")
+
+
+def row_button(driver, department):
+    for row in driver.find_elements(By.CSS_SELECTOR, "#departments tbody tr"):
+        cells = row.find_elements(By.TAG_NAME, "td")
+        if cells and cells[0].text == department:
+            return row.find_element(By.TAG_NAME, "button")
+    raise AssertionError("no row for " + department)
+
+
+if __name__ == "__main__":
+    main()
