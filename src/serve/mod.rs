@@ -211,13 +211,15 @@ async fn serve(
         open_page(&opener, say);
     }
     let router = server.router();
+    // The shutdown signal owns its own handle on the state; the server is closed below.
+    let app = server.app.clone();
     let result = axum::serve(listener, router)
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
-                _ = server.quit_requested() => {}
+                _ = app.quit_requested() => {}
             }
-            server.request_quit();
+            app.request_quit();
         })
         .await;
     say("正在结束：等待进行中的生成完成……");

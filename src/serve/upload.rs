@@ -414,7 +414,7 @@ pub async fn cancel(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -
 fn back_up(app: &App, old: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&app.backup)
         .map_err(|e| format!("无法创建备份文件夹 {}：{e}", app.backup.display()))?;
-    let time = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S").to_string();
+    let time = jiff::ZonedDateTime::now().strftime("%Y%m%d-%H%M%S").to_string();
     let name = old
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
