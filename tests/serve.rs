@@ -163,7 +163,7 @@ fn reference_bytes() -> Vec<u8> {
 }
 
 /// A workbook of `name` (the reference department renamed); with `defect`, the first project's
-/// 预算数 no longer equals 财政资金 + 其他资金 (`budget-sum` at 项目!D2).
+/// 预算数 no longer equals 财政资金 + 其他资金 (`budget-sum`, reported at the 财政资金 cell of the first project, 项目!D2).
 fn workbook(name: &str, defect: bool) -> Vec<u8> {
     let mut department = jixiao::reference::department();
     department.name = name.to_string();
