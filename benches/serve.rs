@@ -107,13 +107,6 @@ impl Client {
         serde_json::from_slice(&body).unwrap()
     }
 
-    fn rows(&self) -> Vec<Value> {
-        self.json("GET", "/api/departments")["departments"]
-            .as_array()
-            .unwrap()
-            .clone()
-    }
-
     /// Waits (bounded) until nothing is being checked or built.
     fn settle(&self) -> Vec<Value> {
         let start = Instant::now();
