@@ -62,9 +62,17 @@ struct Client {
 
 impl Client {
     /// One HTTP/1.0 request (the response ends with the connection): status and body.
-    fn request(&self, method: &str, path: &str, content_type: Option<&str>, body: &[u8]) -> (u16, Vec<u8>) {
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(self.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(300))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(300)))
+            .unwrap();
         let port = self.addr.port();
         let mut head = format!(
             "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nCookie: jixiao-{port}={TOKEN}\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Length: {}\r\n",
@@ -89,7 +97,11 @@ impl Client {
 
     fn json(&self, method: &str, path: &str) -> Value {
         let (status, body) = self.request(method, path, None, b"");
-        assert!(status < 300, "{path}: {status} {}", String::from_utf8_lossy(&body));
+        assert!(
+            status < 300,
+            "{path}: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
         serde_json::from_slice(&body).unwrap()
     }
 
@@ -114,7 +126,10 @@ impl Client {
             let list = self.json("GET", "/api/departments");
             let rows = list["departments"].as_array().unwrap().clone();
             let busy = rows.iter().any(|r| {
-                matches!(r["status"].as_str().unwrap(), "checking" | "queued" | "building")
+                matches!(
+                    r["status"].as_str().unwrap(),
+                    "checking" | "queued" | "building"
+                )
             });
             if !busy && list["progress"].is_null() {
                 return rows;
@@ -161,7 +176,8 @@ fn latency(client: &Client) {
     for round in 0..ROUNDS {
         // A correction: one more paragraph of 总体绩效目标, different each round.
         let mut d = jixiao::reference::department();
-        d.overall_goals.push(format!("第 {round} 次更正新增的一段总体绩效目标。"));
+        d.overall_goals
+            .push(format!("第 {round} 次更正新增的一段总体绩效目标。"));
         let corrected = workbook(&d);
         let start = Instant::now();
         let answer = client.upload("corrected.xlsx", &corrected);
@@ -181,12 +197,18 @@ fn latency(client: &Client) {
 
 fn load(client: &Client, dir: &Path) {
     for i in 0..BATCH {
-        std::fs::write(dir.join(format!("input/batch-{i}.xlsx")), renamed(&format!("批量部门{i}"))).unwrap();
+        std::fs::write(
+            dir.join(format!("input/batch-{i}.xlsx")),
+            renamed(&format!("批量部门{i}")),
+        )
+        .unwrap();
     }
     client.settle();
     let start = Instant::now();
     client.json("POST", "/api/build");
-    let uploads: Vec<Vec<u8>> = (0..UPLOADS).map(|i| renamed(&format!("上传部门{i}"))).collect();
+    let uploads: Vec<Vec<u8>> = (0..UPLOADS)
+        .map(|i| renamed(&format!("上传部门{i}")))
+        .collect();
     let (upload_times, page_times) = std::thread::scope(|scope| {
         let uploads: Vec<_> = uploads
             .iter()
@@ -213,8 +235,14 @@ fn load(client: &Client, dir: &Path) {
             })
             .collect();
         (
-            uploads.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>(),
-            pages.into_iter().map(|h| h.join().unwrap()).collect::<Vec<_>>(),
+            uploads
+                .into_iter()
+                .map(|h| h.join().unwrap())
+                .collect::<Vec<_>>(),
+            pages
+                .into_iter()
+                .map(|h| h.join().unwrap())
+                .collect::<Vec<_>>(),
         )
     });
     let rows = client.settle();
@@ -222,14 +250,27 @@ fn load(client: &Client, dir: &Path) {
     let built = |prefix: &str| {
         rows.iter()
             .filter(|r| r["department"].as_str().unwrap_or("").starts_with(prefix))
-            .filter(|r| matches!(r["status"].as_str().unwrap(), "passed" | "warning") && r["pdf"]["current"] == true)
+            .filter(|r| {
+                matches!(r["status"].as_str().unwrap(), "passed" | "warning")
+                    && r["pdf"]["current"] == true
+            })
             .count()
     };
     assert_eq!(built("上传部门"), UPLOADS, "every upload built");
-    assert_eq!(built("批量部门"), BATCH, "every department of the batch built");
+    assert_eq!(
+        built("批量部门"),
+        BATCH,
+        "every department of the batch built"
+    );
     let pdfs = std::fs::read_dir(dir.join("output"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "pdf"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "pdf")
+        })
         .count();
     assert_eq!(pdfs, 1 + BATCH + UPLOADS);
     let hello = client.json("GET", "/api/hello");

@@ -48,7 +48,8 @@ fn the_page_in_a_real_browser() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().join("work");
     std::fs::create_dir(&work).unwrap();
-    let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("input/唐山高新区行政服务中心2021.xlsx");
+    let reference =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("input/唐山高新区行政服务中心2021.xlsx");
     let mut department = jixiao::reference::department();
     department.name = "测试缺陷部门".into();
     department.title = "测试缺陷部门2021年部门预算绩效文本".into();
@@ -76,11 +77,17 @@ fn the_page_in_a_real_browser() {
         .expect("run python3");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "browser test failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}\n{stderr}");
     let png = std::fs::read(&screenshot).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     // The PDF the page built is in the folder's output/, as `jixiao build` would write it.
-    assert!(work.join("output/唐山高新区行政服务中心2021年部门预算绩效文本.pdf").is_file());
+    assert!(
+        work.join("output/唐山高新区行政服务中心2021年部门预算绩效文本.pdf")
+            .is_file()
+    );
     assert!(work.join("input/唐山高新区行政服务中心2021.xlsx").is_file());
 }

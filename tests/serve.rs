@@ -62,7 +62,12 @@ impl Site {
 
     async fn json(&self, path: &str) -> Value {
         let (status, _, body) = self.get(path).await;
-        assert_eq!(status, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{path}: {}",
+            String::from_utf8_lossy(&body)
+        );
         serde_json::from_slice(&body).unwrap()
     }
 
@@ -186,7 +191,12 @@ fn row<'a>(rows: &'a [Value], department: &str) -> &'a Value {
 #[tokio::test]
 async fn a_foreign_host_is_forbidden() {
     let site = Site::new(Limits::default());
-    for host in ["evil.example:8765", "127.0.0.1:9999", "127.0.0.1", "[::1]:8765"] {
+    for host in [
+        "evil.example:8765",
+        "127.0.0.1:9999",
+        "127.0.0.1",
+        "[::1]:8765",
+    ] {
         let request = Request::get("/api/departments")
             .header(header::HOST, host)
             .header(header::COOKIE, cookie())
@@ -222,10 +232,17 @@ async fn without_the_token_everything_but_hello_is_401() {
             .header(header::HOST, HOST)
             .body(Body::empty())
             .unwrap();
-        assert_eq!(site.send(request).await.0, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(
+            site.send(request).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
         let wrong = Request::get(path)
             .header(header::HOST, HOST)
-            .header(header::COOKIE, format!("jixiao-{PORT}=0123456789abcdef0123456789abcdee"))
+            .header(
+                header::COOKIE,
+                format!("jixiao-{PORT}=0123456789abcdef0123456789abcdee"),
+            )
             .body(Body::empty())
             .unwrap();
         assert_eq!(site.send(wrong).await.0, StatusCode::UNAUTHORIZED, "{path}");
@@ -275,7 +292,10 @@ async fn the_token_is_exchanged_for_a_strict_http_only_cookie() {
     assert_eq!(status, StatusCode::OK);
     let set = headers[header::SET_COOKIE].to_str().unwrap();
     assert!(set.starts_with(&cookie()), "{set}");
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
     // The page moves on to the address without the token.
     let body = String::from_utf8(body).unwrap();
     assert!(body.contains("url=/\""), "{body}");
@@ -283,16 +303,31 @@ async fn the_token_is_exchanged_for_a_strict_http_only_cookie() {
 
     let (status, headers, body) = site.get("/").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let page = String::from_utf8(body).unwrap();
     assert!(page.contains("部门预算绩效文本") && page.contains("上传工作簿"));
     let (status, headers, script) = site.get("/app.js").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     assert!(String::from_utf8(script).unwrap().contains("EventSource"));
     let (status, headers, _) = site.get("/app.css").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
 }
 
 #[tokio::test]
@@ -302,12 +337,25 @@ async fn every_response_carries_the_security_headers() {
         .header(header::HOST, "evil.example")
         .body(Body::empty())
         .unwrap();
-    let anonymous = Request::get("/").header(header::HOST, HOST).body(Body::empty()).unwrap();
-    for request in [foreign, anonymous, get("/"), get("/app.js"), get("/api/departments"), get("/missing")] {
+    let anonymous = Request::get("/")
+        .header(header::HOST, HOST)
+        .body(Body::empty())
+        .unwrap();
+    for request in [
+        foreign,
+        anonymous,
+        get("/"),
+        get("/app.js"),
+        get("/api/departments"),
+        get("/missing"),
+    ] {
         let path = request.uri().to_string();
         let (_, headers, _) = site.send(request).await;
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{path}");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{path}"
+        );
         assert!(!csp.contains("unsafe-inline"), "{path}");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
         assert_eq!(headers[header::REFERRER_POLICY], "no-referrer", "{path}");
@@ -317,9 +365,15 @@ async fn every_response_carries_the_security_headers() {
     let (_, _, page) = site.get("/").await;
     let page = String::from_utf8(page).unwrap();
     for tag in page.split("<script").skip(1) {
-        assert!(tag.trim_start().starts_with("src=\"/"), "inline script: {tag}");
+        assert!(
+            tag.trim_start().starts_with("src=\"/"),
+            "inline script: {tag}"
+        );
     }
-    assert!(!page.contains("http://") && !page.contains("https://"), "external resource");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "external resource"
+    );
 }
 
 #[tokio::test]
@@ -354,8 +408,14 @@ async fn state_changes_are_same_origin_posts_only() {
         .unwrap();
     assert_eq!(site.send(null_origin).await.0, StatusCode::FORBIDDEN);
     // Actions are not reachable by GET, nor by other methods.
-    assert_eq!(site.get("/api/quit").await.0, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(site.get("/api/build").await.0, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        site.get("/api/quit").await.0,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    assert_eq!(
+        site.get("/api/build").await.0,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
     let put = Request::put("/api/build")
         .header(header::HOST, HOST)
         .header(header::COOKIE, cookie())
@@ -364,7 +424,12 @@ async fn state_changes_are_same_origin_posts_only() {
     assert_eq!(site.send(put).await.0, StatusCode::METHOD_NOT_ALLOWED);
     // A same-origin POST goes through.
     let (status, _, body) = site.send(post("/api/build")).await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
 }
 
 #[tokio::test]
@@ -386,18 +451,27 @@ async fn an_upload_is_stored_under_a_name_of_the_server_checked_and_built() {
     // Only the two workbooks, under the server's names; nothing outside input/.
     assert_eq!(
         site.input_files(),
-        [format!("{REFERENCE}2021.xlsx"), "测试缺陷部门2021.xlsx".to_string()]
+        [
+            format!("{REFERENCE}2021.xlsx"),
+            "测试缺陷部门2021.xlsx".to_string()
+        ]
     );
     assert_eq!(
         names(site.dir.path()),
         ["input", "output"],
         "nothing written outside input/ and output/"
     );
-    assert_eq!(std::fs::read(site.input().join(format!("{REFERENCE}2021.xlsx"))).unwrap(), reference);
+    assert_eq!(
+        std::fs::read(site.input().join(format!("{REFERENCE}2021.xlsx"))).unwrap(),
+        reference
+    );
 
     let rows = site.settled().await;
     let good = row(&rows, REFERENCE);
-    assert!(matches!(good["status"].as_str().unwrap(), "passed" | "warning"), "{good}");
+    assert!(
+        matches!(good["status"].as_str().unwrap(), "passed" | "warning"),
+        "{good}"
+    );
     assert_eq!(good["errors"], 0);
     assert!(good["pdf"]["current"].as_bool().unwrap());
     let bad = row(&rows, "测试缺陷部门");
@@ -407,15 +481,25 @@ async fn an_upload_is_stored_under_a_name_of_the_server_checked_and_built() {
 
     // The PDF, inline and as a download.
     let id = good["id"].as_str().unwrap();
-    let (status, headers, pdf) = site.get(&format!("/api/departments/{id}/pdf?download=1")).await;
+    let (status, headers, pdf) = site
+        .get(&format!("/api/departments/{id}/pdf?download=1"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(pdf.starts_with(b"%PDF-"));
     assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
     let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
-    assert!(disposition.starts_with("attachment;") && disposition.contains("UTF-8''"), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("UTF-8''"),
+        "{disposition}"
+    );
     assert_eq!(
         pdf,
-        std::fs::read(site.dir.path().join(format!("output/{REFERENCE}2021年部门预算绩效文本.pdf"))).unwrap()
+        std::fs::read(
+            site.dir
+                .path()
+                .join(format!("output/{REFERENCE}2021年部门预算绩效文本.pdf"))
+        )
+        .unwrap()
     );
     // Page previews: PNG, first and last; none past the end.
     let (status, headers, png) = site.get(&format!("/api/departments/{id}/pages/1")).await;
@@ -425,9 +509,22 @@ async fn an_upload_is_stored_under_a_name_of_the_server_checked_and_built() {
     let detail = site.json(&format!("/api/departments/{id}")).await;
     let pages = detail["pages"].as_u64().unwrap();
     assert!(pages >= 2, "{detail}");
-    assert_eq!(site.get(&format!("/api/departments/{id}/pages/{pages}")).await.0, StatusCode::OK);
-    assert_eq!(site.get(&format!("/api/departments/{id}/pages/{}", pages + 1)).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(site.get(&format!("/api/departments/{id}/pages/0")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.get(&format!("/api/departments/{id}/pages/{pages}"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        site.get(&format!("/api/departments/{id}/pages/{}", pages + 1))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        site.get(&format!("/api/departments/{id}/pages/0")).await.0,
+        StatusCode::NOT_FOUND
+    );
 
     // The defective department's findings: by sheet, with the cell.
     let id = bad["id"].as_str().unwrap();
@@ -439,18 +536,35 @@ async fn an_upload_is_stored_under_a_name_of_the_server_checked_and_built() {
     assert_eq!(finding["rule"], "budget-sum");
     assert_eq!(finding["label"], "错误");
     assert!(finding["message"].as_str().unwrap().contains("预算数"));
-    assert_eq!(site.get(&format!("/api/departments/{id}/pdf")).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(site.get(&format!("/api/departments/{id}/pages/1")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.get(&format!("/api/departments/{id}/pdf")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        site.get(&format!("/api/departments/{id}/pages/1")).await.0,
+        StatusCode::NOT_FOUND
+    );
     // Its findings workbook, to send back.
     let (status, headers, xlsx) = site.get(&format!("/api/departments/{id}/report")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(xlsx.starts_with(b"PK\x03\x04"));
-    assert!(headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("attachment"));
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
     let report = tempfile::NamedTempFile::with_suffix(".xlsx").unwrap();
     std::fs::write(report.path(), &xlsx).unwrap();
     let findings = jixiao::read::read(report.path());
-    assert!(findings.workbook.is_none(), "the report is not a department workbook");
-    assert_eq!(site.get("/api/departments/ffffffffffffffff").await.0, StatusCode::NOT_FOUND);
+    assert!(
+        findings.workbook.is_none(),
+        "the report is not a department workbook"
+    );
+    assert_eq!(
+        site.get("/api/departments/ffffffffffffffff").await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -484,7 +598,9 @@ async fn uploads_beyond_the_limits_are_413_and_leave_nothing() {
     let (status, result) = site.upload(&[("big.xlsx", &big)]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{result}");
     let medium = vec![b'x'; 80_000];
-    let (status, _) = site.upload(&[("a.xlsx", &medium), ("b.xlsx", &medium)]).await;
+    let (status, _) = site
+        .upload(&[("a.xlsx", &medium), ("b.xlsx", &medium)])
+        .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     let small: &[u8] = b"PK\x03\x04";
     let (status, result) = site
@@ -508,7 +624,10 @@ async fn a_client_that_disconnects_mid_upload_leaves_nothing() {
     let half = body[..body.len() / 2].to_vec();
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
         Ok(half),
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "gone")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "gone",
+        )),
     ];
     let request = Request::post("/api/upload")
         .header(header::HOST, HOST)
@@ -534,26 +653,48 @@ async fn the_same_department_replaces_only_when_confirmed_and_the_old_file_is_ke
     // A corrected workbook of the same department: the page is asked first.
     let mut corrected = jixiao::reference::department();
     corrected.overall_goals.push("新增的一段总体目标。".into());
-    let corrected = jixiao::fill_in::form(Some(&corrected)).unwrap().save_to_buffer().unwrap();
+    let corrected = jixiao::fill_in::form(Some(&corrected))
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
     let (_, result) = site.upload(&[("second.xlsx", &corrected)]).await;
     let answer = &result["files"][0];
     assert_eq!(answer["result"], "confirm", "{result}");
     assert_eq!(answer["department"], REFERENCE);
     assert_eq!(answer["existing"][0], format!("{REFERENCE}2021.xlsx"));
-    assert_eq!(std::fs::read(&stored).unwrap(), reference, "not replaced before confirming");
-    assert_eq!(site.input_files().iter().filter(|n| !n.starts_with('.')).count(), 1);
+    assert_eq!(
+        std::fs::read(&stored).unwrap(),
+        reference,
+        "not replaced before confirming"
+    );
+    assert_eq!(
+        site.input_files()
+            .iter()
+            .filter(|n| !n.starts_with('.'))
+            .count(),
+        1
+    );
 
     // Cancelled: nothing changes, the pending upload is gone.
     let pending = answer["pending"].as_str().unwrap();
-    let (status, _, _) = site.send(post(&format!("/api/uploads/{pending}/cancel"))).await;
+    let (status, _, _) = site
+        .send(post(&format!("/api/uploads/{pending}/cancel")))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(site.input_files(), [format!("{REFERENCE}2021.xlsx")]);
-    assert_eq!(site.send(post(&format!("/api/uploads/{pending}/confirm"))).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.send(post(&format!("/api/uploads/{pending}/confirm")))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
 
     // Confirmed: the old file is in backup/, the new one in input/, and it is built.
     let (_, result) = site.upload(&[("second.xlsx", &corrected)]).await;
     let pending = result["files"][0]["pending"].as_str().unwrap().to_string();
-    let (status, _, body) = site.send(post(&format!("/api/uploads/{pending}/confirm"))).await;
+    let (status, _, body) = site
+        .send(post(&format!("/api/uploads/{pending}/confirm")))
+        .await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     let confirmed: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(confirmed["result"], "saved");
@@ -561,11 +702,21 @@ async fn the_same_department_replaces_only_when_confirmed_and_the_old_file_is_ke
     assert_eq!(std::fs::read(&stored).unwrap(), corrected);
     let backups = names(&site.dir.path().join("backup"));
     assert_eq!(backups.len(), 1, "{backups:?}");
-    assert!(backups[0].ends_with(&format!("-{REFERENCE}2021.xlsx")), "{backups:?}");
-    assert_eq!(std::fs::read(site.dir.path().join("backup").join(&backups[0])).unwrap(), reference);
+    assert!(
+        backups[0].ends_with(&format!("-{REFERENCE}2021.xlsx")),
+        "{backups:?}"
+    );
+    assert_eq!(
+        std::fs::read(site.dir.path().join("backup").join(&backups[0])).unwrap(),
+        reference
+    );
     let rows = site.settled().await;
     assert_eq!(rows.len(), 1);
-    assert!(matches!(rows[0]["status"].as_str().unwrap(), "passed" | "warning"), "{}", rows[0]);
+    assert!(
+        matches!(rows[0]["status"].as_str().unwrap(), "passed" | "warning"),
+        "{}",
+        rows[0]
+    );
 }
 
 #[tokio::test]
@@ -581,10 +732,16 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["queued"], 2);
     let rows = site.settled().await;
-    assert!(matches!(row(&rows, "甲部门")["status"].as_str().unwrap(), "passed" | "warning"));
+    assert!(matches!(
+        row(&rows, "甲部门")["status"].as_str().unwrap(),
+        "passed" | "warning"
+    ));
     assert_eq!(row(&rows, "乙部门")["status"], "error");
     let list = site.json("/api/departments").await;
-    assert!(list["summary"].as_str().unwrap().contains("生成 1 个"), "{list}");
+    assert!(
+        list["summary"].as_str().unwrap().contains("生成 1 个"),
+        "{list}"
+    );
     // What `jixiao build` wrote is what the page sees: a second server on the folder calls it
     // up to date.
     drop(site.server);
@@ -637,7 +794,12 @@ async fn fill_in_workbooks_download() {
 async fn events_stream_and_quit() {
     let site = Site::new(Limits::default());
     let (status, headers, _) = {
-        let response = site.router.clone().oneshot(get("/api/events")).await.unwrap();
+        let response = site
+            .router
+            .clone()
+            .oneshot(get("/api/events"))
+            .await
+            .unwrap();
         (response.status(), response.headers().clone(), ())
     };
     assert_eq!(status, StatusCode::OK);

@@ -205,7 +205,9 @@ async fn serve(
         opener: Some(opener.clone()),
     })?;
     say(&format!("jixiao 页面已启动，文件夹 {}", dir.display()));
-    say(&format!("在浏览器中打开（含访问令牌，请勿转发）：{address}"));
+    say(&format!(
+        "在浏览器中打开（含访问令牌，请勿转发）：{address}"
+    ));
     say("按 Ctrl-C 或页面上的“退出”按钮结束");
     if options.open {
         open_page(&opener, say);
@@ -276,9 +278,8 @@ fn ours(port: u16, folder: &str) -> Option<PathBuf> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(1)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    let request = format!(
-        "GET /api/hello HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    );
+    let request =
+        format!("GET /api/hello HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).ok()?;
     let mut response = Vec::new();
     stream.take(64 << 10).read_to_end(&mut response).ok()?;

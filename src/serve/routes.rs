@@ -252,10 +252,7 @@ async fn pdf(
     file_response("application/pdf", kind, &name, bytes)
 }
 
-async fn page(
-    State(app): State<Arc<App>>,
-    UrlPath((id, n)): UrlPath<(String, usize)>,
-) -> Response {
+async fn page(State(app): State<Arc<App>>, UrlPath((id, n)): UrlPath<(String, usize)>) -> Response {
     // A department being checked or built: its new pages come with the build (bounded wait).
     let mut events = app.events.subscribe();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(300);
@@ -367,11 +364,10 @@ async fn events(
 
 async fn build_all(State(app): State<Arc<App>>) -> Response {
     let input = app.input.clone();
-    let files = tokio::task::spawn_blocking(move || {
-        crate::build::discover(std::slice::from_ref(&input)).0
-    })
-    .await
-    .unwrap_or_default();
+    let files =
+        tokio::task::spawn_blocking(move || crate::build::discover(std::slice::from_ref(&input)).0)
+            .await
+            .unwrap_or_default();
     let count = files.len();
     if !app.submit(Job::Build {
         files,

@@ -252,9 +252,9 @@ impl App {
         let manifest = Manifest::load(&self.output);
         let entries: Vec<Entry> = self.entries().values().cloned().collect();
         let rows: Vec<Value> = entries.iter().map(|e| self.row(e, &manifest)).collect();
-        let progress = lock(&self.progress)
-            .clone()
-            .map(|(done, total, current)| json!({"done": done, "total": total, "current": current}));
+        let progress = lock(&self.progress).clone().map(
+            |(done, total, current)| json!({"done": done, "total": total, "current": current}),
+        );
         json!({
             "departments": rows,
             "progress": progress,

@@ -67,7 +67,11 @@ pub fn remove_stale(input: &Path) {
 }
 
 fn too_large(message: String) -> Response {
-    (StatusCode::PAYLOAD_TOO_LARGE, Json(json!({"error": message}))).into_response()
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Json(json!({"error": message})),
+    )
+        .into_response()
 }
 
 fn failure(status: StatusCode, message: String) -> Response {
@@ -75,7 +79,11 @@ fn failure(status: StatusCode, message: String) -> Response {
 }
 
 /// `POST /api/upload` (multipart, field `files`, one or more).
-pub async fn upload(State(app): State<Arc<App>>, headers: HeaderMap, multipart: Multipart) -> Response {
+pub async fn upload(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
     let limits = app.limits().clone();
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -196,10 +204,7 @@ async fn receive(app: &App, mut multipart: Multipart) -> Result<(Files, Vec<Valu
         };
         count += 1;
         if count > limits.files {
-            return Err(too_large(format!(
-                "一次最多上传 {} 个工作簿",
-                limits.files
-            )));
+            return Err(too_large(format!("一次最多上传 {} 个工作簿", limits.files)));
         }
         let mut temp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
@@ -296,7 +301,12 @@ fn stored_name(identity: Option<&(String, i32)>, n: usize, extension: &str) -> S
 }
 
 /// Renames the temporary file into `input/` under a name of its own, never over another file.
-fn persist(app: &App, temp: NamedTempFile, identity: Option<&(String, i32)>, extension: &str) -> Result<PathBuf, String> {
+fn persist(
+    app: &App,
+    temp: NamedTempFile,
+    identity: Option<&(String, i32)>,
+    extension: &str,
+) -> Result<PathBuf, String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -323,7 +333,15 @@ fn persist(app: &App, temp: NamedTempFile, identity: Option<&(String, i32)>, ext
 /// it has errors.
 fn store(app: &App, r: Received, to_build: &mut Vec<PathBuf>) -> Result<Value, String> {
     let file = persist(app, r.temp, r.identity.as_ref(), r.extension)?;
-    Ok(record(app, file, r.original, r.identity, r.diagnostics, r.hash, to_build))
+    Ok(record(
+        app,
+        file,
+        r.original,
+        r.identity,
+        r.diagnostics,
+        r.hash,
+        to_build,
+    ))
 }
 
 fn record(
@@ -336,7 +354,10 @@ fn record(
     to_build: &mut Vec<PathBuf>,
 ) -> Value {
     let mut entry = Entry::new(&app.input, file.clone());
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     entry.original = Some(original.clone());
     entry.stamp = stamp(&file);
@@ -361,7 +382,10 @@ fn record(
 pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
     let _saving = app.saving.lock().await;
     let Some(pending) = lock(&app.pending).remove(&id) else {
-        return failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）".into());
+        return failure(
+            StatusCode::NOT_FOUND,
+            "没有这个待确认的上传（可能已处理）".into(),
+        );
     };
     let mut backups = Vec::new();
     for old in &pending.replaces {
@@ -406,7 +430,10 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
 pub async fn cancel(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
     match lock(&app.pending).remove(&id) {
         Some(_) => Json(json!({"result": "cancelled"})).into_response(),
-        None => failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）".into()),
+        None => failure(
+            StatusCode::NOT_FOUND,
+            "没有这个待确认的上传（可能已处理）".into(),
+        ),
     }
 }
 
@@ -414,7 +441,9 @@ pub async fn cancel(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -
 fn back_up(app: &App, old: &Path) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&app.backup)
         .map_err(|e| format!("无法创建备份文件夹 {}：{e}", app.backup.display()))?;
-    let time = jiff::ZonedDateTime::now().strftime("%Y%m%d-%H%M%S").to_string();
+    let time = jiff::ZonedDateTime::now()
+        .strftime("%Y%m%d-%H%M%S")
+        .to_string();
     let name = old
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -448,8 +477,14 @@ mod tests {
     #[test]
     fn names_come_from_the_workbook_never_from_the_upload() {
         let identity = ("唐山/高新区:中心".to_string(), 2021);
-        assert_eq!(stored_name(Some(&identity), 1, "xlsx"), "唐山_高新区_中心2021.xlsx");
-        assert_eq!(stored_name(Some(&identity), 2, "xlsx"), "唐山_高新区_中心2021(2).xlsx");
+        assert_eq!(
+            stored_name(Some(&identity), 1, "xlsx"),
+            "唐山_高新区_中心2021.xlsx"
+        );
+        assert_eq!(
+            stored_name(Some(&identity), 2, "xlsx"),
+            "唐山_高新区_中心2021(2).xlsx"
+        );
         assert_eq!(stored_name(None, 1, "xls"), "未识别的工作簿.xls");
         let dots = ("..".to_string(), 2021);
         assert_eq!(stored_name(Some(&dots), 1, "xlsx"), "2021.xlsx");
