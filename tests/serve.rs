@@ -732,10 +732,14 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["queued"], 2);
     let rows = site.settled().await;
-    assert!(matches!(
-        row(&rows, "甲部门")["status"].as_str().unwrap(),
-        "passed" | "warning"
-    ));
+    assert!(
+        matches!(
+            row(&rows, "甲部门")["status"].as_str().unwrap(),
+            "passed" | "warning"
+        ),
+        "{}",
+        row(&rows, "甲部门")
+    );
     assert_eq!(row(&rows, "乙部门")["status"], "error");
     let list = site.json("/api/departments").await;
     assert!(

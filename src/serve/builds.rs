@@ -122,7 +122,7 @@ fn internal(file: &Path) -> Diagnostic {
     Diagnostic::error(
         file,
         Location::file(),
-        "internal",
+        crate::contract::RuleId::Internal,
         "处理该文件时发生内部错误（请把该文件交给开发人员）",
     )
 }

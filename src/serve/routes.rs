@@ -369,6 +369,14 @@ async fn build_all(State(app): State<Arc<App>>) -> Response {
             .await
             .unwrap_or_default();
     let count = files.len();
+    // Queued from now on, so that the list never shows the batch as done before it starts.
+    for file in &files {
+        app.update(file, |e| {
+            if e.phase == Phase::Idle {
+                e.phase = Phase::Queued;
+            }
+        });
+    }
     if !app.submit(Job::Build {
         files,
         force: false,

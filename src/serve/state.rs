@@ -156,7 +156,6 @@ impl App {
             },
         };
         upload::remove_stale(&input);
-        build::remove_temporaries(&output);
         let (sender, receiver) = std::sync::mpsc::channel();
         let (quit, _) = watch::channel(false);
         let app = Arc::new(App {
