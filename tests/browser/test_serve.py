@@ -18,6 +18,7 @@ import threading
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -67,7 +68,10 @@ def main():
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
         driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
-        wait = WebDriverWait(driver, 120)
+        # The list is re-rendered as builds progress: an element found a moment ago may be gone.
+        wait = WebDriverWait(
+            driver, 120, ignored_exceptions=[StaleElementReferenceException]
+        )
         driver.get(address)
         # The token page moves on to "/" with the cookie set.
         wait.until(lambda d: d.current_url.rstrip("/").endswith(address.split("/?")[0].rstrip("/"))
@@ -88,19 +92,23 @@ def main():
         wait.until(lambda d: status(DEFECTIVE) == "有错误")
         # The defective department's findings show, with the cell.
         if "测试缺陷部门" not in driver.find_element(By.ID, "detail-title").text:
-            row_button(driver, DEFECTIVE).click()
+            wait.until(lambda d: click_row(d, DEFECTIVE))
         wait.until(lambda d: DEFECTIVE in d.find_element(By.ID, "detail-title").text)
-        finding = wait.until(ec.visibility_of_element_located(
-            (By.CSS_SELECTOR, "#findings .finding[data-severity=error]")))
-        cell = finding.find_element(By.CLASS_NAME, "cell")
-        assert cell.is_displayed() and cell.text == "D2", cell.text
-        assert "预算数" in finding.text, finding.text
+
+        def error_finding(d):
+            finding = d.find_element(By.CSS_SELECTOR, "#findings .finding[data-severity=error]")
+            cell = finding.find_element(By.CLASS_NAME, "cell")
+            return (cell.text, finding.text) if cell.is_displayed() else False
+
+        cell, finding = wait.until(error_finding)
+        assert cell == "D2", cell
+        assert "预算数" in finding, finding
         sheet = driver.find_element(By.CSS_SELECTOR, "#findings h3").text
         assert "项目" in sheet, sheet
         driver.save_screenshot(screenshot)
 
         # The reference department: a page preview, then the PDF downloaded.
-        row_button(driver, REFERENCE).click()
+        wait.until(lambda d: click_row(d, REFERENCE))
         wait.until(lambda d: REFERENCE in d.find_element(By.ID, "detail-title").text)
         wait.until(lambda d: d.execute_script(
             "const i = document.getElementById('page'); return i.complete && i.naturalWidth > 0;"))
@@ -132,6 +140,11 @@ def main():
     token = address.split("token=")[1]
     assert output.count(token) == 1, "the token is printed once, with the address: " + output
     print("browser test: 1 passed, 0 failed")
+
+
+def click_row(driver, department):
+    row_button(driver, department).click()
+    return True
 
 
 def row_button(driver, department):
