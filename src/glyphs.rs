@@ -63,15 +63,7 @@ pub fn texts<'a>(department: &'a Department, origins: &'a Origins) -> Vec<(Locat
         for (i, goal) in project.term_goals.iter().enumerate() {
             out.push((at(goals, i, contract::GOAL), goal));
         }
-        let d = &project.details;
-        for (column, text) in [
-            (contract::SUPERVISOR, &d.supervisor),
-            (contract::IMPLEMENTER, &d.implementer),
-            (contract::ATTRIBUTE, &d.attribute),
-            (contract::CATEGORY, &d.category),
-            (contract::NATURE, &d.nature),
-            (contract::TERM, &d.term),
-        ] {
+        for (column, text) in contract::project_detail_texts(&project.details) {
             if let Some(text) = text {
                 out.push((at(&origins.projects, p, column), text));
             }

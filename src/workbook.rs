@@ -437,15 +437,7 @@ impl Writer {
     ) -> Result<(), XlsxError> {
         let styles = &self.styles;
         let projects = contract::sheet_named(PROJECTS);
-        let d = &p.details;
-        for (name, value) in [
-            (contract::SUPERVISOR, &d.supervisor),
-            (contract::IMPLEMENTER, &d.implementer),
-            (contract::ATTRIBUTE, &d.attribute),
-            (contract::CATEGORY, &d.category),
-            (contract::NATURE, &d.nature),
-            (contract::TERM, &d.term),
-        ] {
+        for (name, value) in contract::project_detail_texts(&p.details) {
             let wrap = projects.column(name).wrap;
             sheet.optional_text(row, projects.position(name), value.as_deref(), wrap)?;
         }

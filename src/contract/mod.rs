@@ -207,6 +207,22 @@ pub const TERM: &str = "项目期";
 pub const TERM_TOTAL: &str = "实施期资金总额";
 pub const TERM_FISCAL: &str = "实施期财政资金";
 pub const TERM_OTHER: &str = "实施期其他资金";
+
+/// The optional text columns of `项目`, each with the field of [`ProjectDetails`] it fills, in
+/// the order of the form: who (主管部门, 实施单位), then what (属性, 类别, 性质, 项目期).
+pub fn project_detail_texts(
+    d: &crate::model::ProjectDetails,
+) -> [(&'static str, &Option<String>); 6] {
+    [
+        (SUPERVISOR, &d.supervisor),
+        (IMPLEMENTER, &d.implementer),
+        (ATTRIBUTE, &d.attribute),
+        (CATEGORY, &d.category),
+        (NATURE, &d.nature),
+        (TERM, &d.term),
+    ]
+}
+
 /// `项目目标`.
 pub const GOAL: &str = "目标";
 /// `项目目标`, `项目指标`, optional (v2): 年度 (default) or 实施期.

@@ -247,16 +247,9 @@ fn detail_rows(details: &ProjectDetails) -> Vec<Vec<DetailCell<'_>>> {
             .filter_map(|(label, v)| v.as_deref().map(|v| (*label, v)))
             .collect()
     }
-    let who = given(&[
-        (contract::SUPERVISOR, &details.supervisor),
-        (contract::IMPLEMENTER, &details.implementer),
-    ]);
-    let what = given(&[
-        (contract::ATTRIBUTE, &details.attribute),
-        (contract::CATEGORY, &details.category),
-        (contract::NATURE, &details.nature),
-        (contract::TERM, &details.term),
-    ]);
+    let texts = contract::project_detail_texts(details);
+    let (who, what) = texts.split_at(2);
+    let (who, what) = (given(who), given(what));
     let mut rows = Vec::new();
     for items in [who, what] {
         let chunks: Vec<&[(&str, &str)]> = if items.len() == 4 {
