@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Real-browser test of `jixiao serve`, driven by Debian's chromium through chromedriver and
-python3-selenium. Run by tests/browser.rs (which builds the workbooks and the binary):
+python3-selenium. Run by tests/it/browser.rs (which builds the workbooks and the binary):
 
     test_serve.py JIXIAO REFERENCE.xlsx DEFECTIVE.xlsx WORKDIR SCREENSHOT.png
 

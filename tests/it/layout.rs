@@ -1,9 +1,9 @@
 //! Pins the layout of the reference department and of a department with long text and long
 //! tables: every line of every page with its position (points, rounded). A typography change
 //! shows up here as a reviewable diff. To accept a change:
-//! `INSTA_UPDATE=always cargo test --test layout`, then review `tests/snapshots/layout__*.snap`.
+//! `INSTA_UPDATE=always cargo test --test it layout::`, then review `tests/it/snapshots/it__layout__*.snap`.
 
-mod common;
+use crate::common;
 
 use common::{compile_to, long_department, page_lines};
 use jixiao::model::Department;

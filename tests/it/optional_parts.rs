@@ -2,7 +2,7 @@
 //! part, goes through the whole pipeline: written as a workbook, read back unchanged, checked
 //! clean, and printed with every value it holds.
 
-mod common;
+use crate::common;
 
 use common::{build, only_pdf, pdf_text};
 use jixiao::reference;

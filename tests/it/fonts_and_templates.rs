@@ -1,7 +1,7 @@
 //! Fonts: the roles resolve to Chinese faces or the build refuses; templates: exported,
 //! changed and used again with `--templates`; PDF standards.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

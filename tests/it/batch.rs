@@ -2,7 +2,7 @@
 //! incremental rebuilds, duplicate departments, the output-folder guard, interrupts, and
 //! several builds writing into one output folder at once.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -534,7 +534,7 @@ fn a_writer_killed_holding_the_lock_blocks_nobody() {
     let mut holder = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "hold_the_state_lock",
+            "batch::hold_the_state_lock",
             "--ignored",
             "--test-threads=1",
         ])

@@ -1,7 +1,7 @@
 //! `jixiao check` on the reference workbook with one planted defect exits 1 and names the sheet
 //! and the cell; on the clean reference it exits 0.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Hostile workbook text prints exactly as written: no text can act as Typst markup or code.
 
-mod common;
+use crate::common;
 
 use common::pdf_text;
 use jixiao::compile::{CompileOptions, DocumentIdentity, FontOptions, Fonts, Typesetter};

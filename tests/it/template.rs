@@ -1,7 +1,7 @@
 //! `jixiao template`: the blank workbook departments fill in, the filled-in example, and next
 //! year's workbook made from last year's — each read back by the real reader.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! and CFB containers), run through the real `jixiao check --format json`, and its outcome is
 //! asserted: exit code, rule id, and the file, sheet and cell named. None may end the process.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
@@ -1154,7 +1154,7 @@ fn assert_bomb_refused(name: &str, bytes: &[u8], part: &str, limit: &str) {
     let dir = Dir::new();
     let path = dir.write(name, bytes);
     let (o, peak, elapsed) = check_measured(&[&path]);
-    // For the record (`cargo test --test bad_inputs -- --nocapture`).
+    // For the record (`cargo test --test it bad_inputs:: -- --nocapture`).
     eprintln!(
         "{name}: {:.1} MB file, peak {:.0} MB, {elapsed:.2?}",
         bytes.len() as f64 / MIB as f64,

@@ -1,7 +1,7 @@
 //! The reference department's workbook (`input/`) becomes a PDF that contains every line of the
 //! reference document.
 
-mod common;
+use crate::common;
 
 use common::{compact, jixiao, only_pdf, pdf_text, seed_path};
 

@@ -6,7 +6,7 @@
 //! rasterised by `pdftoppm` (a horizontal rule is a pixel row dark across the columns from
 //! 三级指标 to the right edge, which every indicator row has its own cells in).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,5 +1,5 @@
 //! The generated Typst source for the reference department, pinned so that template changes
-//! are visible in review (`INSTA_UPDATE=always cargo test --test snapshot` to accept).
+//! are visible in review (`INSTA_UPDATE=always cargo test --test it snapshot::` to accept).
 
 use jixiao::reference;
 use jixiao::render::Renderer;

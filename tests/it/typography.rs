@@ -1,7 +1,7 @@
 //! The default template's typography, measured on the PDF: GB/T 9704's type area, 22 lines of
 //! 28 characters, page numbers, metadata and outline.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,0 +1,21 @@
+//! The integration tests, one binary: each module below was once its own test binary, and each
+//! of those linked all of Typst. One binary links it once (CI time), and the modules still run
+//! alone by name: `cargo test --test it pagination::`.
+
+mod common;
+
+mod bad_inputs;
+mod batch;
+mod browser;
+mod check_cli;
+mod docs;
+mod end_to_end;
+mod escaping;
+mod fonts_and_templates;
+mod layout;
+mod optional_parts;
+mod pagination;
+mod serve;
+mod snapshot;
+mod template;
+mod typography;
