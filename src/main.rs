@@ -176,10 +176,7 @@ struct BuildArgs {
 
 fn main() -> ExitCode {
     if platform::started_by_double_click() {
-        // Double-clicked (Windows, no arguments, a console of its own). Serving the exe's folder
-        // (`serve(ServeArgs { dir: exe's folder, .. })`) is the intended behaviour; it waits for
-        // the Wine smoke test (.ci/windows/run) to cover a browser being opened from it.
-        return explain_and_wait();
+        return serve_double_clicked();
     }
     let cli = Cli::parse();
     match cli.command {
@@ -194,28 +191,41 @@ fn main() -> ExitCode {
     }
 }
 
-/// What a double-click in Explorer shows: how to use the program, in a window that stays open
-/// until a key is pressed instead of closing at once.
-const DOUBLE_CLICK_HELP: &str = "\
+/// What a double-click in Explorer shows above the page's address: what this window is.
+const DOUBLE_CLICK_INTRO: &str = "\
 jixiao（绩效）：部门预算绩效文本生成工具
 
-本程序在命令行中使用：在本程序所在文件夹窗口的地址栏输入 cmd 并按回车，
-打开命令提示符，然后输入命令：
+正在打开本程序的页面：在浏览器中放入各部门的工作簿，查看问题、生成并下载 PDF。
+工作簿和 PDF 保存在本程序所在文件夹的 input 和 output 文件夹中。
+这个窗口是页面的服务程序，用完页面后点页面上的“退出”，或直接关闭这个窗口。
+（命令行用法：在本文件夹的地址栏输入 cmd 回车，再输入 jixiao --help）
 
-  jixiao build              读取 input 文件夹中各部门的工作簿，检查并生成 PDF，写入 output 文件夹
-  jixiao build 文件夹 -o 输出文件夹
-  jixiao check 文件夹        只检查工作簿，逐单元格指出问题
-  jixiao template           生成各部门填报用的工作簿（部门预算绩效填报模板.xlsx）
-  jixiao fonts              查看排版所用的字体
-  jixiao --help             全部用法
-
-按任意键退出……
 ";
 
-fn explain_and_wait() -> ExitCode {
-    eprint!("{DOUBLE_CLICK_HELP}");
-    platform::wait_for_key();
-    ExitCode::SUCCESS
+/// Double-clicked (Windows, no arguments, a console of its own): the page over the program's
+/// own folder, so a person who never opens a terminal has the whole tool. When the page cannot
+/// start, the reason stays on screen until a key is pressed instead of the window closing.
+fn serve_double_clicked() -> ExitCode {
+    eprint!("{DOUBLE_CLICK_INTRO}");
+    let dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let options = jixiao::serve::ServeOptions {
+        dir,
+        port: None,
+        open: true,
+        fonts: Default::default(),
+    };
+    match jixiao::serve::run(options, &|line| eprintln!("{line}")) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("按任意键退出……");
+            platform::wait_for_key();
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {

@@ -117,22 +117,22 @@ impl StateDir {
     /// left. Call it before writing any temporary file into the folder.
     pub fn join(&self) -> Result<Writer, StateError> {
         let path = self.dir.join(WRITERS_FILE);
-        let file = open(&path)?;
-        match file.try_lock() {
-            Ok(()) => {
-                output::remove_temporaries(&self.dir, None);
-                file.unlock().map_err(|source| StateError::Lock {
-                    lock: path.clone(),
-                    source,
-                })?;
-            }
-            // Another writer is running: its temporary files may be in use.
-            Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(source)) => {
-                return Err(StateError::Lock { lock: path, source });
+        // The exclusive probe is released by closing its handle, not by `unlock`: under Wine,
+        // `File::unlock` fails with "Lock violation" (it unlocks twice, and Wine reports the
+        // second, empty unlock as a conflict where Windows says "not locked").
+        {
+            let probe = open(&path)?;
+            match probe.try_lock() {
+                Ok(()) => output::remove_temporaries(&self.dir, None),
+                // Another writer is running: its temporary files may be in use.
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(source)) => {
+                    return Err(StateError::Lock { lock: path, source });
+                }
             }
         }
         // Only a writer that is removing temporaries holds it exclusively, and only briefly.
+        let file = open(&path)?;
         self.wait(&path, || file.try_lock_shared())?;
         Ok(Writer { _file: file })
     }
