@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use walkdir::WalkDir;
 
@@ -159,6 +159,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Where page images (`--emit png`) go; beside the PDF when `None`.
     pub pages: Option<PathBuf>,
+    /// Set to end the run early: documents not yet started are not built, those being built
+    /// finish (the local page's 退出 during 全部生成).
+    pub stop: Arc<AtomicBool>,
 }
 
 /// Told about the progress of a batch; called from worker threads.
@@ -167,6 +170,9 @@ pub trait Observer: Sync {
     fn planned(&self, _total: usize) {}
     /// A department's document is about to be rendered and compiled.
     fn started(&self, _file: &Path, _department: &str) {}
+    /// The first page of a department's new document, as PNG, as soon as it is laid out
+    /// (before its PDF is made or written); only when pages are rendered (`--emit png`).
+    fn first_page(&self, _file: &Path, _png: &[u8]) {}
     /// A workbook is done with (built, unchanged or failed).
     fn finished(&self, _report: &Report) {}
 }
@@ -281,7 +287,7 @@ impl Builder {
                 if let Plan::Build { department, .. } = &plan {
                     observer.started(file, &department.name);
                 }
-                let (report, entry) = self.execute(file, plan);
+                let (report, entry) = self.execute(file, plan, observer);
                 observer.finished(&report);
                 (report, entry)
             });
@@ -321,7 +327,7 @@ impl Builder {
             },
             (None, diagnostics) => Plan::Failed(diagnostics),
         };
-        self.execute(file, plan).0
+        self.execute(file, plan, &()).0
     }
 
     /// Reads and checks one workbook, then checks that the fonts can draw every character
@@ -378,7 +384,12 @@ impl Builder {
     }
 
     /// The second pass for one workbook: the report, and the manifest entry of a PDF written.
-    fn execute(&self, file: &Path, plan: Plan) -> (Report, Option<(String, Entry)>) {
+    fn execute(
+        &self,
+        file: &Path,
+        plan: Plan,
+        observer: &dyn Observer,
+    ) -> (Report, Option<(String, Entry)>) {
         match plan {
             Plan::Failed(diagnostics) => (Report::failure(file, diagnostics), None),
             Plan::Unchanged {
@@ -399,7 +410,7 @@ impl Builder {
                 inputs,
             } => {
                 let name = department.name.clone();
-                if interrupted() {
+                if interrupted() || self.options.stop.load(Ordering::SeqCst) {
                     diagnostics.push(Diagnostic::error(
                         file,
                         Location::file(),
@@ -412,7 +423,8 @@ impl Builder {
                 }
                 let (written, more) = guarded(file, || {
                     let mut diagnostics = Vec::new();
-                    let written = self.produce(file, &department, inputs, &mut diagnostics);
+                    let written =
+                        self.produce(file, &department, inputs, observer, &mut diagnostics);
                     (written, diagnostics)
                 });
                 diagnostics.extend(more);
@@ -443,6 +455,7 @@ impl Builder {
         file: &Path,
         department: &Department,
         inputs: Inputs,
+        observer: &dyn Observer,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<(PathBuf, Entry)> {
         let typeset_error =
@@ -458,13 +471,18 @@ impl Builder {
             ident: format!("{}|{}", department.name, department.year),
             year: department.year,
         };
-        let compiled = match self.typesetter.compile(source.clone(), &identity) {
-            Ok(compiled) => compiled,
-            Err(errors) => {
-                diagnostics.extend(errors.into_iter().map(typeset_error));
-                return None;
-            }
-        };
+        let first_page = |png: &[u8]| observer.first_page(file, png);
+        let compiled =
+            match self
+                .typesetter
+                .compile_observed(source.clone(), &identity, &first_page)
+            {
+                Ok(compiled) => compiled,
+                Err(errors) => {
+                    diagnostics.extend(errors.into_iter().map(typeset_error));
+                    return None;
+                }
+            };
         diagnostics.extend(
             compiled
                 .warnings

@@ -311,7 +311,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
             force: args.force,
             settings,
             strict: args.strict,
-            pages: None,
+            ..BuildOptions::default()
         },
     };
     let progress = Progress::new(progress::Mode::detect(args.quiet));

@@ -75,6 +75,18 @@ impl Typesetter {
         source: String,
         identity: &DocumentIdentity,
     ) -> Result<Compiled, Vec<String>> {
+        self.compile_observed(source, identity, &|_| {})
+    }
+
+    /// As [`Typesetter::compile`]; when pages are rendered, `first_page` is given the first
+    /// page's PNG as soon as the document is laid out, before the PDF is made and the other
+    /// pages are rendered (the local page shows it while the rest is still being done).
+    pub fn compile_observed(
+        &self,
+        source: String,
+        identity: &DocumentIdentity,
+        first_page: &dyn Fn(&[u8]),
+    ) -> Result<Compiled, Vec<String>> {
         let date = Datetime::from_ymd(identity.year, 1, 1)
             .ok_or_else(|| vec![format!("年度 {} 无法作为文档日期", identity.year)])?;
         let world = DocumentWorld::new(
@@ -95,12 +107,20 @@ impl Typesetter {
                     standards: self.standards.clone(),
                     ..PdfOptions::default()
                 };
+                let mut pngs = Vec::new();
+                let render = self.options.png_scale.map(png_options);
+                let mut pages = document.pages().iter();
+                if let (Some(render), Some(page)) = (&render, pages.next()) {
+                    pngs.push(render_png(page, render)?);
+                    first_page(&pngs[0]);
+                }
                 let pdf = typst_pdf::pdf(&document, &options)
                     .map_err(|errors| describe(&world, &errors))?;
-                let pngs = match self.options.png_scale {
-                    Some(scale) => render_pngs(&document, scale)?,
-                    None => Vec::new(),
-                };
+                if let Some(render) = &render {
+                    for page in pages {
+                        pngs.push(render_png(page, render)?);
+                    }
+                }
                 Ok((pdf, pngs))
             });
         let warnings = warned
@@ -121,21 +141,21 @@ impl Typesetter {
     }
 }
 
-/// Every page of `document` as a PNG.
-fn render_pngs(document: &PagedDocument, scale: f32) -> Result<Vec<Vec<u8>>, Vec<String>> {
-    let options = typst_render::RenderOptions {
+fn png_options(scale: f32) -> typst_render::RenderOptions {
+    typst_render::RenderOptions {
         pixel_per_pt: f64::from(scale).into(),
         ..Default::default()
-    };
-    document
-        .pages()
-        .iter()
-        .map(|page| {
-            typst_render::render(page, &options)
-                .encode_png()
-                .map_err(|e| vec![format!("无法生成页面图片：{e}")])
-        })
-        .collect()
+    }
+}
+
+/// One page as a PNG.
+fn render_png(
+    page: &typst_layout::Page,
+    options: &typst_render::RenderOptions,
+) -> Result<Vec<u8>, Vec<String>> {
+    typst_render::render(page, options)
+        .encode_png()
+        .map_err(|e| vec![format!("无法生成页面图片：{e}")])
 }
 
 fn describe(world: &DocumentWorld, diagnostics: &[SourceDiagnostic]) -> Vec<String> {

@@ -166,8 +166,17 @@ impl Observer for Watch<'_> {
     }
 
     fn started(&self, file: &Path, department: &str) {
-        self.app.update(file, |e| e.phase = Phase::Building);
+        self.app.update(file, |e| {
+            e.phase = Phase::Building;
+            e.first_page = None;
+        });
         self.progress(department);
+    }
+
+    fn first_page(&self, file: &Path, png: &[u8]) {
+        self.app
+            .update(file, |e| e.first_page = Some(Arc::new(png.to_vec())));
+        self.app.notify(json!({"type": "first-page"}));
     }
 
     fn finished(&self, report: &Report) {
@@ -180,6 +189,7 @@ impl Observer for Watch<'_> {
             .map(|b| manifest::bytes_hash(&b));
         self.app.update(&report.file, |e| {
             e.phase = Phase::Idle;
+            e.first_page = None;
             match report.status {
                 Status::Built => {
                     e.built_now = true;

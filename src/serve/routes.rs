@@ -255,7 +255,8 @@ async fn pdf(
 }
 
 async fn page(State(app): State<Arc<App>>, UrlPath((id, n)): UrlPath<(String, usize)>) -> Response {
-    // A department being checked or built: its new pages come with the build (bounded wait).
+    // A department being checked or built: its new pages come with the build (bounded wait),
+    // its new first page as soon as the document is laid out.
     let mut events = app.events.subscribe();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(300);
     let e = loop {
@@ -263,6 +264,12 @@ async fn page(State(app): State<Arc<App>>, UrlPath((id, n)): UrlPath<(String, us
             Ok(e) => e,
             Err(r) => return r,
         };
+        if n == 1
+            && e.phase == Phase::Building
+            && let Some(png) = &e.first_page
+        {
+            return typed("image/png", png.as_ref().clone());
+        }
         if e.phase == Phase::Idle
             || tokio::time::timeout_at(deadline, events.recv())
                 .await

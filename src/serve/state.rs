@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
@@ -57,6 +58,9 @@ pub struct Entry {
     /// Its PDF was written by this server run.
     pub built_now: bool,
     pub pages: Option<Pages>,
+    /// The first page of the document being built, as soon as it is laid out: served before
+    /// the build ends (the other pages come with `pages` when it does).
+    pub first_page: Option<Arc<Vec<u8>>>,
 }
 
 impl Entry {
@@ -78,6 +82,7 @@ impl Entry {
             phase: Phase::Idle,
             built_now: false,
             pages: None,
+            first_page: None,
         }
     }
 
@@ -119,6 +124,9 @@ pub struct App {
     /// The last batch's summary.
     pub summary: Mutex<Option<String>>,
     quit: watch::Sender<bool>,
+    /// The build thread's stop flag: set on quitting, so a 全部生成 in progress ends after the
+    /// documents being built instead of building all the rest first.
+    stop: Arc<AtomicBool>,
 }
 
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -155,6 +163,7 @@ impl App {
                 ..BuildOptions::default()
             },
         };
+        let stop = builder.options.stop.clone();
         upload::remove_stale(&input);
         let (sender, receiver) = std::sync::mpsc::channel();
         let (quit, _) = watch::channel(false);
@@ -174,6 +183,7 @@ impl App {
             progress: Mutex::default(),
             summary: Mutex::default(),
             quit,
+            stop,
         });
         let worker = builds::spawn(app.clone(), builder, receiver, staging);
         let stale = app.rescan();
@@ -203,6 +213,7 @@ impl App {
     }
 
     pub fn request_quit(&self) {
+        self.stop.store(true, Ordering::SeqCst);
         self.quit.send_replace(true);
     }
 

@@ -616,3 +616,56 @@ fn a_live_writers_temporaries_are_left_alone() {
     assert!(result.status.success(), "{}", stderr(&result));
     assert!(!temporary.exists());
 }
+
+/// A run told to stop (the page's 退出 during 全部生成) starts no more documents: each says it
+/// was not built because the run was interrupted, and no PDF is written.
+#[test]
+fn a_stopped_run_starts_nothing_more() {
+    use jixiao::build::{BuildOptions, Builder, Status};
+    use jixiao::compile::{CompileOptions, FontOptions, Fonts, Typesetter};
+    use jixiao::contract::RuleId;
+    use jixiao::render::Renderer;
+
+    let dir = tempfile::tempdir().unwrap();
+    let files = departments(&dir.path().join("in"), 3);
+    let out = dir.path().join("out");
+    let builder = Builder {
+        renderer: Renderer::new(None),
+        typesetter: Typesetter::new(
+            Fonts::discover(&FontOptions::default()),
+            CompileOptions::default(),
+        )
+        .unwrap(),
+        options: BuildOptions {
+            output: out.clone(),
+            ..BuildOptions::default()
+        },
+    };
+    builder
+        .options
+        .stop
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let batch = builder.build_all(&files, &());
+    assert_eq!(batch.reports.len(), 3);
+    for report in &batch.reports {
+        assert_eq!(report.status, Status::Failed, "{report:?}");
+        assert!(
+            report
+                .diagnostics
+                .iter()
+                .any(|d| d.rule == RuleId::Interrupted),
+            "{report:?}"
+        );
+    }
+    let pdfs = std::fs::read_dir(&out)
+        .map(|entries| {
+            entries
+                .filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+                })
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(pdfs, 0);
+}
