@@ -166,8 +166,8 @@ pub fn form_with(department: Option<&Department>, full: bool) -> Result<Workbook
         None => (&blank, "部门预算绩效填报模板".to_string()),
     };
     let mut workbook = workbook::new_workbook(&title, &d.compiled_by)?;
-    instructions(workbook.add_worksheet())?;
     let full = full || d.has_optional_parts();
+    instructions(workbook.add_worksheet(), full)?;
     workbook::write_sheets(&mut workbook, d, Layout::Form, full)?;
     lists(workbook.add_worksheet())?;
     define_names(&mut workbook)?;
@@ -429,7 +429,7 @@ fn text(s: &str) -> Line {
     Line::Text(s.to_string())
 }
 
-fn instruction_lines() -> Vec<Line> {
+fn instruction_lines(full: bool) -> Vec<Line> {
     let mut lines = vec![
         Line::Title("部门预算绩效填报说明"),
         Line::Blank,
@@ -509,6 +509,44 @@ fn instruction_lines() -> Vec<Line> {
         Line::Heading("八、检查"),
         text("财政局收到工作簿后会逐项检查：缺表缺列、必填项为空、金额对不上、支出进度有误、项目名称对不上等问题，会指出是哪张表的哪个单元格，并说明应该怎样改。改好后重新提交即可。"),
     ]);
+    if full {
+        lines.extend(optional_part_lines());
+    }
+    lines
+}
+
+/// 九、可选部分: the optional parts of the full form, each with its note, from the contract (so
+/// the sheet names every optional field, column and sheet the form has).
+fn optional_part_lines() -> Vec<Line> {
+    let mut lines = vec![
+        Line::Blank,
+        Line::Heading("九、可选部分"),
+        text(
+            "本工作簿是完整模板，含有下列可选的字段、列和工作表。不需要的可以留空，或删去整列、整张表；留空的部分不出现在文档中。",
+        ),
+    ];
+    for f in FIELDS.iter().filter(|f| f.since == contract::Since::V2) {
+        lines.push(Line::Text(format!("基本信息“{}”：{}", f.name, f.note)));
+    }
+    for s in SHEETS {
+        if s.since == contract::Since::V2 {
+            let columns: Vec<String> = s.columns.iter().map(|c| c.header()).collect();
+            lines.push(Line::Text(format!(
+                "“{}”表（可选）：列为{}。",
+                s.name,
+                columns.join("、")
+            )));
+            continue;
+        }
+        for c in s.columns.iter().filter(|c| c.since == contract::Since::V2) {
+            lines.push(Line::Text(format!(
+                "“{}”表的“{}”列：{}",
+                s.name,
+                c.header(),
+                c.note
+            )));
+        }
+    }
     lines
 }
 
@@ -516,7 +554,7 @@ fn instruction_lines() -> Vec<Line> {
 const INSTRUCTIONS_WIDTH: f64 = 110.0;
 
 /// The 填写说明 sheet: one column of wrapped text, each row as high as its text.
-fn instructions(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+fn instructions(sheet: &mut Worksheet, full: bool) -> Result<(), XlsxError> {
     sheet.set_name(INSTRUCTIONS)?;
     sheet.set_column_width(0, INSTRUCTIONS_WIDTH)?;
     let wrap = Format::new()
@@ -528,7 +566,7 @@ fn instructions(sheet: &mut Worksheet) -> Result<(), XlsxError> {
         .set_align(FormatAlign::Center);
     let heading = Format::new().set_bold().set_font_size(12);
     let mut heights = RowHeights::new();
-    for (row, line) in (0u32..).zip(instruction_lines()) {
+    for (row, line) in (0u32..).zip(instruction_lines(full)) {
         let (text, format, size) = match &line {
             Line::Title(t) => (*t, &title, 16.0),
             Line::Heading(t) => (*t, &heading, 12.0),

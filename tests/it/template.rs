@@ -342,3 +342,120 @@ fn the_example_and_next_years_workbook_print_with_rows_as_tall_as_their_text() {
         assert!(!sheet(&sheets, "项目指标").merges.is_empty());
     }
 }
+
+/// The text of the 填写说明 sheet of the workbook at `path`, one line per row.
+fn instructions_text(path: &Path) -> String {
+    let mut book = open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range("填写说明").unwrap();
+    range
+        .rows()
+        .map(|r| r.first().map(|c| c.to_string()).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_full_template_has_every_optional_part_and_explains_each() {
+    use jixiao::contract::{FIELDS, SHEETS, Since};
+
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.xlsx");
+    template(&["--full", "-o", s(&full)]);
+    let plain = dir.path().join("plain.xlsx");
+    template(&["-o", s(&plain)]);
+
+    // Blank, it lacks only the three required values, as the plain one does.
+    let reading = read::read(&full);
+    let rules: Vec<String> = reading
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.to_string())
+        .collect();
+    assert_eq!(rules, ["missing-value"; 3], "{:#?}", reading.diagnostics);
+
+    // Every sheet of the contract, with every column, v1 and v2.
+    let found = headers(&full);
+    for sheet in SHEETS {
+        let row = found
+            .iter()
+            .find(|(name, _)| name == sheet.name)
+            .map(|(_, row)| row)
+            .unwrap_or_else(|| panic!("the full template has no sheet {}", sheet.name));
+        let columns: Vec<&str> = sheet.columns_for(true).map(|c| c.name).collect();
+        assert_eq!(*row, columns, "headers of {}", sheet.name);
+    }
+    let mut book = open_workbook_auto(&full).unwrap();
+    let info = book.worksheet_range("基本信息").unwrap();
+    let fields: Vec<String> = info.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(fields, FIELDS.iter().map(|f| f.name).collect::<Vec<_>>());
+
+    // 填写说明 explains each optional field, column and sheet; the plain one has no such part.
+    let text = instructions_text(&full);
+    assert!(text.contains("九、可选部分"), "{text}");
+    for f in FIELDS.iter().filter(|f| f.since == Since::V2) {
+        assert!(
+            text.contains(&format!("基本信息“{}”", f.name)),
+            "{}",
+            f.name
+        );
+    }
+    for sheet in SHEETS {
+        if sheet.since == Since::V2 {
+            assert!(text.contains(&format!("“{}”表（可选）", sheet.name)));
+        } else {
+            for c in sheet.columns.iter().filter(|c| c.since == Since::V2) {
+                let line = format!("“{}”表的“{}”列：{}", sheet.name, c.header(), c.note);
+                assert!(text.contains(&line), "missing: {line}");
+            }
+        }
+    }
+    let plain_text = instructions_text(&plain);
+    assert!(!plain_text.contains("可选部分"));
+    assert!(
+        text.starts_with(&plain_text),
+        "the full 填写说明 extends the plain one"
+    );
+}
+
+#[test]
+fn next_year_from_a_workbook_with_every_optional_part_keeps_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let last_department = reference::full::department();
+    assert!(last_department.has_optional_parts());
+    let last = dir.path().join("last.xlsx");
+    workbook::write_department(&last_department, &last).unwrap();
+    let next = dir.path().join("next.xlsx");
+    template(&["--from", s(&last), "-o", s(&next)]);
+
+    let read_back = read_clean(&next);
+    assert_eq!(read_back.year, last_department.year + 1);
+    assert_eq!(
+        Department {
+            year: last_department.year,
+            title: last_department.title.clone(),
+            ..read_back.clone()
+        },
+        last_department
+    );
+    // It is the full form: every optional column and sheet is there for next year's values.
+    let found = headers(&next);
+    for sheet in jixiao::contract::SHEETS {
+        assert!(
+            found.iter().any(|(name, _)| name == sheet.name),
+            "next year's workbook lacks {}",
+            sheet.name
+        );
+    }
+    assert!(instructions_text(&next).contains("九、可选部分"));
+
+    // And it builds, printing next year's title.
+    let out = dir.path().join("out");
+    let result = jixiao(&["build", s(&next), "-o", s(&out)]);
+    assert!(
+        result.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let text = compact(&pdf_text(&only_pdf(&out)));
+    assert!(text.contains(&compact(&read_back.title)), "{text}");
+}
