@@ -9,6 +9,7 @@
 //!
 //! ```sh
 //! cargo bench --profile dev --bench serve
+//! cargo bench --profile dev --bench serve -- latency   # the latency only
 //! ```
 
 use std::io::{Read, Write};
@@ -52,7 +53,9 @@ fn main() {
     let client = Client { addr };
 
     latency(&client);
-    load(&client, dir.path());
+    if !std::env::args().any(|a| a == "latency") {
+        load(&client, dir.path());
+    }
     drop(server);
 }
 
