@@ -150,6 +150,16 @@ pub struct TextLine {
 
 /// The lines of every page, as `pdftotext -bbox-layout` finds them.
 pub fn page_lines(pdf: &Path) -> Vec<Vec<TextLine>> {
+    bbox_layout(pdf, false)
+}
+
+/// The words of every page (a line of a table cell is a word of its own: cells are further
+/// apart than poppler's word gap), as `pdftotext -bbox-layout` finds them.
+pub fn page_words(pdf: &Path) -> Vec<Vec<TextLine>> {
+    bbox_layout(pdf, true)
+}
+
+fn bbox_layout(pdf: &Path, words: bool) -> Vec<Vec<TextLine>> {
     let out = Command::new("pdftotext")
         .args(["-bbox-layout", "-enc", "UTF-8"])
         .arg(pdf)
@@ -162,31 +172,35 @@ pub fn page_lines(pdf: &Path) -> Vec<Vec<TextLine>> {
         let end = start + tag[start..].find('"').unwrap();
         tag[start..end].parse().unwrap()
     };
+    let unescape = |text: &str| {
+        text.replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+    };
+    let word_text = |w: &str| -> Option<String> {
+        let start = w.find('>')? + 1;
+        let end = w.find("</word>")?;
+        Some(w[start..end].to_string())
+    };
+    let unit = if words { "<word " } else { "<line " };
     html.split("<page ")
         .skip(1)
         .map(|page| {
-            page.split("<line ")
+            page.split(unit)
                 .skip(1)
-                .map(|line| {
-                    let tag = &line[..line.find('>').unwrap()];
-                    let text: String = line
-                        .split("<word ")
-                        .skip(1)
-                        .filter_map(|w| {
-                            let start = w.find('>')? + 1;
-                            let end = w.find("</word>")?;
-                            Some(w[start..end].to_string())
-                        })
-                        .collect();
+                .map(|item| {
+                    let tag = &item[..item.find('>').unwrap()];
+                    let text: String = if words {
+                        word_text(item).unwrap_or_default()
+                    } else {
+                        item.split("<word ").skip(1).filter_map(word_text).collect()
+                    };
                     TextLine {
                         x_min: attr(tag, "xMin"),
                         y_min: attr(tag, "yMin"),
                         x_max: attr(tag, "xMax"),
-                        text: text
-                            .replace("&amp;", "&")
-                            .replace("&lt;", "<")
-                            .replace("&gt;", ">")
-                            .replace("&quot;", "\""),
+                        text: unescape(&text),
                     }
                 })
                 .collect()
