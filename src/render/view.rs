@@ -106,6 +106,98 @@ fn indicator_widths(extras: &[i64]) -> Vec<i64> {
     widths
 }
 
+/// 五号 (10.5 pt) in tenths of a mm.
+const EM: f64 = 10.5 * 254.0 / 72.0;
+/// A cell's two horizontal insets (3 pt each, style.typ) and a little room, in tenths of a mm.
+const CELL_ROOM: f64 = 6.0 * 254.0 / 72.0 + 10.0;
+
+/// The narrowest a column may be (tenths of a mm) for none of `texts` to run over its cell: a
+/// line breaks before any Chinese character or at a space, so what cannot break is a run of
+/// other characters (a number with its sign and `%`, a Latin word, a Chinese character with
+/// the punctuation after it). Widths are estimated generously in em of 五号 (digits 0.6, `.`
+/// and `,` 0.35, `%` 0.95, other Latin 0.7, the rest 1), so that it holds for the fonts of
+/// every platform.
+fn min_width<'t>(texts: impl IntoIterator<Item = &'t str>) -> i64 {
+    let mut widest: f64 = 0.0;
+    for text in texts {
+        let mut run: f64 = 0.0;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                widest = widest.max(run);
+                run = 0.0;
+            } else if is_ideograph(c) {
+                widest = widest.max(run);
+                run = 1.0;
+            } else {
+                run += match c {
+                    '0'..='9' => 0.6,
+                    '.' | ',' => 0.35,
+                    '%' => 0.95,
+                    c if c.is_ascii() => 0.7,
+                    _ => 1.0,
+                };
+            }
+        }
+        widest = widest.max(run);
+    }
+    (widest * EM + CELL_ROOM).ceil() as i64
+}
+
+/// A CJK ideograph: a line may break before it.
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
+}
+
+/// `widths` (tenths of a mm, adding up to the type area) changed as little as needed for every
+/// column to be at least its `min`: what a column lacks comes from 绩效指标描述 first (down to
+/// [`MIN_DESCRIPTION`] and its own minimum), then from the other columns in proportion to what
+/// they have beyond their minimum. When the type area cannot hold every minimum, the widths
+/// are left as they are (a value too long for any layout wraps where it can).
+fn fit(mut widths: Vec<i64>, mins: &[i64]) -> Vec<i64> {
+    let total: i64 = widths.iter().sum();
+    let lacking: i64 = widths.iter().zip(mins).map(|(w, m)| (m - w).max(0)).sum();
+    if lacking == 0 || mins.iter().sum::<i64>() > total {
+        return widths;
+    }
+    for (w, m) in widths.iter_mut().zip(mins) {
+        *w = (*w).max(*m);
+    }
+    let mut floors = mins.to_vec();
+    floors[3] = floors[3].max(MIN_DESCRIPTION.min(widths[3]));
+    let mut over: i64 = widths.iter().sum::<i64>() - total;
+    let from_description = over.min(widths[3] - floors[3]).max(0);
+    widths[3] -= from_description;
+    over -= from_description;
+    if over > 0 {
+        let spare: Vec<i64> = widths.iter().zip(&floors).map(|(w, f)| w - f).collect();
+        let all: i64 = spare.iter().sum();
+        if all < over {
+            // Only the description's own floor (MIN_DESCRIPTION) is left to give.
+            floors[3] = mins[3];
+            widths[3] -= (over - all).min(widths[3] - floors[3]);
+            over = widths.iter().sum::<i64>() - total;
+        }
+        let spare: Vec<i64> = widths
+            .iter()
+            .zip(&floors)
+            .map(|(w, f)| (w - f).max(0))
+            .collect();
+        let all: i64 = spare.iter().sum::<i64>().max(1);
+        let mut taken = 0;
+        for (w, s) in widths.iter_mut().zip(&spare) {
+            let take = over * s / all;
+            *w -= take;
+            taken += take;
+        }
+        // What rounding left over, from the column with the most to spare.
+        let most = (0..widths.len())
+            .max_by_key(|&i| widths[i] - floors[i])
+            .expect("columns");
+        widths[most] -= over - taken;
+    }
+    widths
+}
+
 fn indicator_table(indicators: &[Indicator]) -> Option<IndicatorTable<'_>> {
     if !indicators.iter().any(Indicator::has_optional_parts) {
         return None;
@@ -128,7 +220,32 @@ fn lay_out_indicators(indicators: &[Indicator]) -> IndicatorTable<'_> {
         .filter(|(_, p)| *p)
         .map(|(e, _)| *e)
         .collect();
-    let widths = indicator_widths(&chosen.iter().map(|(_, w)| *w).collect::<Vec<_>>())
+    // What each column holds, for the narrowest it may be: 一级, 二级, 三级, 绩效指标描述,
+    // 指标值, 指标值确定依据, then the optional columns chosen.
+    let weights: Vec<String> = indicators
+        .iter()
+        .filter_map(|i| i.details.weight.map(|w| w.normalize().to_string()))
+        .collect();
+    let mut mins = vec![
+        min_width(indicators.iter().map(|i| i.level1.as_str())),
+        min_width(indicators.iter().map(|i| i.level2.as_str())),
+        min_width(indicators.iter().map(|i| i.level3.as_str())),
+        min_width(indicators.iter().map(|i| i.description.as_str())),
+        min_width(indicators.iter().map(|i| i.value.text.as_str())),
+        min_width(indicators.iter().map(|i| i.basis.as_str())),
+    ];
+    for (name, _) in &chosen {
+        mins.push(match *name {
+            contract::INDICATOR_NATURE => {
+                min_width(indicators.iter().map(|i| i.details.nature.as_str()))
+            }
+            contract::MEASURE_UNIT => min_width(indicators.iter().map(|i| i.details.unit.as_str())),
+            contract::WEIGHT => min_width(weights.iter().map(String::as_str)),
+            _ => min_width(indicators.iter().map(|i| i.details.remark.as_str())),
+        });
+    }
+    let widths = indicator_widths(&chosen.iter().map(|(_, w)| *w).collect::<Vec<_>>());
+    let widths = fit(widths, &mins)
         .iter()
         .map(|w| format!("{}.{}mm", w / 10, w % 10))
         .collect();
@@ -409,6 +526,25 @@ mod tests {
         }
         // Without optional columns the widths are the project table's.
         assert_eq!(indicator_widths(&[]), BASE_WIDTHS);
+    }
+
+    #[test]
+    fn narrow_columns_widen_for_what_cannot_break() {
+        // 一个不能断开的 `≥30000` needs about 4 em of 五号 and the insets.
+        assert!(min_width(["≥30000万元"]) > min_width(["≥9万元"]));
+        assert_eq!(min_width(["服务对象满意度"]), min_width(["度"]));
+        assert!(min_width(["年报口径，"]) > min_width(["度"]));
+        let all = indicator_widths(&[140, 120, 100, 200]);
+        let mut mins = vec![100; all.len()];
+        mins[4] = min_width(["≥30000万元"]);
+        assert!(all[4] < mins[4]);
+        let fitted = fit(all.clone(), &mins);
+        assert_eq!(fitted.iter().sum::<i64>(), TYPE_AREA_MM * 10);
+        assert!(fitted.iter().zip(&mins).all(|(w, m)| w >= m), "{fitted:?}");
+        // Nothing lacking: unchanged.
+        assert_eq!(fit(all.clone(), &vec![100; all.len()]), all);
+        // More than the type area can hold: unchanged.
+        assert_eq!(fit(all.clone(), &vec![200; all.len()]), all);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod end_to_end;
 mod escaping;
 mod fonts_and_templates;
 mod layout;
+mod optional_columns;
 mod optional_parts;
 mod pagination;
 mod serve;

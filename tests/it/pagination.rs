@@ -12,10 +12,8 @@ use crate::common;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::LazyLock;
 
 use common::{TextLine, page_lines, page_words};
-use jixiao::compile::{CompileOptions, DocumentIdentity, FontOptions, Fonts, Typesetter};
 use jixiao::model::{Department, Indicator, IndicatorValue, Project};
 use jixiao::render::view::{DocumentView, IndicatorTable, Level1Group};
 
@@ -52,11 +50,15 @@ impl Page {
 }
 
 fn pages(dir: &Path, department: &Department) -> Vec<Page> {
-    let pdf = compile(dir, department);
+    let pdf = common::compile_settled(dir, department);
     let mut lines = page_lines(&pdf);
     let mut words = page_words(&pdf);
     for page in lines.iter_mut().chain(&mut words) {
-        page.sort_by(|a, b| a.y_min.total_cmp(&b.y_min).then(a.x_min.total_cmp(&b.x_min)));
+        page.sort_by(|a, b| {
+            a.y_min
+                .total_cmp(&b.y_min)
+                .then(a.x_min.total_cmp(&b.x_min))
+        });
     }
     let rules = table_rules(&pdf, dir);
     assert_eq!(lines.len(), rules.len());
@@ -70,34 +72,6 @@ fn pages(dir: &Path, department: &Department) -> Vec<Page> {
             rules,
         })
         .collect()
-}
-
-/// One typesetter (and font discovery) for every document of these tests.
-static TYPESETTER: LazyLock<Typesetter> = LazyLock::new(|| {
-    Typesetter::new(
-        Fonts::discover(&FontOptions::default()),
-        CompileOptions::default(),
-    )
-    .expect("typesetter")
-});
-
-/// Compiles `department` into `dir`; the layout must settle without a warning (Typst warns
-/// when its layouts do not converge).
-fn compile(dir: &Path, department: &Department) -> std::path::PathBuf {
-    let source = jixiao::render::Renderer::new(None)
-        .render(department)
-        .expect("render");
-    let identity = DocumentIdentity {
-        ident: department.name.clone(),
-        year: department.year,
-    };
-    let compiled = TYPESETTER
-        .compile(source, &identity)
-        .unwrap_or_else(|e| panic!("compile failed: {e:?}"));
-    assert!(compiled.warnings.is_empty(), "{:?}", compiled.warnings);
-    let pdf = dir.join("document.pdf");
-    std::fs::write(&pdf, &compiled.pdf).unwrap();
-    pdf
 }
 
 /// The y (points from the top) of every horizontal table rule on every page.
@@ -251,7 +225,12 @@ fn four_projects(variant: usize) -> Department {
 /// Every heading a page must not end with.
 fn headings(department: &Department) -> Vec<String> {
     let sections: &[&str] = if department.has_department_table() {
-        &["一、总体绩效目标", "二、分项绩效目标", DEPARTMENT_TABLE, "四、工作保障措施"]
+        &[
+            "一、总体绩效目标",
+            "二、分项绩效目标",
+            DEPARTMENT_TABLE,
+            "四、工作保障措施",
+        ]
     } else {
         &["一、总体绩效目标", "二、分项绩效目标", "三、工作保障措施"]
     };
@@ -508,8 +487,16 @@ fn full_department(variant: usize) -> Department {
             ..last.clone()
         }));
     };
-    more(&mut department.department_indicators, variant % 3, "部门补充指标");
-    more(&mut department.projects[0].indicators, variant, "项目补充指标");
+    more(
+        &mut department.department_indicators,
+        variant % 3,
+        "部门补充指标",
+    );
+    more(
+        &mut department.projects[0].indicators,
+        variant,
+        "项目补充指标",
+    );
     department
 }
 
@@ -532,7 +519,10 @@ fn four_tables_starting_anywhere_on_a_page() {
 #[test]
 fn the_full_department_is_set_like_a_typesetter() {
     let continued = assert_set_like_a_typesetter(&full_department(0), "第二参考部门");
-    assert!(continued >= 2, "its tables continue across pages: {continued}");
+    assert!(
+        continued >= 2,
+        "its tables continue across pages: {continued}"
+    );
 }
 
 #[test]

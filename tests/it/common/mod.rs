@@ -139,6 +139,36 @@ pub fn compile_to(dir: &Path, department: &jixiao::model::Department) -> PathBuf
     pdf
 }
 
+/// One typesetter (and font discovery) for every document of these tests.
+static TYPESETTER: std::sync::LazyLock<jixiao::compile::Typesetter> =
+    std::sync::LazyLock::new(|| {
+        use jixiao::compile::{CompileOptions, FontOptions, Fonts, Typesetter};
+        Typesetter::new(
+            Fonts::discover(&FontOptions::default()),
+            CompileOptions::default(),
+        )
+        .expect("typesetter")
+    });
+
+/// Compiles `department` into `dir`; the layout must settle without a warning (Typst warns
+/// when its layouts do not converge).
+pub fn compile_settled(dir: &Path, department: &jixiao::model::Department) -> PathBuf {
+    let source = jixiao::render::Renderer::new(None)
+        .render(department)
+        .expect("render");
+    let identity = jixiao::compile::DocumentIdentity {
+        ident: department.name.clone(),
+        year: department.year,
+    };
+    let compiled = TYPESETTER
+        .compile(source, &identity)
+        .unwrap_or_else(|e| panic!("compile failed: {e:?}"));
+    assert!(compiled.warnings.is_empty(), "{:?}", compiled.warnings);
+    let pdf = dir.join("document.pdf");
+    std::fs::write(&pdf, &compiled.pdf).unwrap();
+    pdf
+}
+
 /// One line of text on a page, with its position in points from the page's top-left corner.
 #[derive(Debug, Clone)]
 pub struct TextLine {
