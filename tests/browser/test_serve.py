@@ -78,6 +78,8 @@ def main():
                    and "token" not in d.current_url)
         wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "部门预算绩效文本"))
 
+        # The file button reads in Chinese whatever the browser's language.
+        assert driver.find_element(By.CSS_SELECTOR, "label[for=files]").text == "选择工作簿…"
         files = driver.find_element(By.ID, "files")
         files.send_keys(os.path.realpath(reference) + "\n" + os.path.realpath(defective))
 
