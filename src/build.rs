@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use walkdir::WalkDir;
 
+use crate::changes::store::{self, Kept, Store};
+use crate::changes::{self, Change, Node};
 use crate::compile::{DocumentIdentity, Typesetter};
 use crate::contract::RuleId;
 use crate::diagnostic::has_errors;
@@ -126,6 +128,10 @@ pub struct Report {
     /// 部门名称, when it is known.
     pub department: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What changed since the department's last good build (see [`crate::changes`]): `None`
+    /// when nothing was built or there is no earlier build to compare with; empty when the data
+    /// printed is the same.
+    pub changes: Option<Vec<Change>>,
 }
 
 impl Report {
@@ -140,6 +146,7 @@ impl Report {
             pdf: None,
             department: None,
             diagnostics,
+            changes: None,
         }
     }
 }
@@ -208,6 +215,8 @@ enum Plan {
         department: Box<Department>,
         diagnostics: Vec<Diagnostic>,
         inputs: Inputs,
+        /// What it prints, to compare with its last build (see [`crate::changes`]).
+        data: Box<Node>,
     },
 }
 
@@ -269,35 +278,45 @@ impl Builder {
             *lock(&ACTIVE) = Some(Active {
                 state: state.clone(),
                 built: BTreeMap::new(),
+                data: BTreeMap::new(),
             });
         }
 
         let mut plans: Vec<Plan> =
             parallel_map(files, |file| self.plan(file, &environment, &manifest));
         reject_duplicates(files, &mut plans);
+        // What the departments to build printed last time (read only when some are built).
+        let previous = if plans.iter().any(|p| matches!(p, Plan::Build { .. })) {
+            Store::load(output)
+        } else {
+            Store::default()
+        };
 
         let work: Vec<(&PathBuf, Mutex<Option<Plan>>)> = files
             .iter()
             .zip(plans)
             .map(|(file, plan)| (file, Mutex::new(Some(plan))))
             .collect();
-        let results: Vec<(Report, Option<(String, Entry)>)> =
+        let results: Vec<(Report, Option<(String, Entry)>, Option<(String, Kept)>)> =
             parallel_map(&work, |(file, plan)| {
                 let plan = lock(plan).take().expect("each plan is executed once");
                 if let Plan::Build { department, .. } = &plan {
                     observer.started(file, &department.name);
                 }
-                let (report, entry) = self.execute(file, plan, observer);
+                let (report, entry, kept) =
+                    self.execute(file, plan, observer, Some(&previous));
                 observer.finished(&report);
-                (report, entry)
+                (report, entry, kept)
             });
 
         let mut reports = Vec::with_capacity(results.len());
         let mut built = BTreeMap::new();
-        for (report, entry) in results {
+        let mut data = BTreeMap::new();
+        for (report, entry, kept) in results {
             if let Some((name, entry)) = entry {
                 built.insert(name, entry);
             }
+            data.extend(kept);
             reports.push(report);
         }
         let _gate = write_gate();
@@ -310,29 +329,39 @@ impl Builder {
                 output.join(manifest::FILE_NAME).display()
             ));
         }
+        if !data.is_empty()
+            && let Err(e) = Store::record(&state, &data)
+        {
+            warnings.push(format!(
+                "本次生成的部门数据未能记入 {}：{e}。下次生成时这些部门的改动会与更早的一次相比",
+                output.join(store::FILE_NAME).display()
+            ));
+        }
         Batch { reports, warnings }
     }
 
     /// Builds one workbook into `{output}/{文档标题}.pdf`, unconditionally and without the
     /// manifest.
     pub fn build_file(&self, file: &Path) -> Report {
-        let plan = match self.check(file) {
-            (Some(department), diagnostics) => Plan::Build {
+        let plan = match self.check_with_data(file) {
+            (Some((department, data)), diagnostics) => Plan::Build {
                 department: Box::new(department),
                 diagnostics,
                 inputs: Inputs {
                     workbook: String::new(),
                     environment: Environment::default(),
                 },
+                data: Box::new(data),
             },
             (None, diagnostics) => Plan::Failed(diagnostics),
         };
-        self.execute(file, plan, &()).0
+        self.execute(file, plan, &(), None).0
     }
 
     /// Reads and checks one workbook, then checks that the fonts can draw every character
     /// (an error with `--strict`, a warning otherwise).
-    fn check(&self, file: &Path) -> (Option<Department>, Vec<Diagnostic>) {
+    /// The department comes with the tree of what it prints (see [`crate::changes`]).
+    fn check_with_data(&self, file: &Path) -> (Option<(Department, Node)>, Vec<Diagnostic>) {
         guarded(file, || {
             let checked = check::check_path(file);
             let mut diagnostics = checked.diagnostics;
@@ -342,7 +371,8 @@ impl Builder {
             let fonts = self.typesetter.fonts();
             let strict = self.options.strict;
             diagnostics.extend(glyphs::check(file, &department, &origins, fonts, strict));
-            let department = (!has_errors(&diagnostics)).then_some(department);
+            let data = changes::snapshot(&department, &origins);
+            let department = (!has_errors(&diagnostics)).then_some((department, data));
             (department, diagnostics)
         })
     }
@@ -373,25 +403,29 @@ impl Builder {
                 year: entry.year,
             };
         }
-        match self.check(file) {
-            (Some(department), diagnostics) => Plan::Build {
+        match self.check_with_data(file) {
+            (Some((department, data)), diagnostics) => Plan::Build {
                 department: Box::new(department),
                 diagnostics,
                 inputs,
+                data: Box::new(data),
             },
             (None, diagnostics) => Plan::Failed(diagnostics),
         }
     }
 
-    /// The second pass for one workbook: the report, and the manifest entry of a PDF written.
+    /// The second pass for one workbook: the report, and the manifest entry and the data kept
+    /// of a PDF written. With `previous`, the department's changes since its last build are
+    /// reported and added to its change record.
     fn execute(
         &self,
         file: &Path,
         plan: Plan,
         observer: &dyn Observer,
-    ) -> (Report, Option<(String, Entry)>) {
+        previous: Option<&Store>,
+    ) -> (Report, Option<(String, Entry)>, Option<(String, Kept)>) {
         match plan {
-            Plan::Failed(diagnostics) => (Report::failure(file, diagnostics), None),
+            Plan::Failed(diagnostics) => (Report::failure(file, diagnostics), None, None),
             Plan::Unchanged {
                 pdf, department, ..
             } => (
@@ -401,13 +435,16 @@ impl Builder {
                     pdf: Some(self.options.output.join(pdf)),
                     department: Some(department),
                     diagnostics: Vec::new(),
+                    changes: None,
                 },
+                None,
                 None,
             ),
             Plan::Build {
                 department,
                 mut diagnostics,
                 inputs,
+                data,
             } => {
                 let name = department.name.clone();
                 if interrupted() || self.options.stop.load(Ordering::SeqCst) {
@@ -419,7 +456,7 @@ impl Builder {
                     ));
                     let mut report = Report::failure(file, diagnostics);
                     report.department = Some(name);
-                    return (report, None);
+                    return (report, None, None);
                 }
                 let (written, more) = guarded(file, || {
                     let mut diagnostics = Vec::new();
@@ -435,6 +472,17 @@ impl Builder {
                     }
                     None => (Status::Failed, None, None),
                 };
+                let (changes, kept) = match (&entry, previous) {
+                    (Some((pdf, _)), Some(previous)) => {
+                        let (changes, kept) =
+                            self.record_changes(file, &department, pdf, *data, previous);
+                        if let Err(e) = &changes {
+                            diagnostics.push(e.clone());
+                        }
+                        (changes.ok().flatten(), Some(kept))
+                    }
+                    _ => (None, None),
+                };
                 (
                     Report {
                         file: file.to_path_buf(),
@@ -442,11 +490,64 @@ impl Builder {
                         pdf,
                         department: Some(name),
                         diagnostics,
+                        changes,
                     },
                     entry,
+                    kept,
                 )
             }
         }
+    }
+
+    /// The changes of a department just built since its build in `previous` (`None` when it has
+    /// none), added to its change record; and what to keep of this build. A record that cannot
+    /// be written is a warning: the PDF is good.
+    #[allow(clippy::type_complexity)]
+    fn record_changes(
+        &self,
+        file: &Path,
+        department: &Department,
+        pdf: &str,
+        data: Node,
+        previous: &Store,
+    ) -> (Result<Option<Vec<Change>>, Diagnostic>, (String, Kept)) {
+        let now = jiff::ZonedDateTime::now()
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string();
+        let changes = previous
+            .get(&department.name, department.year)
+            .map(|last| changes::compare(&last.data, &data));
+        let written = match &changes {
+            Some(list) if !list.is_empty() => {
+                changes::record::prepend(&self.options.output, &department.title, &now, file, list)
+                    .map(|_| ())
+                    .map_err(|e| {
+                        Diagnostic::warning(
+                            file,
+                            Location::file(),
+                            RuleId::ChangeRecord,
+                            format!(
+                                "无法写入更正记录 {}：{e}",
+                                self.options
+                                    .output
+                                    .join(changes::record::file_name(&department.title))
+                                    .display()
+                            ),
+                        )
+                    })
+            }
+            _ => Ok(()),
+        };
+        let kept = Kept {
+            pdf: pdf.to_string(),
+            built: now,
+            data,
+        };
+        let key = store::key(&department.name, department.year);
+        if let Some(active) = lock(&ACTIVE).as_mut() {
+            active.data.insert(key.clone(), kept.clone());
+        }
+        (written.map(|()| changes), (key, kept))
     }
 
     /// Render, compile and write one checked department: the PDF's path and its manifest entry.
@@ -724,6 +825,8 @@ struct Active {
     state: StateDir,
     /// Manifest entries by PDF file name.
     built: BTreeMap<String, Entry>,
+    /// The data kept of each department built, by [`store::key`].
+    data: BTreeMap<String, Kept>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -748,10 +851,13 @@ pub fn install_interrupt_handler(output: PathBuf) -> Result<(), String> {
     ctrlc::set_handler(move || {
         INTERRUPTED.store(true, Ordering::SeqCst);
         let _gate = GATE.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(active) = lock(&ACTIVE).take()
-            && !active.built.is_empty()
-        {
-            let _ = Manifest::record(&active.state, &active.built);
+        if let Some(active) = lock(&ACTIVE).take() {
+            if !active.built.is_empty() {
+                let _ = Manifest::record(&active.state, &active.built);
+            }
+            if !active.data.is_empty() {
+                let _ = Store::record(&active.state, &active.data);
+            }
         }
         output::remove_temporaries(&output, Some(std::process::id()));
         eprintln!("已中断：其余文档未生成，已生成的 PDF 完好，没有留下临时文件");

@@ -5,6 +5,7 @@
 //! one output folder; [`serve`] is the local web page over the same pipeline.
 
 pub mod build;
+pub mod changes;
 pub mod check;
 pub mod compile;
 pub mod contract;

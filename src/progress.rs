@@ -1,6 +1,7 @@
 //! Progress of a batch on standard error: a bar on a terminal (done/total, failures so far, the
 //! department being built), one plain line per workbook otherwise, nothing with `--quiet`.
-//! Findings are printed as each workbook finishes; the closing summary is the caller's.
+//! Findings, and what changed since a department's last build, are printed as each workbook
+//! finishes (also with the bar); the closing summary is the caller's.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::build::{Observer, Report, Status};
+use crate::changes;
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +92,25 @@ impl Progress {
     }
 }
 
+/// What changed in a department since its last build: a line naming it and the count, then one
+/// line per change (at most [`changes::TERMINAL_LINES`]), indented.
+pub fn change_lines(report: &Report) -> Vec<String> {
+    let Some(list) = report.changes.as_ref().filter(|c| !c.is_empty()) else {
+        return Vec::new();
+    };
+    let who = report
+        .department
+        .clone()
+        .unwrap_or_else(|| report.file.display().to_string());
+    let mut lines = vec![format!("{who}：与上次生成相比改动 {} 处", list.len())];
+    lines.extend(
+        changes::lines(list, changes::TERMINAL_LINES)
+            .into_iter()
+            .map(|l| format!("  {l}")),
+    );
+    lines
+}
+
 impl Observer for Progress {
     fn planned(&self, total: usize) {
         self.bar.set_length(total as u64);
@@ -108,11 +129,20 @@ impl Observer for Progress {
             let mut lines: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
             if self.mode == Mode::Lines {
                 lines.push(match (&report.status, &report.pdf) {
-                    (Status::Built, Some(pdf)) => format!("已生成 {}", pdf.display()),
+                    (Status::Built, Some(pdf)) => {
+                        let same = report.changes.as_ref().is_some_and(Vec::is_empty);
+                        let note = if same {
+                            "（数据与上次生成时相同）"
+                        } else {
+                            ""
+                        };
+                        format!("已生成 {}{note}", pdf.display())
+                    }
                     (Status::Unchanged, Some(pdf)) => format!("未变 {}", pdf.display()),
                     _ => format!("未生成：{}", report.file.display()),
                 });
             }
+            lines.extend(change_lines(report));
             self.print(&lines);
         }
         self.bar.inc(1);

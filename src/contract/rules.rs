@@ -118,6 +118,7 @@ rules! {
     MissingGlyph => "missing-glyph", WarningUnlessStrict, "字体无法显示某个字符";
     Typeset => "typeset", Either, "模板渲染或排版出错";
     Interrupted => "interrupted", Error, "运行被中断，文档未生成";
+    ChangeRecord => "change-record", Warning, "更正记录无法写入（PDF 已生成）";
     Internal => "internal", Error, "程序内部错误";
 }
 

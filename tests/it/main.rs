@@ -7,6 +7,7 @@ mod common;
 mod bad_inputs;
 mod batch;
 mod browser;
+mod changes;
 mod check_cli;
 mod docs;
 mod end_to_end;
