@@ -829,7 +829,7 @@ struct Active {
     data: BTreeMap<String, Kept>,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -847,6 +847,16 @@ pub fn interrupted() -> bool {
 /// temporary files in `output` (never another writer's), and exit with status 130. Earlier PDFs
 /// stay as they were.
 pub fn install_interrupt_handler(output: PathBuf) -> Result<(), String> {
+    on_interrupt(
+        output,
+        "已中断：其余文档未生成，已生成的 PDF 完好，没有留下临时文件",
+        130,
+    )
+}
+
+/// As [`install_interrupt_handler`], ending with `farewell` and exit status `status` (watch mode
+/// ends this way, as a normal end).
+pub fn on_interrupt(output: PathBuf, farewell: &'static str, status: i32) -> Result<(), String> {
     HANDLER_INSTALLED.store(true, Ordering::SeqCst);
     ctrlc::set_handler(move || {
         INTERRUPTED.store(true, Ordering::SeqCst);
@@ -860,8 +870,8 @@ pub fn install_interrupt_handler(output: PathBuf) -> Result<(), String> {
             }
         }
         output::remove_temporaries(&output, Some(std::process::id()));
-        eprintln!("已中断：其余文档未生成，已生成的 PDF 完好，没有留下临时文件");
-        std::process::exit(130);
+        eprintln!("{farewell}");
+        std::process::exit(status);
     })
     .map_err(|e| format!("无法设置中断处理：{e}"))
 }

@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage: [`read`] → [`check`] → [`render`] → [`compile`] →
 //! [`output`]; [`build`] runs it over a set of workbooks, and [`state`] lets several runs share
-//! one output folder; [`serve`] is the local web page over the same pipeline.
+//! one output folder; [`serve`] is the local web page over the same pipeline, [`watch`] rebuilds
+//! workbooks as they are saved, and [`changes`] says what changed since a department's last build.
 
 pub mod build;
 pub mod changes;
@@ -25,4 +26,5 @@ pub mod serve;
 pub mod sheet_style;
 pub mod state;
 pub mod text;
+pub mod watch;
 pub mod workbook;

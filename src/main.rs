@@ -35,6 +35,8 @@ enum Command {
     Template(TemplateArgs),
     /// 在浏览器中打开本机页面：上传工作簿、查看问题所在单元格、预览并下载 PDF
     Serve(ServeArgs),
+    /// 先生成一次，然后监视工作簿：每次保存后随即重新生成该部门，并显示问题和改动（Ctrl-C 结束）
+    Watch(WatchArgs),
     /// 列出各字体角色（标题、正文、标题、表格……）实际使用的字体及缺少的字体
     Fonts(FontsArgs),
     /// 排版模板（Typst）：导出内置默认模板以便修改
@@ -174,6 +176,35 @@ struct BuildArgs {
     quiet: bool,
 }
 
+#[derive(Args)]
+struct WatchArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// 输出文件夹
+    #[arg(short, long, default_value = "output")]
+    output: PathBuf,
+    /// 模板文件夹：其中的文件逐个替换内置的默认模板
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    #[command(flatten)]
+    fonts: FontArgs,
+    /// PDF 标准，如 a-2b、a-3b、ua-1（可多次指定）
+    #[arg(long = "pdf-standard", value_parser = compile::parse_standard)]
+    standards: Vec<typst_pdf::PdfStandard>,
+    /// 另外输出的格式：typ、png（同 build）
+    #[arg(long, value_parser = ["typ", "png"])]
+    emit: Vec<String>,
+    /// 严格模式：字体无法显示的字符视为错误（默认为警告）
+    #[arg(long)]
+    strict: bool,
+    /// 并行生成的文档数（默认为 CPU 核数）
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// 不显示逐个文档的信息，只显示汇总和改动以外的警告
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 fn main() -> ExitCode {
     if platform::started_by_double_click() {
         return serve_double_clicked();
@@ -184,6 +215,7 @@ fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::Template(args) => template(args),
         Command::Serve(args) => serve(args),
+        Command::Watch(args) => watch(args),
         Command::Fonts(args) => fonts(args),
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
@@ -284,35 +316,20 @@ fn run_build(args: BuildArgs) -> ExitCode {
     if let Err(e) = build::install_interrupt_handler(args.output.clone()) {
         eprintln!("{e}");
     }
-    let emit_png = args.emit.iter().any(|e| e == "png");
-    let mut settings: Vec<String> = args.standards.iter().map(|s| format!("{s:?}")).collect();
-    if emit_png {
-        settings.push("emit=png".to_string());
-    }
-    let options = CompileOptions {
-        root: args.templates.clone(),
-        standards: args.standards,
-        // 1.5 px per pt: 108 dpi, enough to read a page on screen.
-        png_scale: emit_png.then_some(1.5),
-    };
-    let typesetter = match Typesetter::new(fonts, options) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let builder = Builder {
-        renderer: Renderer::new(args.templates.as_deref()),
-        typesetter,
-        options: BuildOptions {
+    let builder = match make_builder(
+        fonts,
+        args.templates,
+        args.standards,
+        &args.emit,
+        BuildOptions {
             output: args.output,
-            emit_typ: args.emit.iter().any(|e| e == "typ"),
             force: args.force,
-            settings,
             strict: args.strict,
             ..BuildOptions::default()
         },
+    ) {
+        Ok(builder) => builder,
+        Err(status) => return status,
     };
     let progress = Progress::new(progress::Mode::detect(args.quiet));
     let batch = builder.build_all(&files, &progress);
@@ -328,6 +345,126 @@ fn run_build(args: BuildArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The builder of `build` and `watch`: `options` completed from `--emit` and `--pdf-standard`,
+/// the typesetter set up with `fonts` and the templates. Fails (status 2, reason printed) when
+/// the templates cannot be used.
+fn make_builder(
+    fonts: Fonts,
+    templates: Option<PathBuf>,
+    standards: Vec<typst_pdf::PdfStandard>,
+    emit: &[String],
+    mut options: BuildOptions,
+) -> Result<Builder, ExitCode> {
+    let emit_png = emit.iter().any(|e| e == "png");
+    let mut settings: Vec<String> = standards.iter().map(|s| format!("{s:?}")).collect();
+    if emit_png {
+        settings.push("emit=png".to_string());
+    }
+    let compile = CompileOptions {
+        root: templates.clone(),
+        standards,
+        // 1.5 px per pt: 108 dpi, enough to read a page on screen.
+        png_scale: emit_png.then_some(1.5),
+    };
+    let typesetter = Typesetter::new(fonts, compile).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })?;
+    options.emit_typ = emit.iter().any(|e| e == "typ");
+    options.settings = settings;
+    Ok(Builder {
+        renderer: Renderer::new(templates.as_deref()),
+        typesetter,
+        options,
+    })
+}
+
+/// `jixiao watch`: the first build, then a rebuild of each workbook saved, with its findings and
+/// changes, until Ctrl-C.
+fn watch(args: WatchArgs) -> ExitCode {
+    if let Some(jobs) = args.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
+    }
+    if let Err(e) = build::check_output_folder(&args.input.paths, &args.output) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
+    let fonts = args.fonts.discover();
+    if let Err(e) = roles::require_chinese(&fonts) {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
+    if let Err(e) = std::fs::create_dir_all(&args.output) {
+        eprintln!("无法创建输出文件夹 {}：{e}", args.output.display());
+        return ExitCode::from(1);
+    }
+    if let Err(e) = build::on_interrupt(
+        args.output.clone(),
+        "已停止监视：已生成的 PDF 完好，没有留下临时文件",
+        0,
+    ) {
+        eprintln!("{e}");
+    }
+    let builder = match make_builder(
+        fonts,
+        args.templates,
+        args.standards,
+        &args.emit,
+        BuildOptions {
+            output: args.output,
+            strict: args.strict,
+            ..BuildOptions::default()
+        },
+    ) {
+        Ok(builder) => builder,
+        Err(status) => return status,
+    };
+    // One line per document: a bar would come and go with every save.
+    let mode = if args.quiet {
+        progress::Mode::Quiet
+    } else {
+        progress::Mode::Lines
+    };
+    let progress = Progress::new(mode);
+    let mut tell = |event: jixiao::watch::Event| match event {
+        jixiao::watch::Event::Problems(problems) => print_diagnostics(&problems),
+        jixiao::watch::Event::Built(batch) => {
+            for warning in &batch.warnings {
+                eprintln!("警告：{warning}");
+            }
+            eprintln!("{}", build::summary(&batch.reports));
+        }
+        jixiao::watch::Event::Watching(folders) => {
+            let folders: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
+            eprintln!(
+                "正在监视 {}：保存工作簿后自动重新生成（按 Ctrl-C 结束）",
+                folders.join("、")
+            );
+        }
+        jixiao::watch::Event::Rebuilt(batch) => {
+            for warning in &batch.warnings {
+                eprintln!("警告：{warning}");
+            }
+        }
+        jixiao::watch::Event::WatchError(e) => eprintln!("警告：{e}"),
+    };
+    match jixiao::watch::run(
+        &builder,
+        &args.input.paths,
+        &progress,
+        &mut tell,
+        &build::interrupted,
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
     }
 }
 

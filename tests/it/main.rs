@@ -21,3 +21,4 @@ mod serve;
 mod snapshot;
 mod template;
 mod typography;
+mod watch;
