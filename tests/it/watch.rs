@@ -176,5 +176,4 @@ fn saves_are_rebuilt_with_their_changes_until_ctrl_c() {
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    eprintln!("{}", watching.text());
 }
