@@ -202,6 +202,10 @@ pub struct Builder {
     pub options: BuildOptions,
 }
 
+/// What the second pass gives for one workbook: its report, and for a PDF written its manifest
+/// entry and the data kept of it (each by its key).
+type Executed = (Report, Option<(String, Entry)>, Option<(String, Kept)>);
+
 /// What the first pass decided for one workbook.
 enum Plan {
     Failed(Vec<Diagnostic>),
@@ -297,17 +301,15 @@ impl Builder {
             .zip(plans)
             .map(|(file, plan)| (file, Mutex::new(Some(plan))))
             .collect();
-        let results: Vec<(Report, Option<(String, Entry)>, Option<(String, Kept)>)> =
-            parallel_map(&work, |(file, plan)| {
-                let plan = lock(plan).take().expect("each plan is executed once");
-                if let Plan::Build { department, .. } = &plan {
-                    observer.started(file, &department.name);
-                }
-                let (report, entry, kept) =
-                    self.execute(file, plan, observer, Some(&previous));
-                observer.finished(&report);
-                (report, entry, kept)
-            });
+        let results: Vec<Executed> = parallel_map(&work, |(file, plan)| {
+            let plan = lock(plan).take().expect("each plan is executed once");
+            if let Plan::Build { department, .. } = &plan {
+                observer.started(file, &department.name);
+            }
+            let (report, entry, kept) = self.execute(file, plan, observer, Some(&previous));
+            observer.finished(&report);
+            (report, entry, kept)
+        });
 
         let mut reports = Vec::with_capacity(results.len());
         let mut built = BTreeMap::new();
@@ -423,7 +425,7 @@ impl Builder {
         plan: Plan,
         observer: &dyn Observer,
         previous: Option<&Store>,
-    ) -> (Report, Option<(String, Entry)>, Option<(String, Kept)>) {
+    ) -> Executed {
         match plan {
             Plan::Failed(diagnostics) => (Report::failure(file, diagnostics), None, None),
             Plan::Unchanged {

@@ -133,6 +133,10 @@ impl Observer for Retrying<'_> {
         self.inner.started(file, department);
     }
 
+    fn first_page(&self, file: &Path, png: &[u8]) {
+        self.inner.first_page(file, png);
+    }
+
     fn finished(&self, report: &Report) {
         if !self.holds(report) {
             self.inner.finished(report);
