@@ -16,6 +16,7 @@ use serde_json::json;
 use tokio::sync::oneshot;
 
 use crate::build::{self, Builder, Observer, Report, Status};
+use crate::changes;
 use crate::check;
 use crate::compile::DocumentIdentity;
 use crate::diagnostic::{Diagnostic, Location};
@@ -196,6 +197,10 @@ impl Observer for Watch<'_> {
                     e.pages = pages;
                     e.hash = hash;
                     e.diagnostics = Some(report.diagnostics.clone());
+                    e.changes = report
+                        .changes
+                        .as_ref()
+                        .map(|c| changes::lines(c, changes::TERMINAL_LINES));
                 }
                 Status::Failed => {
                     e.built_now = false;

@@ -185,6 +185,7 @@ async fn detail(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
         "warnings": e.count(Severity::Warning),
         "groups": grouped(&diagnostics),
         "pages": e.pages.as_ref().map(|p| p.len()),
+        "changes": e.changes,
     }))
     .into_response()
 }

@@ -61,6 +61,10 @@ pub struct Entry {
     /// The first page of the document being built, as soon as it is laid out: served before
     /// the build ends (the other pages come with `pages` when it does).
     pub first_page: Option<Arc<Vec<u8>>>,
+    /// What changed since the department's build before, as the terminal lines of
+    /// [`crate::changes::lines`], when this server run built it from a workbook it had built
+    /// before.
+    pub changes: Option<Vec<String>>,
 }
 
 impl Entry {
@@ -83,6 +87,7 @@ impl Entry {
             built_now: false,
             pages: None,
             first_page: None,
+            changes: None,
         }
     }
 

@@ -717,6 +717,14 @@ async fn the_same_department_replaces_only_when_confirmed_and_the_old_file_is_ke
         "{}",
         rows[0]
     );
+    // The page shows what the correction changed.
+    let id = rows[0]["id"].as_str().unwrap();
+    let detail = site.json(&format!("/api/departments/{id}")).await;
+    assert_eq!(
+        detail["changes"],
+        serde_json::json!(["总体绩效目标!A4：新增第3段“新增的一段总体目标。”"]),
+        "{detail}"
+    );
 }
 
 #[tokio::test]

@@ -112,6 +112,14 @@ async function showDetail(row) {
         el('span', { class: 'sev-' + f.severity }, f.label),
         el('span', {}, f.message, ' ', el('span', { class: 'rule' }, '[' + f.rule + ']')))))));
   }
+  // What the last build here changed since the one before (null: nothing to compare with).
+  const changes = $('changes');
+  changes.hidden = !d.changes;
+  if (d.changes) {
+    changes.replaceChildren(
+      el('h3', {}, d.changes.length === 0 ? '与上次生成相比：数据没有变化' : '与上次生成相比的改动'),
+      ...d.changes.map((line) => el('div', { class: 'change' }, line)));
+  }
   const canPreview = row.pdf && row.pdf.current && d.errors === 0 && ['passed', 'warning', 'current'].includes(row.status);
   $('preview').hidden = !canPreview;
   if (canPreview) {
