@@ -476,12 +476,10 @@ impl Builder {
                 };
                 let (changes, kept) = match (&entry, previous) {
                     (Some((pdf, _)), Some(previous)) => {
-                        let (changes, kept) =
+                        let (changes, unwritten, kept) =
                             self.record_changes(file, &department, pdf, *data, previous);
-                        if let Err(e) = &changes {
-                            diagnostics.push(e.clone());
-                        }
-                        (changes.ok().flatten(), Some(kept))
+                        diagnostics.extend(unwritten);
+                        (changes, Some(kept))
                     }
                     _ => (None, None),
                 };
@@ -502,9 +500,8 @@ impl Builder {
     }
 
     /// The changes of a department just built since its build in `previous` (`None` when it has
-    /// none), added to its change record; and what to keep of this build. A record that cannot
-    /// be written is a warning: the PDF is good.
-    #[allow(clippy::type_complexity)]
+    /// none), added to its change record; a warning when the record cannot be written (the PDF
+    /// is good); and what to keep of this build.
     fn record_changes(
         &self,
         file: &Path,
@@ -512,18 +509,18 @@ impl Builder {
         pdf: &str,
         data: Node,
         previous: &Store,
-    ) -> (Result<Option<Vec<Change>>, Diagnostic>, (String, Kept)) {
+    ) -> (Option<Vec<Change>>, Option<Diagnostic>, (String, Kept)) {
         let now = jiff::ZonedDateTime::now()
             .strftime("%Y-%m-%d %H:%M")
             .to_string();
         let changes = previous
             .get(&department.name, department.year)
             .map(|last| changes::compare(&last.data, &data));
-        let written = match &changes {
+        let unwritten = match &changes {
             Some(list) if !list.is_empty() => {
                 changes::record::prepend(&self.options.output, &department.title, &now, file, list)
-                    .map(|_| ())
-                    .map_err(|e| {
+                    .err()
+                    .map(|e| {
                         Diagnostic::warning(
                             file,
                             Location::file(),
@@ -538,7 +535,7 @@ impl Builder {
                         )
                     })
             }
-            _ => Ok(()),
+            _ => None,
         };
         let kept = Kept {
             pdf: pdf.to_string(),
@@ -549,7 +546,7 @@ impl Builder {
         if let Some(active) = lock(&ACTIVE).as_mut() {
             active.data.insert(key.clone(), kept.clone());
         }
-        (written.map(|()| changes), (key, kept))
+        (changes, unwritten, (key, kept))
     }
 
     /// Render, compile and write one checked department: the PDF's path and its manifest entry.
