@@ -12,7 +12,8 @@
 //! time one document spends in render + compile + write, peak RSS after the batch, the time of
 //! a rebuild with nothing changed and after one correction (with the manifest), the time to build
 //! one department alone, and the naive loop's ms per document (measured on the first 20) with
-//! its ratio to the batch's ms per document.
+//! its ratio to the batch's ms per document. Last, the combined volume of all N (`build --volume`
+//! after a run that found them unchanged, so every workbook is read again): its time and pages.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,8 @@ use std::time::{Duration, Instant};
 use jixiao::build::{BuildOptions, Builder, Observer, Report};
 use jixiao::compile::{CompileOptions, FontOptions, Fonts, Typesetter};
 use jixiao::model::Department;
+use jixiao::publish::PublishOptions;
+use jixiao::publish::volume::VolumeOptions;
 use jixiao::render::Renderer;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +51,8 @@ struct Measured {
     one_alone_s: f64,
     naive_ms_per_doc: f64,
     ratio: f64,
+    volume_s: f64,
+    volume_pages: usize,
 }
 
 fn main() {
@@ -97,12 +102,12 @@ fn main() {
         rows.push(serde_json::from_str::<Measured>(line).unwrap());
     }
     println!(
-        "\n| N | threads | batch | docs/s | median ms/doc | peak RSS | rebuild, nothing changed | rebuild, one changed | one department alone | naive loop ms/doc | batch speed-up vs naive |"
+        "\n| N | threads | batch | docs/s | median ms/doc | peak RSS | rebuild, nothing changed | rebuild, one changed | one department alone | naive loop ms/doc | batch speed-up vs naive | volume of N | volume pages |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
         println!(
-            "| {} | {} | {:.2} s | {:.1} | {:.1} | {:.0} MB | {:.3} s | {:.3} s | {:.3} s | {:.0} | {:.1}× |",
+            "| {} | {} | {:.2} s | {:.1} | {:.1} | {:.0} MB | {:.3} s | {:.3} s | {:.3} s | {:.0} | {:.1}× | {:.2} s | {} |",
             r.n,
             r.threads,
             r.batch_s,
@@ -113,7 +118,9 @@ fn main() {
             r.one_changed_s,
             r.one_alone_s,
             r.naive_ms_per_doc,
-            r.ratio
+            r.ratio,
+            r.volume_s,
+            r.volume_pages
         );
     }
 }
@@ -234,6 +241,26 @@ fn child(n: usize, workbooks: &Path) -> Measured {
     let naive_ms_per_doc = start.elapsed().as_secs_f64() * 1000.0 / docs as f64;
     let batch_ms_per_doc = batch.as_secs_f64() * 1000.0 / n as f64;
 
+    // The volume: what `build --volume` adds to a run that found everything unchanged.
+    typst::comemo::evict(0);
+    let builder = builder(&output);
+    let reports = builder.build_all(&files, &()).reports;
+    let options = PublishOptions {
+        volume: Some(VolumeOptions {
+            path: dir.path().join("volume.pdf"),
+            ..VolumeOptions::default()
+        }),
+        summary: None,
+    };
+    let start = Instant::now();
+    let published = jixiao::publish::publish(&builder, &reports, &options);
+    let volume_s = start.elapsed().as_secs_f64();
+    let volume = published
+        .volume
+        .expect("asked for")
+        .expect("volume written");
+    assert_eq!(volume.departments.len(), n);
+
     Measured {
         n,
         threads: rayon::current_num_threads(),
@@ -246,6 +273,8 @@ fn child(n: usize, workbooks: &Path) -> Measured {
         one_alone_s: one_alone.as_secs_f64(),
         naive_ms_per_doc,
         ratio: naive_ms_per_doc / batch_ms_per_doc,
+        volume_s,
+        volume_pages: volume.pages,
     }
 }
 

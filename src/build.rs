@@ -21,6 +21,8 @@ use crate::diagnostic::has_errors;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::manifest::{self, Entry, Environment, Inputs, Manifest};
 use crate::model::Department;
+use crate::publish::data;
+use crate::render::view::DocumentView;
 use crate::render::{DEFAULT_TEMPLATES, Renderer};
 use crate::state::StateDir;
 use crate::{check, glyphs, output};
@@ -132,6 +134,9 @@ pub struct Report {
     /// when nothing was built or there is no earlier build to compare with; empty when the data
     /// printed is the same.
     pub changes: Option<Vec<Change>>,
+    /// The checked department, when its PDF was built in this run (the combined volume and the
+    /// summary workbook need it; an unchanged one is read again).
+    pub model: Option<Box<Department>>,
 }
 
 impl Report {
@@ -147,6 +152,7 @@ impl Report {
             department: None,
             diagnostics,
             changes: None,
+            model: None,
         }
     }
 }
@@ -321,6 +327,13 @@ impl Builder {
             data.extend(kept);
             reports.push(report);
         }
+        if !self.typesetter.allows_attachments()
+            && reports.iter().any(|r| r.status == Status::Built)
+        {
+            warnings.push(
+                "所选 PDF 标准（如 a-2b）不允许附件：PDF 中未附带部门数据，jixiao extract 无法从中读回；需要附带时请用 --pdf-standard a-3b".to_string(),
+            );
+        }
         let _gate = write_gate();
         lock(&ACTIVE).take();
         if !built.is_empty()
@@ -377,6 +390,13 @@ impl Builder {
             let department = (!has_errors(&diagnostics)).then_some((department, data));
             (department, diagnostics)
         })
+    }
+
+    /// [`Builder::check_with_data`] without the tree: the department, only when there are no
+    /// errors (the combined volume and the summary read unchanged workbooks again with it).
+    pub fn check(&self, file: &Path) -> (Option<Department>, Vec<Diagnostic>) {
+        let (checked, diagnostics) = self.check_with_data(file);
+        (checked.map(|(department, _)| department), diagnostics)
     }
 
     /// The first pass for one workbook.
@@ -438,6 +458,7 @@ impl Builder {
                     department: Some(department),
                     diagnostics: Vec::new(),
                     changes: None,
+                    model: None,
                 },
                 None,
                 None,
@@ -483,6 +504,8 @@ impl Builder {
                     }
                     _ => (None, None),
                 };
+                // The volume and the summary use the department built, without reading it again.
+                let model = (status == Status::Built).then_some(department);
                 (
                     Report {
                         file: file.to_path_buf(),
@@ -491,6 +514,7 @@ impl Builder {
                         department: Some(name),
                         diagnostics,
                         changes,
+                        model,
                     },
                     entry,
                     kept,
@@ -560,7 +584,15 @@ impl Builder {
     ) -> Option<(PathBuf, Entry)> {
         let typeset_error =
             |message: String| Diagnostic::error(file, Location::file(), RuleId::Typeset, message);
-        let source = match self.renderer.render(department) {
+        // The department's data rides inside its PDF, unless the PDF standard forbids attachments.
+        let (attachment, files) = if self.typesetter.allows_attachments() {
+            let (attachment, file) = data::attachment(department, 0);
+            (Some(attachment), vec![file])
+        } else {
+            (None, Vec::new())
+        };
+        let view = DocumentView::new(department).with_attachment(attachment);
+        let source = match self.renderer.render_view(&view) {
             Ok(source) => source,
             Err(e) => {
                 diagnostics.push(typeset_error(format!("模板渲染失败：{e:#}")));
@@ -575,7 +607,7 @@ impl Builder {
         let compiled =
             match self
                 .typesetter
-                .compile_observed(source.clone(), &identity, &first_page)
+                .compile_observed(source.clone(), &identity, &files, &first_page)
             {
                 Ok(compiled) => compiled,
                 Err(errors) => {
@@ -666,7 +698,7 @@ const STACK_SIZE: usize = 64 << 20;
 /// The threads are plain threads, not rayon workers: typst parallelises inside one document on
 /// rayon's pool, and a rayon worker waiting for that work would pick up another document on the
 /// same stack, nesting compilations until the stack overflows.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = rayon::current_num_threads().clamp(1, items.len().max(1));
     let next = AtomicUsize::new(0);
     let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
@@ -789,6 +821,21 @@ pub fn check_output_folder(inputs: &[PathBuf], output: &Path) -> Result<(), Stri
         }
     }
     Ok(())
+}
+
+/// Refuses a summary workbook (or other output file) written into an input folder: the next run
+/// would read it as a department's workbook.
+pub fn check_output_file(inputs: &[PathBuf], file: &Path) -> Result<(), String> {
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    check_output_folder(inputs, folder).map_err(|_| {
+        format!(
+            "{} 在输入文件夹中，下次运行会被当作部门工作簿读取；请写到别处",
+            file.display()
+        )
+    })
 }
 
 /// `path` made absolute with symbolic links resolved, as far as it exists.
@@ -932,5 +979,8 @@ mod tests {
         assert!(check_output_folder(&inputs, &dir.path().join("input")).is_ok());
         // A workbook given as a file does not make its folder an input folder.
         assert!(check_output_folder(&[input.join("a.xlsx")], &input).is_ok());
+        // Nor may a summary workbook land among the inputs.
+        assert!(check_output_file(&inputs, &input.join("sub/汇总.xlsx")).is_err());
+        assert!(check_output_file(&inputs, &dir.path().join("汇总.xlsx")).is_ok());
     }
 }

@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod platform;
 pub mod progress;
+pub mod publish;
 pub mod read;
 pub mod reference;
 pub mod render;

@@ -11,6 +11,8 @@ use jixiao::diagnostic::Diagnostic;
 use jixiao::fill_in::{self, Source, Template};
 use jixiao::platform;
 use jixiao::progress::{self, Progress};
+use jixiao::publish::volume::VolumeOptions;
+use jixiao::publish::{self, PublishOptions, Published};
 use jixiao::render::Renderer;
 
 /// 部门预算绩效文本生成工具：把各部门的绩效工作簿生成为可直接公开的 PDF。
@@ -37,6 +39,8 @@ enum Command {
     Serve(ServeArgs),
     /// 先生成一次，然后监视工作簿：每次保存后随即重新生成该部门，并显示问题和改动（Ctrl-C 结束）
     Watch(WatchArgs),
+    /// 从 jixiao 生成的 PDF 中取出所附的部门数据：JSON，或可再次生成同一 PDF 的工作簿
+    Extract(ExtractArgs),
     /// 列出各字体角色（标题、正文、标题、表格……）实际使用的字体及缺少的字体
     Fonts(FontsArgs),
     /// 排版模板（Typst）：导出内置默认模板以便修改
@@ -101,6 +105,16 @@ struct CheckArgs {
     /// 另外写出审核意见工作簿（总览一张表，每个部门一张表）
     #[arg(long, value_name = "FILE.xlsx")]
     report: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    /// jixiao 生成的 PDF（单个部门的文本，或汇编）
+    pdf: PathBuf,
+    /// 输出：FILE.json（部门数据）或 FILE.xlsx（部门工作簿）；汇编含多个部门时为文件夹，每个部门一个工作簿。
+    /// 不指定时把 JSON 写到标准输出
+    #[arg(short, long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -174,6 +188,18 @@ struct BuildArgs {
     /// 不显示进度和逐个文档的信息，只显示最后的汇总
     #[arg(short, long)]
     quiet: bool,
+    /// 另外生成汇编：所有生成或未变的部门合为一个 PDF（封面、目录、连续页码）
+    #[arg(long, value_name = "FILE.pdf")]
+    volume: Option<PathBuf>,
+    /// 汇编的标题（默认：{年度}年部门预算绩效文本汇编）
+    #[arg(long, value_name = "标题", requires = "volume")]
+    volume_title: Option<String>,
+    /// 汇编封面上的编印单位（默认：各部门工作簿中最常见的审核单位，都没有时为“财政局”）
+    #[arg(long, value_name = "单位", requires = "volume")]
+    publisher: Option<String>,
+    /// 另外写出汇总表：每个部门一行（项目数、金额合计、指标数、警告、错误、状态），所有项目一张表，合计行
+    #[arg(long, value_name = "FILE.xlsx")]
+    summary: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -216,6 +242,7 @@ fn main() -> ExitCode {
         Command::Template(args) => template(args),
         Command::Serve(args) => serve(args),
         Command::Watch(args) => watch(args),
+        Command::Extract(args) => extract(args),
         Command::Fonts(args) => fonts(args),
         Command::Templates {
             command: TemplatesCommand::Export { dir, force },
@@ -301,6 +328,12 @@ fn run_build(args: BuildArgs) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
+    if let Some(summary) = &args.summary
+        && let Err(e) = build::check_output_file(&args.input.paths, summary)
+    {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     // Fonts first: without a Chinese face nothing is written, not even the output folder.
     let fonts = args.fonts.discover();
     if let Err(e) = roles::require_chinese(&fonts) {
@@ -331,6 +364,14 @@ fn run_build(args: BuildArgs) -> ExitCode {
         Ok(builder) => builder,
         Err(status) => return status,
     };
+    let to_publish = PublishOptions {
+        volume: args.volume.map(|path| VolumeOptions {
+            path,
+            title: args.volume_title,
+            publisher: args.publisher,
+        }),
+        summary: args.summary,
+    };
     let progress = Progress::new(progress::Mode::detect(args.quiet));
     let batch = builder.build_all(&files, &progress);
     progress.finish();
@@ -340,8 +381,10 @@ fn run_build(args: BuildArgs) -> ExitCode {
     if files.is_empty() && problems.is_empty() {
         eprintln!("没有找到工作簿");
     }
+    let published = publish::publish(&builder, &batch.reports, &to_publish);
     eprintln!("{}", build::summary(&batch.reports));
-    if batch.reports.iter().any(Report::failed) || !problems.is_empty() {
+    report_published(&published);
+    if batch.reports.iter().any(Report::failed) || !problems.is_empty() || published.failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -477,6 +520,55 @@ fn serve(args: ServeArgs) -> ExitCode {
     };
     match jixiao::serve::run(options, &|line| eprintln!("{line}")) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn report_published(published: &Published) {
+    match &published.volume {
+        Some(Ok(volume)) => {
+            for warning in &volume.warnings {
+                eprintln!("汇编：{warning}");
+            }
+            eprintln!(
+                "已写出汇编 {}：{} 个部门，共 {} 页",
+                volume.path.display(),
+                volume.departments.len(),
+                volume.pages
+            );
+        }
+        Some(Err(e)) => eprintln!("未生成汇编：{e}"),
+        None => {}
+    }
+    match &published.summary {
+        Some(Ok(path)) => eprintln!("已写出汇总表 {}", path.display()),
+        Some(Err(e)) => eprintln!("未生成汇总表：{e}"),
+        None => {}
+    }
+    if !published.left_out.is_empty() && published.volume.is_some() {
+        let names: Vec<String> = published
+            .left_out
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        eprintln!("有错误、未收入汇编的工作簿：{}", names.join("、"));
+    }
+}
+
+fn extract(args: ExtractArgs) -> ExitCode {
+    match jixiao::publish::extract::write(&args.pdf, args.output.as_deref()) {
+        Ok(outcome) => {
+            if let Some(json) = outcome.stdout {
+                print!("{json}");
+            }
+            for path in outcome.written {
+                eprintln!("已写出 {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(1)

@@ -7,12 +7,12 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::contract;
 
 /// One department's 部门预算绩效文本 for one budget year.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Department {
     /// 部门名称
     pub name: String,
@@ -43,7 +43,7 @@ pub struct Department {
 }
 
 /// 年度主要任务: one of the department's main tasks of the year, with its money when stated.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
     /// 任务名称
     pub name: String,
@@ -78,7 +78,7 @@ impl Department {
 
 /// A unit of money (金额单位). The model holds every amount in 万元; the unit says how the
 /// document prints them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MoneyUnit {
     /// 万元
     #[default]
@@ -127,7 +127,7 @@ impl MoneyUnit {
 }
 
 /// 分项绩效目标: a named sub-goal of the department with its target and indicators in prose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubGoal {
     /// 名称
     pub name: String,
@@ -138,20 +138,20 @@ pub struct SubGoal {
 }
 
 /// 预算项目: a budget project with its money, spending plan, goals and indicators.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     /// 项目编码 (optional; printed as `————` when absent)
     pub code: Option<String>,
     /// 项目名称: unique within the department.
     pub name: String,
     /// 预算数, 万元
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub budget: Decimal,
     /// 财政资金, 万元
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub fiscal_funds: Decimal,
     /// 其他资金, 万元
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub other_funds: Decimal,
     /// 资金用途
     pub purpose: String,
@@ -170,7 +170,7 @@ pub struct Project {
 }
 
 /// A project's optional descriptive fields, each printed only when given.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectDetails {
     /// 主管部门 (and its code)
     pub supervisor: Option<String>,
@@ -194,33 +194,33 @@ impl ProjectDetails {
 }
 
 /// An amount split by source, in 万元: 资金总额 = 财政资金 + 其他资金.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Funds {
     /// 资金总额
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub total: Decimal,
     /// 财政资金
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub fiscal: Decimal,
     /// 其他资金
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub other: Decimal,
 }
 
 /// 资金支出计划: cumulative share of the budget spent by the end of each month named, in percent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpendingPlan {
     /// 3月底
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub march: Decimal,
     /// 6月底
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub june: Decimal,
     /// 10月底
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub october: Decimal,
     /// 12月底
-    #[serde(serialize_with = "plain_decimal")]
+    #[serde(serialize_with = "plain_decimal", deserialize_with = "decimal_text")]
     pub december: Decimal,
 }
 
@@ -237,7 +237,7 @@ impl SpendingPlan {
 }
 
 /// 绩效指标: one row of a project's indicator table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indicator {
     /// 一级指标
     pub level1: String,
@@ -265,7 +265,7 @@ impl Indicator {
 }
 
 /// 期间: which period a goal or indicator is for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Period {
     /// 年度: the budget year.
     #[default]
@@ -298,14 +298,17 @@ impl Period {
 }
 
 /// An indicator's optional columns (contract v2), each printed only when the project has it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorDetails {
     /// 指标性质 (指标方向): e.g. 定量/定性, 正向/反向
     pub nature: String,
     /// 度量单位 (计量单位): e.g. `%`, `次`
     pub unit: String,
     /// 权重 (分值): 0–100
-    #[serde(serialize_with = "optional_decimal")]
+    #[serde(
+        serialize_with = "optional_decimal",
+        deserialize_with = "optional_decimal_text"
+    )]
     pub weight: Option<Decimal>,
     /// 备注
     pub remark: String,
@@ -325,6 +328,13 @@ pub struct IndicatorValue {
 impl Serialize for IndicatorValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.text)
+    }
+}
+
+/// Read back from its text, as the workbook's cell would be.
+impl<'de> Deserialize<'de> for IndicatorValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|text| IndicatorValue::parse(&text))
     }
 }
 
@@ -534,6 +544,25 @@ pub fn optional_decimal<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::O
 /// Serialises a decimal without spurious digits: `54.50` → `54.5`, `80.00` → `80`.
 pub fn plain_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&d.normalize())
+}
+
+/// Reads a decimal written by [`plain_decimal`] (`"54.5"`), exactly.
+pub fn decimal_text<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    let text = String::deserialize(d)?;
+    text.parse::<Decimal>()
+        .map(|d| d.normalize())
+        .map_err(|_| serde::de::Error::custom(format!("不是数：{text}")))
+}
+
+/// Reads a decimal written by [`optional_decimal`]: an empty string is none.
+pub fn optional_decimal_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    let text = String::deserialize(d)?;
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<Decimal>()
+        .map(|d| Some(d.normalize()))
+        .map_err(|_| serde::de::Error::custom(format!("不是数：{text}")))
 }
 
 #[cfg(test)]

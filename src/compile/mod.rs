@@ -14,6 +14,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use fonts::{FontOptions, Fonts};
+pub use world::VirtualFile;
 use world::{DocumentWorld, Shared};
 
 /// How many documents a memoized Typst result survives without being used again.
@@ -41,6 +42,8 @@ pub struct DocumentIdentity {
 /// A compiled document.
 pub struct Compiled {
     pub pdf: Vec<u8>,
+    /// The number of pages.
+    pub pages: usize,
     /// One PNG per page, when [`CompileOptions::png_scale`] is set.
     pub pngs: Vec<Vec<u8>>,
     /// Typst's warnings, except the expected ones about font families missing from a stack.
@@ -69,13 +72,31 @@ impl Typesetter {
         &self.shared.fonts
     }
 
-    /// Compiles `source` to PDF bytes; on failure returns Typst's errors as text.
+    /// True when the PDF standards asked for allow attached files: PDF/A-1, PDF/A-2 and plain
+    /// PDF/A-4 refuse them; PDF/A-3, PDF/A-4f/4e and plain PDF allow them.
+    pub fn allows_attachments(&self) -> bool {
+        self.options.standards.iter().all(|s| {
+            !matches!(
+                s,
+                PdfStandard::A_1b
+                    | PdfStandard::A_1a
+                    | PdfStandard::A_2b
+                    | PdfStandard::A_2u
+                    | PdfStandard::A_2a
+                    | PdfStandard::A_4
+            )
+        })
+    }
+
+    /// Compiles `source` to PDF bytes, with `files` readable by it; on failure returns Typst's
+    /// errors as text.
     pub fn compile(
         &self,
         source: String,
         identity: &DocumentIdentity,
+        files: &[VirtualFile],
     ) -> Result<Compiled, Vec<String>> {
-        self.compile_observed(source, identity, &|_| {})
+        self.compile_observed(source, identity, files, &|_| {})
     }
 
     /// As [`Typesetter::compile`]; when pages are rendered, `first_page` is given the first
@@ -85,6 +106,7 @@ impl Typesetter {
         &self,
         source: String,
         identity: &DocumentIdentity,
+        files: &[VirtualFile],
         first_page: &dyn Fn(&[u8]),
     ) -> Result<Compiled, Vec<String>> {
         let date = Datetime::from_ymd(identity.year, 1, 1)
@@ -94,7 +116,9 @@ impl Typesetter {
             source,
             self.options.root.as_deref(),
             date,
-        );
+            files,
+        )
+        .map_err(|e| vec![e])?;
         let warned = typst::compile::<PagedDocument>(&world);
         let result = warned
             .output
@@ -121,7 +145,7 @@ impl Typesetter {
                         pngs.push(render_png(page, render)?);
                     }
                 }
-                Ok((pdf, pngs))
+                Ok((pdf, pngs, document.pages().len()))
             });
         let warnings = warned
             .warnings
@@ -133,8 +157,9 @@ impl Typesetter {
         // used by one of the last few documents stay: the next department reuses most of them
         // (styles, shaped headings, table headers), which saves about a quarter of its time.
         typst::comemo::evict(CACHE_AGE);
-        result.map(|(pdf, pngs)| Compiled {
+        result.map(|(pdf, pngs, pages)| Compiled {
             pdf,
+            pages,
             pngs,
             warnings,
         })

@@ -1,5 +1,6 @@
 //! The Typst [`World`] of one document: the generated source served from memory, fonts shared
-//! with the whole process, and file access limited to the template directory.
+//! with the whole process, data files served from memory (see [`VirtualFile`]), and file access
+//! limited to the template directory.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
@@ -22,6 +23,16 @@ static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| {
     )
     .intern()
 });
+
+/// A file served from memory under a fixed path, so that data (a department's JSON) reaches a
+/// template as bytes, never spliced into its source text.
+#[derive(Debug, Clone)]
+pub struct VirtualFile {
+    /// Absolute in the document's project, e.g. `/.jixiao/0.json`. Paths are interned for the life
+    /// of the process (see [`MAIN_ID`]): use a small fixed set of them, not one per document.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 /// What every document of a process shares: the standard library and the fonts.
 pub struct Shared {
@@ -46,16 +57,39 @@ pub struct DocumentWorld {
     root: Option<PathBuf>,
     /// The document's date: what `datetime.today()` gives, so output never depends on the clock.
     today: Datetime,
+    /// Served before anything under the root.
+    files: Vec<(FileId, Bytes)>,
 }
 
 impl DocumentWorld {
-    pub fn new(shared: Arc<Shared>, source: String, root: Option<&Path>, today: Datetime) -> Self {
-        Self {
+    pub fn new(
+        shared: Arc<Shared>,
+        source: String,
+        root: Option<&Path>,
+        today: Datetime,
+        files: &[VirtualFile],
+    ) -> Result<Self, String> {
+        let files = files
+            .iter()
+            .map(|f| {
+                let path = VirtualPath::new(&f.path)
+                    .map_err(|e| format!("无效的虚拟文件路径 {}：{e:?}", f.path))?;
+                let id = RootedPath::new(VirtualRoot::Project, path).intern();
+                Ok((id, Bytes::new(f.bytes.clone())))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Self {
             shared,
             main: Source::new(*MAIN_ID, source),
             root: root.map(Path::to_path_buf),
             today,
-        }
+            files,
+        })
+    }
+
+    /// The virtual file with this id, if it is one.
+    fn virtual_file(&self, id: FileId) -> Option<&Bytes> {
+        self.files.iter().find(|(i, _)| *i == id).map(|(_, b)| b)
     }
 
     /// Reads a file under the root, refusing anything that resolves outside it (`..` or a link).
@@ -101,7 +135,10 @@ impl World for DocumentWorld {
         if id == self.main.id() {
             return Ok(self.main.clone());
         }
-        let bytes = self.read_under_root(id)?;
+        let bytes = match self.virtual_file(id) {
+            Some(bytes) => bytes.to_vec(),
+            None => self.read_under_root(id)?,
+        };
         let text = String::from_utf8(bytes).map_err(|_| FileError::InvalidUtf8)?;
         Ok(Source::new(id, text))
     }
@@ -109,6 +146,9 @@ impl World for DocumentWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.main.id() {
             return Ok(Bytes::from_string(self.main.text().to_string()));
+        }
+        if let Some(bytes) = self.virtual_file(id) {
+            return Ok(bytes.clone());
         }
         self.read_under_root(id).map(Bytes::new)
     }

@@ -16,14 +16,22 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, Value};
 
 use crate::compile::roles::{self, Roles};
 use crate::model::Department;
-use view::DocumentView;
+use view::{DocumentView, VolumeView};
 
 /// The name of the main template.
 pub const MAIN_TEMPLATE: &str = "document.typ";
 
+/// The name of the combined volume's template.
+pub const VOLUME_TEMPLATE: &str = "volume.typ";
+
 /// The default templates, embedded at build time: (name, source).
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("document.typ", include_str!("../../templates/document.typ")),
+    (
+        "department.typ",
+        include_str!("../../templates/department.typ"),
+    ),
+    ("volume.typ", include_str!("../../templates/volume.typ")),
     ("style.typ", include_str!("../../templates/style.typ")),
     (
         "project-table.typ",
@@ -99,21 +107,35 @@ impl Renderer {
             .map_err(String::clone)
     }
 
-    /// Renders a department into Typst source, with the font roles its templates use.
-    fn render_with(&self, department: &Department, roles: &Roles) -> Result<String, Error> {
+    fn roles(&self) -> Result<&Roles, Error> {
+        self.font_roles()
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
+    }
+
+    /// Renders a department into Typst source with this renderer's font roles, without an
+    /// attachment.
+    pub fn render(&self, department: &Department) -> Result<String, Error> {
+        self.render_view(&DocumentView::new(department))
+    }
+
+    /// Renders one department's document as viewed (with its attachment, if any).
+    pub fn render_view(&self, view: &DocumentView) -> Result<String, Error> {
         let template = self.env.get_template(MAIN_TEMPLATE)?;
         template.render(minijinja::context! {
-            doc => Value::from(Serde(DocumentView::new(department))),
-            fonts => Value::from(Serde(roles)),
+            doc => Value::from(Serde(view)),
+            in_volume => false,
+            fonts => Value::from(Serde(self.roles()?)),
         })
     }
 
-    /// Renders a department into Typst source with this renderer's font roles.
-    pub fn render(&self, department: &Department) -> Result<String, Error> {
-        let roles = self
-            .font_roles()
-            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))?;
-        self.render_with(department, roles)
+    /// Renders the combined volume (汇编) into one Typst source.
+    pub fn render_volume(&self, volume: &VolumeView) -> Result<String, Error> {
+        let template = self.env.get_template(VOLUME_TEMPLATE)?;
+        template.render(minijinja::context! {
+            volume => Value::from(Serde(volume)),
+            in_volume => true,
+            fonts => Value::from(Serde(self.roles()?)),
+        })
     }
 }
 

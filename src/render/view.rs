@@ -15,6 +15,33 @@ pub struct DocumentView<'a> {
     pub projects: Vec<ProjectView<'a>>,
     /// The 部门整体支出绩效目标表 (contract v2), when the workbook has its sheets.
     pub department_table: Option<DepartmentTableView<'a>>,
+    /// The department's data to attach to the PDF, if any (see [`crate::publish::data`]).
+    pub attachment: Option<Attachment>,
+}
+
+/// A file the template attaches to the PDF (`pdf.attach`), read from a virtual path that the
+/// typesetter serves (see [`crate::compile::VirtualFile`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    /// The file's name inside the PDF.
+    pub name: String,
+    /// Where the template reads it.
+    pub path: String,
+    /// Shown by PDF readers beside the name.
+    pub description: String,
+}
+
+/// What the volume template (`volume.typ`) receives as `volume`: the combined volume (汇编).
+#[derive(Debug, Serialize)]
+pub struct VolumeView<'a> {
+    /// 汇编标题, printed on the cover.
+    pub title: String,
+    /// The bureau that publishes it (编印单位), printed on the cover.
+    pub publisher: String,
+    /// 年度
+    pub year: i32,
+    /// The departments, in the order printed.
+    pub documents: Vec<DocumentView<'a>>,
 }
 
 /// One project table.
@@ -438,7 +465,14 @@ impl<'a> DocumentView<'a> {
             department,
             projects,
             department_table: department_table(department),
+            attachment: None,
         }
+    }
+
+    /// The same view, with the department's data attached.
+    pub fn with_attachment(mut self, attachment: Option<Attachment>) -> Self {
+        self.attachment = attachment;
+        self
     }
 }
 

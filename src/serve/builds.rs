@@ -137,7 +137,8 @@ fn preview(builder: &Builder, file: &Path) -> Option<Pages> {
         ident: format!("{}|{}", department.name, department.year),
         year: department.year,
     };
-    let compiled = builder.typesetter.compile(source, &identity).ok()?;
+    // A preview shows pages only: no data attachment.
+    let compiled = builder.typesetter.compile(source, &identity, &[]).ok()?;
     Some(Arc::new(compiled.pngs))
 }
 

@@ -46,7 +46,7 @@ fn hostile_text_prints_exactly_as_written() {
         year: department.year,
     };
     let compiled = typesetter
-        .compile(source, &identity)
+        .compile(source, &identity, &[])
         .expect("hostile text must compile");
 
     let dir = tempfile::tempdir().unwrap();

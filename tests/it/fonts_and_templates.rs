@@ -82,6 +82,8 @@ fn exported_templates_can_be_changed_and_used() {
     assert!(out.status.success(), "{}", stderr(&out));
     for name in [
         "document.typ",
+        "department.typ",
+        "volume.typ",
         "style.typ",
         "project-table.typ",
         "fonts.toml",
@@ -97,7 +99,7 @@ fn exported_templates_can_be_changed_and_used() {
     );
 
     // Change a heading and the body font stack.
-    let document = templates.join("document.typ");
+    let document = templates.join("department.typ");
     let source = std::fs::read_to_string(&document)
         .unwrap()
         .replace("一、总体绩效目标", "一、本部门总体绩效目标");

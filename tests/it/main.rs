@@ -17,6 +17,7 @@ mod layout;
 mod optional_columns;
 mod optional_parts;
 mod pagination;
+mod publication;
 mod serve;
 mod snapshot;
 mod template;

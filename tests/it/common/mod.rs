@@ -132,7 +132,7 @@ pub fn compile_to(dir: &Path, department: &jixiao::model::Department) -> PathBuf
         year: department.year,
     };
     let compiled = typesetter
-        .compile(source, &identity)
+        .compile(source, &identity, &[])
         .unwrap_or_else(|e| panic!("compile failed: {e:?}"));
     let pdf = dir.join(format!("{}.pdf", department.name));
     std::fs::write(&pdf, &compiled.pdf).unwrap();
@@ -161,7 +161,7 @@ pub fn compile_settled(dir: &Path, department: &jixiao::model::Department) -> Pa
         year: department.year,
     };
     let compiled = TYPESETTER
-        .compile(source, &identity)
+        .compile(source, &identity, &[])
         .unwrap_or_else(|e| panic!("compile failed: {e:?}"));
     assert!(compiled.warnings.is_empty(), "{:?}", compiled.warnings);
     let pdf = dir.join("document.pdf");

@@ -1,0 +1,120 @@
+//! Publication (发布): what the bureau does with a year's documents once they are built.
+//!
+//! - [`data`]: every PDF carries its department's data as an attached JSON file, in a documented,
+//!   versioned schema (`docs/data.md`), so that a published PDF is also its own source.
+//! - [`extract`]: reads that data back out of a PDF (`jixiao extract`).
+//! - [`volume`]: the combined volume (汇编) of every department, as one Typst document.
+//! - [`summary`]: the summary workbook (汇总表) of a run: one row per department, every project,
+//!   totals.
+
+pub mod data;
+pub mod extract;
+pub mod summary;
+pub mod volume;
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use crate::build::{self, Builder, Report, Status};
+use crate::diagnostic::Severity;
+use crate::model::Department;
+
+/// One workbook of a run, as published: its report and, unless it failed, its department.
+#[derive(Debug)]
+pub struct Member<'a> {
+    pub report: &'a Report,
+    /// The checked department: kept from the build, or read again for an unchanged one.
+    pub department: Option<Cow<'a, Department>>,
+    /// 部门名称: the department's, or for a workbook that failed, what its 基本信息 states.
+    pub name: Option<String>,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+/// What `build` was asked to publish besides the PDFs.
+#[derive(Debug, Clone, Default)]
+pub struct PublishOptions {
+    /// `--volume FILE.pdf` and its title and publisher.
+    pub volume: Option<volume::VolumeOptions>,
+    /// `--summary FILE.xlsx`.
+    pub summary: Option<PathBuf>,
+}
+
+/// What was published.
+#[derive(Debug, Default)]
+pub struct Published {
+    pub volume: Option<Result<volume::Volume, String>>,
+    pub summary: Option<Result<PathBuf, String>>,
+    /// Workbooks left out of the volume and the summary's totals, because they have errors.
+    pub left_out: Vec<PathBuf>,
+}
+
+impl Published {
+    /// True when something asked for could not be written.
+    pub fn failed(&self) -> bool {
+        matches!(self.volume, Some(Err(_))) || matches!(self.summary, Some(Err(_)))
+    }
+}
+
+/// The members of a run: a department built in the run comes from its report, an unchanged one
+/// is read and checked again (in parallel), a failed one has none.
+pub fn collect<'a>(builder: &Builder, reports: &'a [Report]) -> Vec<Member<'a>> {
+    let reports: Vec<&'a Report> = reports.iter().collect();
+    build::parallel_map(&reports, |&report| {
+        let count = |diagnostics: &[crate::diagnostic::Diagnostic], s: Severity| {
+            diagnostics.iter().filter(|d| d.severity == s).count()
+        };
+        let (department, diagnostics) = match (report.status, &report.model) {
+            (Status::Built, Some(model)) => (
+                Some(Cow::Borrowed(model.as_ref())),
+                report.diagnostics.clone(),
+            ),
+            (Status::Unchanged, _) => {
+                let (department, diagnostics) = builder.check(&report.file);
+                (department.map(Cow::Owned), diagnostics)
+            }
+            _ => (None, report.diagnostics.clone()),
+        };
+        let name = match (&department, &report.department) {
+            (Some(d), _) => Some(d.name.clone()),
+            (None, Some(name)) => Some(name.clone()),
+            // A workbook with errors: its name as stated, read again (only for those).
+            (None, None) => crate::check::check_path(&report.file).department_name,
+        };
+        Member {
+            report,
+            department,
+            name,
+            warnings: count(&diagnostics, Severity::Warning),
+            errors: count(&diagnostics, Severity::Error),
+        }
+    })
+}
+
+/// Writes the volume and the summary workbook asked for by `options`, from a run's reports.
+pub fn publish(builder: &Builder, reports: &[Report], options: &PublishOptions) -> Published {
+    if options.volume.is_none() && options.summary.is_none() {
+        return Published::default();
+    }
+    let members = collect(builder, reports);
+    let left_out = members
+        .iter()
+        .filter(|m| m.department.is_none())
+        .map(|m| m.report.file.clone())
+        .collect();
+    let volume = options
+        .volume
+        .as_ref()
+        .filter(|_| !build::interrupted())
+        .map(|o| volume::write(builder, &members, o));
+    let summary = options
+        .summary
+        .as_ref()
+        .filter(|_| !build::interrupted())
+        .map(|path| summary::write(&members, path).map(|()| path.clone()));
+    Published {
+        volume,
+        summary,
+        left_out,
+    }
+}

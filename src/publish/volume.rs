@@ -1,0 +1,183 @@
+//! The combined volume (部门预算绩效文本汇编): every department of a run in one PDF, made as one
+//! Typst document (`templates/volume.typ`) that renders each department through the same
+//! templates as its own PDF (`department.typ`), so the pages are the same pages.
+//!
+//! A cover (`{年度}年部门预算绩效文本汇编` and the publishing bureau), the contents (each
+//! department and the page it starts on), then each department in order of 部门编码, then
+//! 部门名称 (departments without a 部门编码 last); page numbers run through the whole volume;
+//! the PDF outline has an entry per department with its parts and project tables beneath. Each
+//! department's data is attached as in its own PDF. The date and identifier come from the year
+//! and the title only, so the same departments give the same bytes.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::Member;
+use crate::build::Builder;
+use crate::compile::DocumentIdentity;
+use crate::model::Department;
+use crate::output;
+use crate::publish::data;
+use crate::render::view::{DocumentView, VolumeView};
+
+/// The publisher printed on the cover when neither `--publisher` nor any workbook's 审核单位
+/// names one.
+pub const DEFAULT_PUBLISHER: &str = "财政局";
+
+/// What `build --volume` asked for.
+#[derive(Debug, Clone, Default)]
+pub struct VolumeOptions {
+    /// Where the volume is written.
+    pub path: PathBuf,
+    /// `--volume-title`; default `{年度}年部门预算绩效文本汇编`.
+    pub title: Option<String>,
+    /// `--publisher`; default the 审核单位 most departments name, else [`DEFAULT_PUBLISHER`].
+    pub publisher: Option<String>,
+}
+
+/// A volume written.
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub path: PathBuf,
+    /// The departments in it, in the order printed.
+    pub departments: Vec<String>,
+    pub pages: usize,
+    /// Typst's warnings.
+    pub warnings: Vec<String>,
+}
+
+/// The default volume title for `year`.
+pub fn default_title(year: i32) -> String {
+    format!("{year}年部门预算绩效文本汇编")
+}
+
+/// The order of departments in the volume: by 部门编码, then 部门名称; those without a code last.
+pub fn order(departments: &mut [&Department]) {
+    departments.sort_by(|a, b| {
+        (a.code.is_none(), &a.code, &a.name, a.year).cmp(&(
+            b.code.is_none(),
+            &b.code,
+            &b.name,
+            b.year,
+        ))
+    });
+}
+
+/// The value most of `values` have (the first in sort order among equals), if any.
+fn most_common<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T> {
+    let mut counts: BTreeMap<T, usize> = BTreeMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    let best = counts.values().copied().max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v)
+}
+
+/// Writes the volume of every member that has data (the others are left out; the run's summary
+/// lists them), atomically.
+pub fn write(
+    builder: &Builder,
+    members: &[Member],
+    options: &VolumeOptions,
+) -> Result<Volume, String> {
+    let mut departments: Vec<&Department> = members
+        .iter()
+        .filter_map(|m| m.department.as_deref())
+        .collect();
+    if departments.is_empty() {
+        return Err("没有可以收入汇编的部门（全部有错误）".to_string());
+    }
+    order(&mut departments);
+    let year = most_common(departments.iter().map(|d| d.year)).expect("not empty");
+    let title = options.title.clone().unwrap_or_else(|| default_title(year));
+    let publisher = options
+        .publisher
+        .clone()
+        .or_else(|| most_common(departments.iter().filter_map(|d| d.reviewed_by.clone())))
+        .unwrap_or_else(|| DEFAULT_PUBLISHER.to_string());
+
+    let attach = builder.typesetter.allows_attachments();
+    let mut files = Vec::new();
+    let documents = departments
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let attachment = attach.then(|| {
+                let (attachment, file) = data::attachment(d, i);
+                files.push(file);
+                attachment
+            });
+            DocumentView::new(d).with_attachment(attachment)
+        })
+        .collect();
+    let view = VolumeView {
+        title: title.clone(),
+        publisher,
+        year,
+        documents,
+    };
+    let source = builder
+        .renderer
+        .render_volume(&view)
+        .map_err(|e| format!("汇编模板渲染失败：{e:#}"))?;
+    let identity = DocumentIdentity {
+        ident: format!("volume|{title}|{year}"),
+        year,
+    };
+    let compiled = builder
+        .typesetter
+        .compile(source, &identity, &files)
+        .map_err(|errors| format!("汇编排版失败：{}", errors.join("；")))?;
+    output::write_atomic(&options.path, &compiled.pdf)
+        .map_err(|e| format!("无法写入 {}：{e}", options.path.display()))?;
+    Ok(Volume {
+        path: options.path.clone(),
+        departments: departments.iter().map(|d| d.name.clone()).collect(),
+        pages: compiled.pages,
+        warnings: compiled.warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn departments_are_ordered_by_code_then_name_without_code_last() {
+        let make = |name: &str, code: Option<&str>| Department {
+            name: name.into(),
+            code: code.map(Into::into),
+            ..Department::default()
+        };
+        let all = [
+            make("乙", None),
+            make("丙", Some("002")),
+            make("甲", Some("001")),
+            make("丁", Some("001")),
+            make("甲", None),
+        ];
+        let mut refs: Vec<&Department> = all.iter().collect();
+        order(&mut refs);
+        let names: Vec<(&str, Option<&str>)> = refs
+            .iter()
+            .map(|d| (d.name.as_str(), d.code.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("丁", Some("001")),
+                ("甲", Some("001")),
+                ("丙", Some("002")),
+                ("乙", None),
+                ("甲", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn most_common_prefers_the_majority_then_the_first() {
+        assert_eq!(most_common([2021, 2022, 2022]), Some(2022));
+        assert_eq!(most_common([2022, 2021]), Some(2021));
+        assert_eq!(most_common(Vec::<i32>::new()), None);
+    }
+}
