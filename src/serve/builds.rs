@@ -21,6 +21,7 @@ use crate::check;
 use crate::compile::DocumentIdentity;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::manifest;
+use crate::publish::{self, PublishOptions, volume::VolumeOptions};
 
 use super::state::{App, Pages, Phase, lock, stamp};
 
@@ -28,8 +29,13 @@ use super::state::{App, Pages, Phase, lock, stamp};
 pub enum Job {
     /// Read and check these workbooks (new or changed on disk).
     Check(Vec<PathBuf>),
-    /// Build these workbooks (with the manifest, as `jixiao build` does, unless `force`).
-    Build { files: Vec<PathBuf>, force: bool },
+    /// Build these workbooks (with the manifest, as `jixiao build` does, unless `force`); with
+    /// `publish` (全部生成), then write the volume and the summary workbook into `output/`.
+    Build {
+        files: Vec<PathBuf>,
+        force: bool,
+        publish: bool,
+    },
     /// The pages of this workbook's document, rendered without writing anything.
     Preview {
         file: PathBuf,
@@ -62,13 +68,19 @@ fn work(app: &App, builder: &mut Builder, staging: &Path, batch: Vec<Job>) {
     let mut checks = BTreeSet::new();
     let mut builds = BTreeSet::new();
     let mut force = false;
+    let mut publish = false;
     let mut previews = Vec::new();
     for job in batch {
         match job {
             Job::Check(files) => checks.extend(files),
-            Job::Build { files, force: f } => {
+            Job::Build {
+                files,
+                force: f,
+                publish: p,
+            } => {
                 builds.extend(files);
                 force |= f;
+                publish |= p;
             }
             Job::Preview { file, reply } => previews.push((file, reply)),
         }
@@ -88,7 +100,7 @@ fn work(app: &App, builder: &mut Builder, staging: &Path, batch: Vec<Job>) {
     if !builds.is_empty() {
         let files: Vec<PathBuf> = builds.into_iter().collect();
         builder.options.force = force;
-        run_build(app, builder, staging, &files);
+        run_build(app, builder, staging, &files, publish);
     }
 }
 
@@ -217,6 +229,41 @@ impl Observer for Watch<'_> {
     }
 }
 
+/// 全部生成's volume and summary workbook, in `output/` under fixed names; what was written, as
+/// lines for the run's summary.
+fn publish_all(app: &App, builder: &Builder, reports: &[Report]) -> String {
+    let options = PublishOptions {
+        volume: Some(VolumeOptions {
+            path: app.output.join(super::VOLUME_FILE),
+            ..VolumeOptions::default()
+        }),
+        summary: Some(app.output.join(super::SUMMARY_FILE)),
+    };
+    let published = publish::publish(builder, reports, &options);
+    let mut text = String::new();
+    match &published.volume {
+        Some(Ok(volume)) => text.push_str(&format!(
+            "\n已写出汇编：{} 个部门，共 {} 页",
+            volume.departments.len(),
+            volume.pages
+        )),
+        Some(Err(e)) => text.push_str(&format!("\n未生成汇编：{e}")),
+        None => {}
+    }
+    match &published.summary {
+        Some(Ok(_)) => text.push_str("\n已写出汇总表"),
+        Some(Err(e)) => text.push_str(&format!("\n未生成汇总表：{e}")),
+        None => {}
+    }
+    if !published.left_out.is_empty() {
+        text.push_str(&format!(
+            "\n有错误、未收入汇编的工作簿 {} 个",
+            published.left_out.len()
+        ));
+    }
+    text
+}
+
 /// The page images the library wrote for `pdf` into the staging folder, read and removed.
 fn take_pages(staging: &Path, pdf: &Path) -> Option<Pages> {
     let title = pdf.file_stem()?.to_string_lossy().into_owned();
@@ -234,7 +281,7 @@ fn take_pages(staging: &Path, pdf: &Path) -> Option<Pages> {
     (!pages.is_empty()).then(|| Arc::new(pages))
 }
 
-fn run_build(app: &App, builder: &Builder, staging: &Path, files: &[PathBuf]) {
+fn run_build(app: &App, builder: &Builder, staging: &Path, files: &[PathBuf], publish: bool) {
     for file in files {
         app.update(file, |e| e.phase = Phase::Queued);
     }
@@ -250,6 +297,9 @@ fn run_build(app: &App, builder: &Builder, staging: &Path, files: &[PathBuf]) {
             let mut text = build::summary(&batch.reports);
             for warning in batch.warnings {
                 text.push_str(&format!("\n警告：{warning}"));
+            }
+            if publish && !app.quitting() {
+                text.push_str(&publish_all(app, builder, &batch.reports));
             }
             text
         }

@@ -54,6 +54,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/departments/{id}/pdf", get(pdf))
         .route("/api/departments/{id}/pages/{n}", get(page))
         .route("/api/departments/{id}/report", get(report))
+        .route("/api/volume", get(volume))
+        .route("/api/summary", get(summary_workbook))
         .route("/api/template", get(template))
         .route("/api/example", get(example))
         .route("/api/events", get(events))
@@ -390,6 +392,7 @@ async fn build_all(State(app): State<Arc<App>>) -> Response {
     if !app.submit(Job::Build {
         files,
         force: false,
+        publish: true,
     }) {
         return missing("服务正在结束");
     }
@@ -399,4 +402,22 @@ async fn build_all(State(app): State<Arc<App>>) -> Response {
 async fn quit(State(app): State<Arc<App>>) -> Json<Value> {
     app.request_quit();
     Json(json!({"result": "quitting"}))
+}
+
+/// `GET /api/volume`: the combined volume 全部生成 wrote into `output/`.
+async fn volume(State(app): State<Arc<App>>) -> Response {
+    published(&app, super::VOLUME_FILE, "application/pdf").await
+}
+
+/// `GET /api/summary`: the summary workbook 全部生成 wrote into `output/`.
+async fn summary_workbook(State(app): State<Arc<App>>) -> Response {
+    published(&app, super::SUMMARY_FILE, XLSX).await
+}
+
+async fn published(app: &App, name: &'static str, content_type: &'static str) -> Response {
+    let path = app.output.join(name);
+    match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
+        Ok(Ok(bytes)) => file_response(content_type, "attachment", name, bytes),
+        _ => missing("还没有生成：请先点“全部生成”"),
+    }
 }

@@ -222,6 +222,11 @@ impl App {
         self.quit.send_replace(true);
     }
 
+    /// True once 退出 has been asked for.
+    pub fn quitting(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
     pub fn quit_watch(&self) -> watch::Receiver<bool> {
         self.quit.subscribe()
     }
@@ -277,6 +282,8 @@ impl App {
             "input": self.input.display().to_string(),
             "output": self.output.display().to_string(),
             "backup": self.backup.display().to_string(),
+            "volume": self.output.join(super::VOLUME_FILE).is_file(),
+            "summary_workbook": self.output.join(super::SUMMARY_FILE).is_file(),
         })
     }
 

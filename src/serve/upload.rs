@@ -179,6 +179,7 @@ pub async fn upload(
         app.submit(Job::Build {
             files: to_build,
             force: false,
+            publish: false,
         });
     }
     app.notify(json!({"type": "changed"}));
@@ -420,6 +421,7 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
         app.submit(Job::Build {
             files: to_build,
             force: false,
+            publish: false,
         });
     }
     app.notify(json!({"type": "changed"}));

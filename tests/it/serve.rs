@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use jixiao::serve::{Config, Limits, Server};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 const PORT: u16 = 8765;
@@ -736,6 +736,13 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     assert_eq!(row(&rows, "甲部门")["status"], "missing");
     assert_eq!(row(&rows, "甲部门")["label"], "未生成");
     assert_eq!(row(&rows, "乙部门")["status"], "error");
+    // No volume or summary workbook before 全部生成.
+    let list = site.json("/api/departments").await;
+    assert_eq!(
+        (&list["volume"], &list["summary_workbook"]),
+        (&json!(false), &json!(false))
+    );
+    assert_eq!(site.get("/api/volume").await.0, StatusCode::NOT_FOUND);
     let (status, _, body) = site.send(post("/api/build")).await;
     assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["queued"], 2);
@@ -754,6 +761,27 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
         list["summary"].as_str().unwrap().contains("生成 1 个"),
         "{list}"
     );
+    // 全部生成 also wrote the volume (the department without errors) and the summary workbook.
+    let summary = list["summary"].as_str().unwrap();
+    assert!(summary.contains("已写出汇编：1 个部门"), "{summary}");
+    assert!(summary.contains("已写出汇总表"), "{summary}");
+    assert!(summary.contains("未收入汇编的工作簿 1 个"), "{summary}");
+    assert_eq!(
+        (&list["volume"], &list["summary_workbook"]),
+        (&json!(true), &json!(true))
+    );
+    let (status, headers, pdf) = site.get("/api/volume").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"),
+    );
+    let (status, _, xlsx) = site.get("/api/summary").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xlsx.starts_with(b"PK"));
     // What `jixiao build` wrote is what the page sees: a second server on the folder calls it
     // up to date.
     drop(site.server);

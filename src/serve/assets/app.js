@@ -69,6 +69,9 @@ async function refresh() {
   body.replaceChildren(...rows);
   $('empty').hidden = rows.length > 0;
   showProgress(data.progress);
+  // 全部生成 writes the volume and the summary workbook; their links appear once they exist.
+  $('volume').hidden = !data.volume;
+  $('summary-workbook').hidden = !data.summary_workbook;
   $('folders').textContent = '工作簿：' + data.input + '　PDF：' + data.output + '　被替换的工作簿：' + data.backup;
   if (selected) showDetail(data.departments.find((d) => d.id === selected));
 }
