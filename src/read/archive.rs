@@ -5,8 +5,8 @@
 //! needs as it reads and keeps what it finds (a gigabyte-long string, a gigabyte of shared
 //! strings even when no cell uses them), so a small file could cost gigabytes of memory. Before
 //! calamine sees a ZIP archive, [`check_zip`] therefore walks every entry and inflates it into a
-//! sink, counting the bytes that really come out, one part and all parts together, against
-//! [`MAX_PART_BYTES`] and [`MAX_TOTAL_BYTES`]. The sizes an archive declares for its entries may
+//! sink, counting the bytes that really come out, each part against the limit of its kind
+//! ([`PartKind`]) and all parts together against [`MAX_TOTAL_BYTES`]. The sizes an archive declares for its entries may
 //! lie; they are only used to refuse early, never to let a part through. (zip 9 also fails a part
 //! once it inflates past its declared size, so a lie gains nothing today; the count keeps the
 //! limits true whatever the zip reader does.) Inflating costs constant
@@ -32,33 +32,97 @@
 //! refuses a stream or mini-sector table that declares more bytes than the file has, so that what
 //! calamine copies out of an `.xls` is bounded by the file size.
 //!
-//! Limits: a department's workbook inflates to well under 10 MB (the reference workbook: 39 KB;
-//! 100,000 indicator rows, the row limit: about 16 MB). The limits leave room for that and more,
-//! and keep the worst case within what the tool may spend on one workbook.
+//! **Limits.** They are chosen from what real workbooks need and from what each part costs once
+//! calamine has read it, so that no file within the 50 MB file limit makes a check cost more than
+//! a few hundred MB or a couple of seconds:
+//! - a sheet is streamed cell by cell, so a part of [`MAX_PART_BYTES`] costs only the time to read
+//!   it (the cells kept are bounded by `book`'s limits). The reference workbook's largest sheet is
+//!   7 KB, a department's a few hundred KB, and a `项目指标` of 100,000 rows (the row limit)
+//!   about 16 MB;
+//! - the shared strings are kept whole, one `String` per `<si>` (about four times the bytes of the
+//!   smallest ones): [`MAX_SHARED_STRINGS_BYTES`], several times the text of 100,000 rows;
+//! - the cell formats are kept whole, one style record (about 200 bytes, with a copy of its font's
+//!   name and its number format's code) per `<xf>`, so their cost is counted as the part is read:
+//!   formats × (256 bytes + twice the longest attribute) may not pass [`MAX_STYLES_COST`]. Excel
+//!   itself allows 64,000 formats, which fit; a few thousand `<xf/>` with a megabyte-long font name
+//!   (a terabyte once copied into each) do not;
+//! - the workbook's list of sheets and names, the relationships and the theme are kept whole and
+//!   take a few KB in any real workbook: [`MAX_PACKAGE_PART_BYTES`];
+//! - all parts together: [`MAX_TOTAL_BYTES`], which also bounds the time spent inflating.
 
 use std::io::{self, Cursor, Read, Write};
 
 use zip::ZipArchive;
 
 const MIB: u64 = 1024 * 1024;
-/// The most one part of the archive may inflate to.
-pub const MAX_PART_BYTES: u64 = 64 * MIB;
+/// The most one part of the archive may inflate to (a sheet, an image, anything not named below).
+pub const MAX_PART_BYTES: u64 = 32 * MIB;
+/// The most the shared strings (`sharedStrings.xml`) may inflate to.
+pub const MAX_SHARED_STRINGS_BYTES: u64 = 16 * MIB;
+/// The most the cell formats (`styles.xml`) may inflate to.
+pub const MAX_STYLES_BYTES: u64 = 16 * MIB;
+/// The most the workbook part, a relationships part or the theme may inflate to.
+pub const MAX_PACKAGE_PART_BYTES: u64 = 4 * MIB;
 /// The most all parts together may inflate to.
-pub const MAX_TOTAL_BYTES: u64 = 128 * MIB;
+pub const MAX_TOTAL_BYTES: u64 = 64 * MIB;
 /// The most entries an archive may have (a workbook has a few dozen).
 pub const MAX_ENTRIES: u64 = 10_000;
+/// The most memory the cell formats may cost once read, as estimated by [`styles_cost`].
+pub const MAX_STYLES_COST: u64 = 64 * MIB;
+/// What one cell format costs the reader besides the text it copies: calamine's style record
+/// (font, fill, borders, alignment, number format) and its share of the growing list.
+const STYLE_RECORD_BYTES: u64 = 256;
 
 /// The most strings the shared-strings part may declare (`<sst uniqueCount="…">`): calamine
 /// reserves 24 bytes per declared string before reading any, and a reservation larger than the
-/// machine's memory aborts the process. No part within [`MAX_PART_BYTES`] can hold more strings
-/// than this (each takes at least `<si/>`, 5 bytes).
-pub const MAX_DECLARED_STRINGS: u64 = MAX_PART_BYTES / 4;
+/// machine's memory aborts the process. No part within [`MAX_SHARED_STRINGS_BYTES`] can hold more
+/// strings than this (each takes at least `<si/>`, 5 bytes).
+pub const MAX_DECLARED_STRINGS: u64 = MAX_SHARED_STRINGS_BYTES / 4;
+
+/// What the reader does with a part of the archive, which decides how large it may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// The shared strings (`sharedStrings.xml`, `.bin`), kept whole.
+    SharedStrings,
+    /// The cell formats (`styles.xml`, `.bin`), kept whole.
+    Styles,
+    /// The workbook part, a relationships part or the theme, kept whole.
+    Package,
+    /// Anything else: a sheet (streamed) or a part the reader never opens.
+    Other,
+}
+
+impl PartKind {
+    /// The kind of the part called `name` (as calamine finds parts: by name, in any case).
+    pub fn of(name: &str) -> PartKind {
+        let name = name.to_ascii_lowercase();
+        let file = name.rsplit('/').next().unwrap_or(&name);
+        let stem = file.split('.').next().unwrap_or(file);
+        match stem {
+            "sharedstrings" => PartKind::SharedStrings,
+            "styles" => PartKind::Styles,
+            "workbook" => PartKind::Package,
+            _ if file.ends_with(".rels") || name.contains("theme/") => PartKind::Package,
+            _ => PartKind::Other,
+        }
+    }
+
+    /// The most a part of this kind may inflate to.
+    pub fn limit(self) -> u64 {
+        match self {
+            PartKind::SharedStrings => MAX_SHARED_STRINGS_BYTES,
+            PartKind::Styles => MAX_STYLES_BYTES,
+            PartKind::Package => MAX_PACKAGE_PART_BYTES,
+            PartKind::Other => MAX_PART_BYTES,
+        }
+    }
+}
 
 /// Why an archive is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArchiveError {
-    /// This part inflates (or declares that it inflates) beyond [`MAX_PART_BYTES`].
-    PartTooLarge(String),
+    /// This part inflates (or declares that it inflates) beyond its kind's limit.
+    PartTooLarge { part: String, kind: PartKind },
     /// The parts up to and including this one inflate beyond [`MAX_TOTAL_BYTES`].
     TotalTooLarge(String),
     /// More entries than [`MAX_ENTRIES`]; carries the count.
@@ -70,6 +134,13 @@ pub enum ArchiveError {
     /// The shared-strings part declares more strings than [`MAX_DECLARED_STRINGS`] (a reader
     /// reserves room for that many before reading one).
     DeclaredStrings { part: String, count: u64 },
+    /// The cell formats would cost more than [`MAX_STYLES_COST`] once read: `formats` `<xf>`
+    /// records, each copying text of up to `longest` bytes.
+    StylesTooCostly {
+        part: String,
+        formats: u64,
+        longest: u64,
+    },
     /// A compound file (`.xls`) whose structure would make a reader loop or read more than the
     /// file holds; carries what is wrong (in Chinese, for the message).
     Compound(String),
@@ -106,8 +177,9 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ArchiveError> {
         };
         let name = entry_name(&entry);
         declared = declared.saturating_add(entry.size());
-        if entry.size() > MAX_PART_BYTES {
-            return Err(ArchiveError::PartTooLarge(name));
+        let kind = PartKind::of(&name);
+        if entry.size() > kind.limit() {
+            return Err(ArchiveError::PartTooLarge { part: name, kind });
         }
         if declared > MAX_TOTAL_BYTES {
             return Err(ArchiveError::TotalTooLarge(name));
@@ -121,11 +193,14 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ArchiveError> {
             continue;
         };
         let name = entry_name(&entry);
-        let budget = MAX_PART_BYTES.min(MAX_TOTAL_BYTES - total);
-        let shared_strings = name.to_ascii_lowercase().ends_with("sharedstrings.xml");
+        let kind = PartKind::of(&name);
+        let limit = kind.limit();
+        let budget = limit.min(MAX_TOTAL_BYTES - total);
         let mut counter = Counter {
             bytes: 0,
-            declared: shared_strings.then(DeclaredCount::default),
+            declared: (kind == PartKind::SharedStrings).then(DeclaredCount::default),
+            // The cell formats are kept (at most their limit) to count what they will cost.
+            kept: (kind == PartKind::Styles).then(Vec::new),
         };
         // One byte beyond the budget tells "over" from "exactly at". An error (corrupt data)
         // ends the count where inflating stopped.
@@ -136,8 +211,20 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ArchiveError> {
         {
             return Err(ArchiveError::DeclaredStrings { part: name, count });
         }
-        if inflated > MAX_PART_BYTES {
-            return Err(ArchiveError::PartTooLarge(name));
+        if inflated > limit {
+            return Err(ArchiveError::PartTooLarge { part: name, kind });
+        }
+        if let Some(xml) = counter.kept
+            && inflated <= budget
+        {
+            let (formats, longest) = styles_cost(&xml);
+            if formats.saturating_mul(STYLE_RECORD_BYTES + 2 * longest) > MAX_STYLES_COST {
+                return Err(ArchiveError::StylesTooCostly {
+                    part: name,
+                    formats,
+                    longest,
+                });
+            }
         }
         total += inflated;
         if total > MAX_TOTAL_BYTES {
@@ -154,10 +241,12 @@ fn entry_name<R: Read>(entry: &zip::read::ZipFile<'_, R>) -> String {
     }
 }
 
-/// A sink that counts what is written to it, and optionally looks for a declared count.
+/// A sink that counts what is written to it, and optionally looks for a declared count or keeps
+/// the bytes.
 struct Counter {
     bytes: u64,
     declared: Option<DeclaredCount>,
+    kept: Option<Vec<u8>>,
 }
 
 impl Write for Counter {
@@ -165,6 +254,9 @@ impl Write for Counter {
         self.bytes += buf.len() as u64;
         if let Some(declared) = &mut self.declared {
             declared.scan(buf);
+        }
+        if let Some(kept) = &mut self.kept {
+            kept.extend_from_slice(buf);
         }
         Ok(buf.len())
     }
@@ -223,6 +315,39 @@ fn attribute_number(rest: &[u8]) -> Option<u64> {
         n = n.saturating_mul(10).saturating_add(u64::from(d - b'0'));
     }
     any.then_some(n)
+}
+
+/// The cell formats of a `styles.xml` as calamine will read them: how many `<xf>` records it holds
+/// (in any list, with any prefix) and the longest attribute value (raw bytes; the longest tag
+/// when an attribute cannot be parsed), which bounds the font name and number format code each
+/// record copies. Read with the XML reader and settings calamine uses, up to where it would stop.
+fn styles_cost(xml: &[u8]) -> (u64, u64) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    config.trim_text(false);
+    let (mut formats, mut longest) = (0u64, 0usize);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                if e.local_name().as_ref() == "xf" {
+                    formats += 1;
+                }
+                for attribute in e.attributes().with_checks(false) {
+                    let len = match attribute {
+                        Ok(a) => a.value.len(),
+                        Err(_) => e.len(),
+                    };
+                    longest = longest.max(len);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    (formats, longest as u64)
 }
 
 const EOCD_SIGNATURE: &[u8] = b"PK\x05\x06";
@@ -427,7 +552,10 @@ mod tests {
         assert_eq!(check_zip(&archive(&[("a.xml", MAX_PART_BYTES)])), Ok(()));
         assert_eq!(
             check_zip(&archive(&[("a.xml", MAX_PART_BYTES + 1)])),
-            Err(ArchiveError::PartTooLarge("a.xml".into()))
+            Err(ArchiveError::PartTooLarge {
+                part: "a.xml".into(),
+                kind: PartKind::Other
+            })
         );
         let half = MAX_TOTAL_BYTES / 2;
         assert_eq!(check_zip(&archive(&[("a", half), ("b", half)])), Ok(()));
@@ -461,6 +589,7 @@ mod tests {
         let mut counter = Counter {
             bytes: 0,
             declared: None,
+            kept: None,
         };
         let read = io::copy(&mut archive.by_index(0).unwrap(), &mut counter);
         assert!(read.is_err());
@@ -474,7 +603,10 @@ mod tests {
         declare_size(&mut bytes, u32::MAX - 1);
         assert_eq!(
             check_zip(&bytes),
-            Err(ArchiveError::PartTooLarge("xl/styles.xml".into()))
+            Err(ArchiveError::PartTooLarge {
+                part: "xl/styles.xml".into(),
+                kind: PartKind::Styles
+            })
         );
     }
 
@@ -508,5 +640,77 @@ mod tests {
             Some(u64::MAX)
         );
         assert_eq!(attribute_number(b"=7"), None);
+    }
+
+    #[test]
+    fn each_part_is_limited_by_what_the_reader_does_with_it() {
+        assert_eq!(
+            PartKind::of("xl/sharedStrings.xml"),
+            PartKind::SharedStrings
+        );
+        assert_eq!(
+            PartKind::of("XL/SHAREDSTRINGS.BIN"),
+            PartKind::SharedStrings
+        );
+        assert_eq!(PartKind::of("xl/styles.xml"), PartKind::Styles);
+        assert_eq!(PartKind::of("xl/workbook.xml"), PartKind::Package);
+        assert_eq!(
+            PartKind::of("xl/_rels/workbook.xml.rels"),
+            PartKind::Package
+        );
+        assert_eq!(PartKind::of("xl/theme/theme1.xml"), PartKind::Package);
+        assert_eq!(PartKind::of("xl/worksheets/sheet7.xml"), PartKind::Other);
+        assert_eq!(PartKind::of("xl/media/image1.png"), PartKind::Other);
+        let styles = MAX_STYLES_BYTES;
+        assert_eq!(check_zip(&archive(&[("xl/styles.xml", styles)])), Ok(()));
+        assert_eq!(
+            check_zip(&archive(&[("xl/styles.xml", styles + 1)])),
+            Err(ArchiveError::PartTooLarge {
+                part: "xl/styles.xml".into(),
+                kind: PartKind::Styles
+            })
+        );
+    }
+
+    /// An archive holding one part of the given text, deflated.
+    fn with_text(name: &str, text: &str) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        out.start_file(name, SimpleFileOptions::default()).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn the_formats_are_counted_with_the_longest_text_they_copy() {
+        let styles = |fonts: &str, xfs: &str| {
+            format!(
+                "<?xml version=\"1.0\"?><styleSheet xmlns=\"x\"><fonts>{fonts}</fonts>\
+                 <cellStyleXfs><xf/></cellStyleXfs><cellXfs>{xfs}</cellXfs></styleSheet>"
+            )
+        };
+        let xml = styles(
+            "<font><name val=\"宋体\"/></font>",
+            "<x:xf fontId='0'></x:xf><xf/>",
+        );
+        assert_eq!(styles_cost(xml.as_bytes()), (3, 6));
+        // Excel's own limit, 64,000 formats, with names as long as Excel allows, passes.
+        let xml = styles(
+            &format!("<font><name val=\"{}\"/></font>", "字".repeat(31)),
+            &"<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/>".repeat(64_000),
+        );
+        assert_eq!(check_zip(&with_text("xl/styles.xml", &xml)), Ok(()));
+        // A font name of 100 KB copied into 1,000 formats does not.
+        let xml = styles(
+            &format!("<font><name val=\"{}\"/></font>", "F".repeat(100_000)),
+            &"<xf/>".repeat(1_000),
+        );
+        assert_eq!(
+            check_zip(&with_text("xl/styles.xml", &xml)),
+            Err(ArchiveError::StylesTooCostly {
+                part: "xl/styles.xml".into(),
+                formats: 1_001,
+                longest: 100_000
+            })
+        );
     }
 }

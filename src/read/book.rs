@@ -27,6 +27,8 @@
 //!   it is copied out of calamine (`sheet-too-large` at the cell where it runs out): a cell that
 //!   refers to a shared string gets its own copy, so 20 bytes of sheet could otherwise cost
 //!   100 KB each.
+//! - Likewise the non-blank cells kept from a workbook's sheets are charged to one budget of
+//!   [`MAX_WORKBOOK_CELLS`] (`sheet-too-large` at the cell where it runs out).
 //!
 //! **Percent formats.** calamine 0.38 exposes the style palette of an xlsx
 //! (`XlsxCellReader::next_cell_with_style_id` + `styles()` with each style's number format code),
@@ -61,6 +63,11 @@ pub const MAX_TEXT_CHARS: usize = 32_767;
 /// string of [`MAX_TEXT_CHARS`] characters would each keep their own copy of it (about 100 KB per
 /// 20 bytes of sheet).
 pub const MAX_TEXT_BYTES: usize = 32 * 1024 * 1024;
+/// The most non-blank cells kept from one workbook (over all sheets read). A department's
+/// workbook has a few thousand; a `项目指标` of 100,000 rows (the row limit) a few hundred
+/// thousand. Each kept cell costs about 50 bytes and its share of the checks' time, so this
+/// bounds a workbook of tiny cells (a 32 MB sheet holds two million `<c><v>1</v></c>`).
+pub const MAX_WORKBOOK_CELLS: usize = 1_000_000;
 
 /// The whole file in memory (bounded by [`MAX_FILE_BYTES`]), shared by the format attempts.
 type File_ = Cursor<Arc<[u8]>>;
@@ -70,6 +77,8 @@ pub struct Book {
     format: Format,
     /// Bytes of text that loading further sheets may still keep ([`MAX_TEXT_BYTES`] in all).
     text_left: usize,
+    /// Non-blank cells that loading further sheets may still keep ([`MAX_WORKBOOK_CELLS`]).
+    cells_left: usize,
 }
 
 enum Format {
@@ -122,6 +131,9 @@ pub enum LoadError {
     TooLarge(Option<CellRef>),
     /// The text kept from the workbook's sheets passed [`MAX_TEXT_BYTES`] at this cell.
     TooMuchText(CellRef),
+    /// The non-blank cells kept from the workbook's sheets passed [`MAX_WORKBOOK_CELLS`] at this
+    /// cell.
+    TooManyCells(CellRef),
     Failed(String),
 }
 
@@ -205,6 +217,7 @@ impl Book {
         Book {
             format,
             text_left: MAX_TEXT_BYTES,
+            cells_left: MAX_WORKBOOK_CELLS,
         }
     }
 
@@ -239,7 +252,7 @@ impl Book {
             name: name.to_string(),
             ..Sheet::default()
         };
-        let mut grid = Grid::new(self.text_left);
+        let mut grid = Grid::new(self.text_left, self.cells_left);
         match &mut self.format {
             Format::Xlsx(x) => {
                 load_xlsx(x, name, &mut grid)?;
@@ -275,6 +288,7 @@ impl Book {
             }
         }
         self.text_left = grid.text_left;
+        self.cells_left = grid.cells_left;
         sheet.cells = grid.cells;
         sheet.too_long = grid.too_long;
         Ok(sheet)
@@ -316,15 +330,18 @@ struct Grid {
     too_long: Vec<(CellRef, usize)>,
     /// Bytes of text this grid may still keep (what is left of the workbook's budget).
     text_left: usize,
+    /// Non-blank cells this grid may still keep (what is left of the workbook's budget).
+    cells_left: usize,
 }
 
 impl Grid {
-    fn new(text_left: usize) -> Self {
+    fn new(text_left: usize, cells_left: usize) -> Self {
         Grid {
             cells: BTreeMap::new(),
             seen: 0,
             too_long: Vec::new(),
             text_left,
+            cells_left,
         }
     }
 
@@ -350,6 +367,10 @@ impl Grid {
         if row >= MAX_ROWS || col >= MAX_COLS {
             return Err(LoadError::TooLarge(Some(CellRef::new(row, col))));
         }
+        self.cells_left = self
+            .cells_left
+            .checked_sub(1)
+            .ok_or(LoadError::TooManyCells(CellRef::new(row, col)))?;
         let value = match value {
             Value::Text(s) if s.len() > MAX_TEXT_CHARS && s.chars().count() > MAX_TEXT_CHARS => {
                 self.too_long
@@ -431,4 +452,29 @@ fn from_data(v: &Data) -> Option<Value> {
         Data::Error(e) => Value::Error(e.to_string()),
         Data::Empty => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cells_kept_are_charged_to_the_workbook() {
+        let number = || {
+            Some(Value::Number {
+                value: 1.0,
+                percent: false,
+            })
+        };
+        let mut grid = Grid::new(MAX_TEXT_BYTES, 2);
+        grid.add(0, 0, number()).unwrap();
+        // Blank cells cost nothing.
+        grid.add(0, 1, None).unwrap();
+        grid.add(0, 2, Some(Value::Text("  ".into()))).unwrap();
+        grid.add(1, 0, number()).unwrap();
+        assert!(matches!(
+            grid.add(1, 1, number()),
+            Err(LoadError::TooManyCells(c)) if c == CellRef::new(1, 1)
+        ));
+    }
 }

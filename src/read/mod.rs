@@ -6,8 +6,10 @@
 //!
 //! The pieces:
 //! - `archive`: the guard against archive ("zip") bombs: every part of a ZIP-based workbook is
-//!   inflated once into a counting sink before calamine reads it, and refused beyond 64 MB per
-//!   part, 128 MB in all or 10,000 entries (`archive-too-large`). See that module.
+//!   inflated once into a counting sink before calamine reads it, and refused beyond its kind's
+//!   limit (32 MB for a sheet, 16 MB for the shared strings or the formats, 4 MB for the
+//!   workbook part, relationships and theme), 64 MB in all, formats that would cost more than
+//!   64 MB once read, or 10,000 entries (`archive-too-large`). See that module.
 //! - `book`: opening a file by its content (not its extension), and loading a sheet as a sparse
 //!   grid of non-blank cells, guarded against oversized sheets (`sheet-too-large`: a non-blank
 //!   cell at or beyond row 100,000 or column 200, or more than 5,000,000 cells; xlsx is streamed
@@ -61,7 +63,7 @@ use crate::model::{
 };
 use crate::text::{closest, fold_name};
 
-use archive::ArchiveError;
+use archive::{ArchiveError, PartKind};
 use book::{Book, LoadError, OpenError, Sheet};
 use sheet::{Ctx, Table};
 use value::Percent;
@@ -233,10 +235,27 @@ fn archive_message(name: &str, e: ArchiveError) -> String {
         }
     };
     match e {
-        ArchiveError::PartTooLarge(p) => format!(
-            "文件“{name}”解压后过大：{} 超过 {} MB（压缩包中单个部件的上限）。{WHY}",
+        ArchiveError::PartTooLarge { part: p, kind } => format!(
+            "文件“{name}”解压后过大：{} 超过 {} MB（压缩包中{}的上限）。{WHY}",
             part(p),
-            archive::MAX_PART_BYTES / MB
+            kind.limit() / MB,
+            match kind {
+                PartKind::SharedStrings => "共享字符串部件",
+                PartKind::Styles => "格式部件",
+                PartKind::Package => "工作簿目录、关系或主题部件",
+                PartKind::Other => "单个部件",
+            }
+        ),
+        ArchiveError::StylesTooCostly {
+            part: p,
+            formats,
+            longest,
+        } => format!(
+            "文件“{name}”的单元格格式过多：{} 中有 {formats} 个格式（最长的一项 {longest} 字节），\
+             读取需要的内存超过上限（格式数 ×（256 + 2 × 最长一项的字节数）不超过 {} MB；Excel 自身最多 64,000 个格式）。\
+             请在 Excel 中删除多余的单元格样式，或把表格内容复制到新工作簿后再提交",
+            part(p),
+            archive::MAX_STYLES_COST / MB
         ),
         ArchiveError::TotalTooLarge(p) => format!(
             "文件“{name}”解压后过大：解压到 {} 时合计已超过 {} MB（压缩包中全部部件合计的上限）。{WHY}",
@@ -383,6 +402,18 @@ impl Sheets {
                 );
                 Found::Broken
             }
+            Err(LoadError::TooManyCells(cell)) => {
+                ctx.error(
+                    Location::cell(name.clone(), cell),
+                    RuleId::SheetTooLarge,
+                    format!(
+                        "工作表“{name}”读到单元格 {cell} 时，工作簿中有内容的单元格合计已超过 {} 个（上限；部门绩效工作簿通常只有几千个）。\
+                         请删除表格以外多余的内容后再提交",
+                        book::MAX_WORKBOOK_CELLS
+                    ),
+                );
+                Found::Broken
+            }
             Err(LoadError::Failed(e)) => {
                 ctx.error(
                     Location::sheet(name.clone()),
@@ -414,7 +445,8 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         Err(e) => {
             let rule = match &e {
                 OpenError::Archive(
-                    ArchiveError::PartTooLarge(_)
+                    ArchiveError::PartTooLarge { .. }
+                    | ArchiveError::StylesTooCostly { .. }
                     | ArchiveError::TotalTooLarge(_)
                     | ArchiveError::TooManyEntries(_),
                 ) => RuleId::ArchiveTooLarge,

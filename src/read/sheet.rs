@@ -564,17 +564,32 @@ fn merged_cells(
     let Some(last_row) = last_row else {
         return map;
     };
-    for &(r0, c0, r1, c1) in &sheet.merges {
-        if r0 <= header_row || r0 > last_row || r1 < r0 || c1 < c0 {
-            continue;
-        }
-        for &c in known.iter().filter(|&&c| (c0..=c1).contains(&c)) {
+    // Column by column, the regions crossing it in order of their first row; rows an earlier
+    // region already covers are skipped (Excel never writes overlapping regions), so each stored
+    // row is visited once per column however many regions a crafted sheet stacks on it.
+    for &c in known {
+        let mut regions: Vec<(u32, u32, u32)> = sheet
+            .merges
+            .iter()
+            .filter(|&&(r0, c0, r1, c1)| {
+                r0 > header_row && r0 <= last_row && r1 >= r0 && (c0..=c1).contains(&c)
+            })
+            .map(|&(r0, c0, r1, _)| (r0, r1.min(last_row), c0))
+            .collect();
+        regions.sort_unstable();
+        let mut covered: Option<u32> = None;
+        for (r0, r1, c0) in regions {
+            let from = covered.map_or(r0, |done| r0.max(done.saturating_add(1)));
+            if from > r1 {
+                continue;
+            }
             // Rows of the region with no stored cell at all are not data rows: no entry needed.
-            for r in sheet.cells.range(r0..=r1.min(last_row)).map(|(r, _)| *r) {
+            for r in sheet.cells.range(from..=r1).map(|(r, _)| *r) {
                 if (r, c) != (r0, c0) && sheet.get(r, c).is_none() {
                     map.insert((r, c), (r0, c0));
                 }
             }
+            covered = Some(r1);
         }
     }
     map

@@ -1178,7 +1178,7 @@ fn c41_a_1_gib_inline_string_is_refused_before_it_is_read() {
     assert!(bytes.len() < 10 * MIB as usize, "{}", bytes.len());
     let reference = reference_bytes();
     let part = sheet_part(&reference, "项目指标");
-    assert_bomb_refused("一吉字符.xlsx", &bytes, &part, "64 MB");
+    assert_bomb_refused("一吉字符.xlsx", &bytes, &part, "32 MB");
 }
 
 #[test]
@@ -1186,7 +1186,7 @@ fn c42_a_2_gib_inline_string_is_refused_before_it_is_read() {
     let _heavy = heavy();
     let bytes = inline_string_bomb(2 * GIB);
     let part = sheet_part(&reference_bytes(), "项目指标");
-    assert_bomb_refused("二吉字符.xlsx", &bytes, &part, "64 MB");
+    assert_bomb_refused("二吉字符.xlsx", &bytes, &part, "32 MB");
 }
 
 #[test]
@@ -1205,7 +1205,7 @@ fn c43_an_unreferenced_1_gib_shared_string_is_refused() {
         tail: &tail,
     };
     let bytes = with_part(&reference, "xl/sharedStrings.xml", &content);
-    assert_bomb_refused("共享字符串.xlsx", &bytes, "xl/sharedStrings.xml", "64 MB");
+    assert_bomb_refused("共享字符串.xlsx", &bytes, "xl/sharedStrings.xml", "16 MB");
 }
 
 #[test]
@@ -1222,19 +1222,19 @@ fn c44_1_gib_of_tiny_rows_is_refused() {
         tail,
     };
     let bytes = with_part(&reference, &part, &content);
-    assert_bomb_refused("小行.xlsx", &bytes, &part, "64 MB");
+    assert_bomb_refused("小行.xlsx", &bytes, &part, "32 MB");
 }
 
 #[test]
 fn c45_parts_that_together_inflate_too_much() {
     let _heavy = heavy();
-    // Three parts of 50 MB each: every one within the part limit, together over 128 MB.
+    // Three parts of 30 MB each: every one within the part limit, together over 64 MB.
     let mut bytes = reference_bytes();
     for i in 1..=3 {
         let content = Part {
             head: "",
             fill: " ",
-            fill_bytes: 50 * MIB,
+            fill_bytes: 30 * MIB,
             tail: "",
         };
         bytes = with_part(&bytes, &format!("xl/media/padding{i}.bin"), &content);
@@ -1245,7 +1245,7 @@ fn c45_parts_that_together_inflate_too_much() {
     assert_eq!(o.code, 1);
     let m = o.has("archive-too-large", "合计.xlsx", None, None);
     assert!(
-        m.contains("解压到 xl/media/padding3.bin 时合计已超过 128 MB"),
+        m.contains("解压到 xl/media/padding3.bin 时合计已超过 64 MB"),
         "{m}"
     );
     assert!(peak < 300 * MIB, "peak memory {peak} bytes");
@@ -1614,4 +1614,140 @@ fn c55_number_pasted_into_a_percent_cell() {
         .set("项目", 1, 8, C::P(0.75))
         .set("项目", 1, 9, C::P(1.0));
     check_book("键入百分比.xlsx", &book).assert_clean();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parts within the size limits whose content costs the reader far more than their bytes: each
+// is refused (or stopped) early, with a peak memory far below the 300 MB the tool allows itself.
+
+/// The reference workbook with `fill` repeated to `fill_bytes` just before `marker` in `part`.
+fn filled(part: &str, marker: &str, fill: &str, fill_bytes: u64) -> Vec<u8> {
+    let reference = reference_bytes();
+    let xml = zip_text(&reference, part);
+    let (head, tail) = xml.split_at(xml.find(marker).unwrap());
+    let content = Part {
+        head,
+        fill,
+        fill_bytes,
+        tail,
+    };
+    with_part(&reference, part, &content)
+}
+
+/// Checks a crafted archive refused for what its formats would cost, with a bounded peak.
+fn assert_styles_refused(name: &str, bytes: &[u8], formats: &str) {
+    let dir = Dir::new();
+    let path = dir.write(name, bytes);
+    let (o, peak, elapsed) = check_measured(&[&path]);
+    eprintln!(
+        "{name}: peak {:.0} MB, {elapsed:.2?}",
+        peak as f64 / MIB as f64
+    );
+    assert_eq!(o.code, 1, "{:#?}\n{}", o.findings, o.stderr);
+    let m = o.has("archive-too-large", name, None, None);
+    assert!(
+        m.contains(&format!(
+            "单元格格式过多：xl/styles.xml 中有 {formats} 个格式"
+        )),
+        "{m}"
+    );
+    assert_eq!(o.errors().len(), 1, "{:#?}", o.findings);
+    assert!(peak < 300 * MIB, "peak memory {peak} bytes for {name}");
+}
+
+#[test]
+fn c56_a_million_cell_formats_are_refused_before_they_are_read() {
+    let _heavy = heavy();
+    // 5 MB of `<xf/>`: within the 16 MB part limit, but a million style records (about 200 MB
+    // once read; four million took 765 MB and 37 s).
+    let bytes = filled("xl/styles.xml", "</cellXfs>", "<xf/>", 5_000_000);
+    assert_styles_refused("格式多.xlsx", &bytes, "1000005");
+}
+
+#[test]
+fn c57_a_long_font_name_copied_into_every_format_is_refused() {
+    let _heavy = heavy();
+    // One font named by 1 MB and 20,000 formats that use it: 1.2 MB of XML, 20 GB once every
+    // format has its own copy of the font.
+    let reference = reference_bytes();
+    let xml = zip_text(&reference, "xl/styles.xml");
+    let font = format!(
+        "<font><name val=\"{}\"/></font></fonts>",
+        "F".repeat(1 << 20)
+    );
+    let xml = xml.replacen("</fonts>", &font, 1);
+    let xfs = "<xf fontId=\"2\"/>".repeat(20_000);
+    let xml = xml.replacen("</cellXfs>", &format!("{xfs}</cellXfs>"), 1);
+    let content = Part {
+        head: &xml,
+        fill: " ",
+        fill_bytes: 0,
+        tail: "",
+    };
+    let bytes = with_part(&reference, "xl/styles.xml", &content);
+    assert_styles_refused("字体名.xlsx", &bytes, "20005");
+}
+
+#[test]
+fn c58_the_parts_the_reader_keeps_whole_have_their_own_limits() {
+    let _heavy = heavy();
+    // Four million one-letter shared strings (63 MB; they cost 226 MB and 42 s when the limit
+    // was 64 MB a part).
+    let bytes = filled(
+        "xl/sharedStrings.xml",
+        "</sst>",
+        "<si><t>a</t></si>",
+        63 * MIB,
+    );
+    assert_bomb_refused("字符串多.xlsx", &bytes, "xl/sharedStrings.xml", "16 MB");
+    // Four million tiny cells in one sheet (63 MB; 321 MB and 86 s before).
+    let part = sheet_part(&reference_bytes(), "项目指标");
+    let row = format!("<row>{}</row>", "<c><v>1</v></c>".repeat(200));
+    let bytes = filled(&part, "</sheetData>", &row, 63 * MIB);
+    assert_bomb_refused("单元格多.xlsx", &bytes, &part, "32 MB");
+    // 5 MB of defined names in the workbook part.
+    let names = "<definedName name=\"a\">b</definedName>";
+    let bytes = filled("xl/workbook.xml", "</definedNames>", names, 5 * MIB);
+    assert_bomb_refused("名称多.xlsx", &bytes, "xl/workbook.xml", "4 MB");
+}
+
+#[test]
+fn c59_stacked_merged_regions_cost_one_pass_per_column() {
+    // 3,000 indicator rows and 3,000 merged regions each spanning all of them: read region by
+    // region that was 3,000 × 3,000 × 6 lookups; each stored cell is now visited once per column.
+    let mut book = Book::valid();
+    let rows = &mut book.sheet("项目指标").rows;
+    let template = rows[1].clone();
+    for _ in 0..3_000 {
+        rows.push(template.clone());
+    }
+    let last = book.sheet("项目指标").rows.len();
+    let bytes = book.bytes();
+    let part = sheet_part(&bytes, "项目指标");
+    let merges = format!("<mergeCell ref=\"A3:F{last}\"/>").repeat(3_000);
+    let xml = zip_text(&bytes, &part);
+    let xml = match xml.find("<mergeCells") {
+        Some(_) => xml.replacen("</mergeCells>", &format!("{merges}</mergeCells>"), 1),
+        None => xml.replacen(
+            "</sheetData>",
+            &format!("</sheetData><mergeCells>{merges}</mergeCells>"),
+            1,
+        ),
+    };
+    let content = Part {
+        head: &xml,
+        fill: " ",
+        fill_bytes: 0,
+        tail: "",
+    };
+    let bytes = with_part(&bytes, &part, &content);
+    let dir = Dir::new();
+    let path = dir.write("合并多.xlsx", &bytes);
+    let (o, peak, elapsed) = check_measured(&[&path]);
+    eprintln!(
+        "合并多.xlsx: peak {:.0} MB, {elapsed:.2?}",
+        peak as f64 / MIB as f64
+    );
+    assert!(o.code <= 1, "{}", o.stderr);
+    assert!(peak < 300 * MIB, "peak memory {peak} bytes");
 }
