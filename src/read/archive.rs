@@ -79,6 +79,12 @@ const STYLE_RECORD_BYTES: u64 = 256;
 /// strings than this (each takes at least `<si/>`, 5 bytes).
 pub const MAX_DECLARED_STRINGS: u64 = MAX_SHARED_STRINGS_BYTES / 4;
 
+/// The most cells the sheets of an `.xls` may span together. calamine reads every sheet of an
+/// `.xls` when it opens the file, each into a grid of its whole used area (about 56 bytes a
+/// cell with the grid of formulas), so two cells at `A1` and `IV65536` cost 900 MB. A
+/// department's sheets span a few thousand cells; 2,000,000 is 100,000 rows of 20 columns.
+pub const MAX_XLS_SPAN_CELLS: u64 = 2_000_000;
+
 /// What the reader does with a part of the archive, which decides how large it may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartKind {
@@ -141,6 +147,9 @@ pub enum ArchiveError {
         formats: u64,
         longest: u64,
     },
+    /// The sheets of an `.xls` span more than [`MAX_XLS_SPAN_CELLS`] cells together; carries
+    /// the sum of their used areas.
+    XlsSpanTooLarge(u64),
     /// A compound file (`.xls`) whose structure would make a reader loop or read more than the
     /// file holds; carries what is wrong (in Chinese, for the message).
     Compound(String),
@@ -515,7 +524,69 @@ pub fn check_cfb(bytes: &[u8]) -> Result<(), ArchiveError> {
     if mini_fat > len as u64 {
         return corrupt("小扇区表声明的大小超过了文件本身");
     }
-    Ok(())
+    match xls_span(bytes) {
+        Some(cells) if cells > MAX_XLS_SPAN_CELLS => Err(ArchiveError::XlsSpanTooLarge(cells)),
+        _ => Ok(()),
+    }
+}
+
+/// The cells the sheets of an `.xls` span together: per sheet (a BIFF substream, from one `BOF`
+/// record to the next) the area from its first to its last row and column that hold a cell
+/// record calamine keeps. `None` when the file has no readable workbook stream or is encrypted
+/// (its cell records are then unreadable here; calamine reports the password).
+fn xls_span(bytes: &[u8]) -> Option<u64> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    let mut stream = ["/Workbook", "/Book"]
+        .iter()
+        .find_map(|name| file.open_stream(name).ok())?;
+    let mut data = Vec::new();
+    // The stream lies within the file, which is at most 50 MB.
+    (&mut stream)
+        .take(bytes.len() as u64)
+        .read_to_end(&mut data)
+        .ok()?;
+    let area = |b: Option<(u16, u16, u16, u16)>| {
+        b.map_or(0, |(r0, r1, c0, c1)| {
+            (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
+        })
+    };
+    let mut total = 0u64;
+    let mut bounds: Option<(u16, u16, u16, u16)> = None;
+    let mut at = 0usize;
+    while at + 4 <= data.len() {
+        let kind = u16_at(&data, at);
+        let len = usize::from(u16_at(&data, at + 2));
+        let record = &data[at + 4..(at + 4 + len).min(data.len())];
+        at += 4 + len;
+        let cells = match kind {
+            // BOF: a new substream (the globals, a sheet, a chart).
+            0x0809 => {
+                total += area(bounds.take());
+                continue;
+            }
+            // FILEPASS: the rest is encrypted.
+            0x002F => return None,
+            // Number, label, rich label, boolean or error, RK, shared-string label, formula.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if record.len() >= 4 => {
+                let col = u16_at(record, 2);
+                (u16_at(record, 0), col, col)
+            }
+            // MULRK: one row, a run of columns (the last one in the record's last two bytes).
+            0x00BD if record.len() >= 6 => (
+                u16_at(record, 0),
+                u16_at(record, 2),
+                u16_at(record, record.len() - 2),
+            ),
+            _ => continue,
+        };
+        let (row, first, last) = cells;
+        let (first, last) = (first.min(last), first.max(last));
+        bounds = Some(match bounds {
+            None => (row, row, first, last),
+            Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(first), c1.max(last)),
+        });
+    }
+    Some(total + area(bounds))
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {

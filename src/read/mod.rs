@@ -275,6 +275,11 @@ fn archive_message(name: &str, e: ArchiveError) -> String {
              请用 Excel 打开后另存为 .xlsx 再提交",
             part
         ),
+        ArchiveError::XlsSpanTooLarge(cells) => format!(
+            "文件“{name}”的工作表已用区域过大：各表从第一个到最后一个有内容的单元格合计占 {cells} 个单元格，\
+             超出上限 {} 个（读取 .xls 时整个区域都要占用内存）。请删除表格以外多余的内容，或另存为 .xlsx 后再提交",
+            archive::MAX_XLS_SPAN_CELLS
+        ),
         ArchiveError::Compound(what) => format!(
             "无法读取文件“{name}”：文件已损坏或被篡改（{what}）。请用 Excel 打开后另存为 .xlsx 再提交"
         ),
@@ -447,6 +452,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
                 OpenError::Archive(
                     ArchiveError::PartTooLarge { .. }
                     | ArchiveError::StylesTooCostly { .. }
+                    | ArchiveError::XlsSpanTooLarge(_)
                     | ArchiveError::TotalTooLarge(_)
                     | ArchiveError::TooManyEntries(_),
                 ) => RuleId::ArchiveTooLarge,
