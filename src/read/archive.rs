@@ -30,7 +30,10 @@
 //! ends (a chain that loops back grows without end) and every other stream up to the size it
 //! declares. [`check_cfb`] walks the directory chain with a step bound and refuses a loop, and
 //! refuses a stream or mini-sector table that declares more bytes than the file has, so that what
-//! calamine copies out of an `.xls` is bounded by the file size.
+//! calamine copies out of an `.xls` is bounded by the file size. calamine also reads every sheet
+//! of an `.xls` into a grid of its whole used area when it opens the file, so two cells at the
+//! corners of a sheet cost 900 MB; [`check_cfb`] therefore sums the used areas from the cell
+//! records of the workbook stream and refuses more than [`MAX_XLS_SPAN_CELLS`].
 //!
 //! **Limits.** They are chosen from what real workbooks need and from what each part costs once
 //! calamine has read it, so that no file within the 50 MB file limit makes a check cost more than
