@@ -210,9 +210,9 @@ async fn serve(
         opener: Some(opener.clone()),
     })?;
     say(&format!("jixiao 页面已启动，文件夹 {}", dir.display()));
-    say(&format!(
-        "在浏览器中打开（含访问令牌，请勿转发）：{address}"
-    ));
+    // The address on a line of its own: a console 80 columns wide would wrap it mid-token.
+    say("在浏览器中打开下面的地址（含访问令牌，请勿转发）：");
+    say(&format!("  {address}"));
     say("按 Ctrl-C 或页面上的“退出”按钮结束");
     if options.open {
         open_page(&opener, say);
