@@ -74,14 +74,14 @@ struct FontArgs {
 }
 
 impl FontArgs {
-    fn options(self) -> FontOptions {
+    fn options(&self) -> FontOptions {
         FontOptions {
-            font_paths: self.font_paths,
+            font_paths: self.font_paths.clone(),
             ignore_system_fonts: self.ignore_system_fonts,
         }
     }
 
-    fn discover(self) -> Fonts {
+    fn discover(&self) -> Fonts {
         Fonts::discover(&self.options())
     }
 }
@@ -158,8 +158,9 @@ struct InputArgs {
     paths: Vec<PathBuf>,
 }
 
+/// What `build` and `watch` share: where the workbooks are and the PDFs go, and how they are made.
 #[derive(Args)]
-struct BuildArgs {
+struct Production {
     #[command(flatten)]
     input: InputArgs,
     /// 输出文件夹
@@ -182,6 +183,12 @@ struct BuildArgs {
     /// 并行生成的文档数（默认为 CPU 核数）
     #[arg(short, long)]
     jobs: Option<usize>,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    production: Production,
     /// 全部重新生成，即使工作簿、模板、字体都没有变
     #[arg(long)]
     force: bool,
@@ -205,27 +212,7 @@ struct BuildArgs {
 #[derive(Args)]
 struct WatchArgs {
     #[command(flatten)]
-    input: InputArgs,
-    /// 输出文件夹
-    #[arg(short, long, default_value = "output")]
-    output: PathBuf,
-    /// 模板文件夹：其中的文件逐个替换内置的默认模板
-    #[arg(long)]
-    templates: Option<PathBuf>,
-    #[command(flatten)]
-    fonts: FontArgs,
-    /// PDF 标准，如 a-2b、a-3b、ua-1（可多次指定）
-    #[arg(long = "pdf-standard", value_parser = compile::parse_standard)]
-    standards: Vec<typst_pdf::PdfStandard>,
-    /// 另外输出的格式：typ、png（同 build）
-    #[arg(long, value_parser = ["typ", "png"])]
-    emit: Vec<String>,
-    /// 严格模式：字体无法显示的字符视为错误（默认为警告）
-    #[arg(long)]
-    strict: bool,
-    /// 并行生成的文档数（默认为 CPU 核数）
-    #[arg(short, long)]
-    jobs: Option<usize>,
+    production: Production,
     /// 不显示逐个文档的信息，只显示汇总和改动以外的警告
     #[arg(short, long)]
     quiet: bool,
@@ -318,49 +305,23 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 fn run_build(args: BuildArgs) -> ExitCode {
-    if let Some(jobs) = args.jobs {
-        // Only fails when a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global();
-    }
-    if let Err(e) = build::check_output_folder(&args.input.paths, &args.output) {
-        eprintln!("{e}");
-        return ExitCode::from(2);
-    }
+    let production = &args.production;
     if let Some(summary) = &args.summary
-        && let Err(e) = build::check_output_file(&args.input.paths, summary)
+        && let Err(e) = build::check_output_file(&production.input.paths, summary)
     {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
-    // Fonts first: without a Chinese face nothing is written, not even the output folder.
-    let fonts = args.fonts.discover();
-    if let Err(e) = roles::require_chinese(&fonts) {
-        eprintln!("{e}");
-        return ExitCode::from(1);
-    }
-    let (files, problems) = build::discover(&args.input.paths);
+    let fonts = match production.prepare() {
+        Ok(fonts) => fonts,
+        Err(status) => return status,
+    };
+    let (files, problems) = build::discover(&production.input.paths);
     print_diagnostics(&problems);
-    if let Err(e) = std::fs::create_dir_all(&args.output) {
-        eprintln!("无法创建输出文件夹 {}：{e}", args.output.display());
-        return ExitCode::from(1);
-    }
-    if let Err(e) = build::install_interrupt_handler(args.output.clone()) {
+    if let Err(e) = build::install_interrupt_handler(production.output.clone()) {
         eprintln!("{e}");
     }
-    let builder = match make_builder(
-        fonts,
-        args.templates,
-        args.standards,
-        &args.emit,
-        BuildOptions {
-            output: args.output,
-            force: args.force,
-            strict: args.strict,
-            ..BuildOptions::default()
-        },
-    ) {
+    let builder = match args.production.builder(fonts, args.force) {
         Ok(builder) => builder,
         Err(status) => return status,
     };
@@ -391,79 +352,81 @@ fn run_build(args: BuildArgs) -> ExitCode {
     }
 }
 
-/// The builder of `build` and `watch`: `options` completed from `--emit` and `--pdf-standard`,
-/// the typesetter set up with `fonts` and the templates. Fails (status 2, reason printed) when
-/// the templates cannot be used.
-fn make_builder(
-    fonts: Fonts,
-    templates: Option<PathBuf>,
-    standards: Vec<typst_pdf::PdfStandard>,
-    emit: &[String],
-    mut options: BuildOptions,
-) -> Result<Builder, ExitCode> {
-    let emit_png = emit.iter().any(|e| e == "png");
-    let mut settings: Vec<String> = standards.iter().map(|s| format!("{s:?}")).collect();
-    if emit_png {
-        settings.push("emit=png".to_string());
+impl Production {
+    /// Before anything is built: the thread pool (`--jobs`), the output folder checked (status
+    /// 2) and created, the fonts found, with a Chinese face (else status 1 and nothing written).
+    fn prepare(&self) -> Result<Fonts, ExitCode> {
+        if let Some(jobs) = self.jobs {
+            // Only fails when a pool already exists, which cannot happen this early.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(jobs.max(1))
+                .build_global();
+        }
+        if let Err(e) = build::check_output_folder(&self.input.paths, &self.output) {
+            eprintln!("{e}");
+            return Err(ExitCode::from(2));
+        }
+        let fonts = self.fonts.discover();
+        if let Err(e) = roles::require_chinese(&fonts) {
+            eprintln!("{e}");
+            return Err(ExitCode::from(1));
+        }
+        if let Err(e) = std::fs::create_dir_all(&self.output) {
+            eprintln!("无法创建输出文件夹 {}：{e}", self.output.display());
+            return Err(ExitCode::from(1));
+        }
+        Ok(fonts)
     }
-    let compile = CompileOptions {
-        root: templates.clone(),
-        standards,
-        // 1.5 px per pt: 108 dpi, enough to read a page on screen.
-        png_scale: emit_png.then_some(1.5),
-    };
-    let typesetter = Typesetter::new(fonts, compile).map_err(|e| {
-        eprintln!("{e}");
-        ExitCode::from(2)
-    })?;
-    options.emit_typ = emit.iter().any(|e| e == "typ");
-    options.settings = settings;
-    Ok(Builder {
-        renderer: Renderer::new(templates.as_deref()),
-        typesetter,
-        options,
-    })
+
+    /// The builder: the typesetter set up with `fonts`, the templates, `--pdf-standard` and
+    /// `--emit`. Fails (status 2, reason printed) when the templates cannot be used.
+    fn builder(self, fonts: Fonts, force: bool) -> Result<Builder, ExitCode> {
+        let emit_png = self.emit.iter().any(|e| e == "png");
+        let mut settings: Vec<String> = self.standards.iter().map(|s| format!("{s:?}")).collect();
+        if emit_png {
+            settings.push("emit=png".to_string());
+        }
+        let compile = CompileOptions {
+            root: self.templates.clone(),
+            standards: self.standards,
+            // 1.5 px per pt: 108 dpi, enough to read a page on screen.
+            png_scale: emit_png.then_some(1.5),
+        };
+        let typesetter = Typesetter::new(fonts, compile).map_err(|e| {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        })?;
+        Ok(Builder {
+            renderer: Renderer::new(self.templates.as_deref()),
+            typesetter,
+            options: BuildOptions {
+                output: self.output,
+                emit_typ: self.emit.iter().any(|e| e == "typ"),
+                force,
+                settings,
+                strict: self.strict,
+                ..BuildOptions::default()
+            },
+        })
+    }
 }
 
 /// `jixiao watch`: the first build, then a rebuild of each workbook saved, with its findings and
 /// changes, until Ctrl-C.
 fn watch(args: WatchArgs) -> ExitCode {
-    if let Some(jobs) = args.jobs {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global();
-    }
-    if let Err(e) = build::check_output_folder(&args.input.paths, &args.output) {
-        eprintln!("{e}");
-        return ExitCode::from(2);
-    }
-    let fonts = args.fonts.discover();
-    if let Err(e) = roles::require_chinese(&fonts) {
-        eprintln!("{e}");
-        return ExitCode::from(1);
-    }
-    if let Err(e) = std::fs::create_dir_all(&args.output) {
-        eprintln!("无法创建输出文件夹 {}：{e}", args.output.display());
-        return ExitCode::from(1);
-    }
+    let fonts = match args.production.prepare() {
+        Ok(fonts) => fonts,
+        Err(status) => return status,
+    };
     if let Err(e) = build::on_interrupt(
-        args.output.clone(),
+        args.production.output.clone(),
         "已停止监视：已生成的 PDF 完好，没有留下临时文件",
         0,
     ) {
         eprintln!("{e}");
     }
-    let builder = match make_builder(
-        fonts,
-        args.templates,
-        args.standards,
-        &args.emit,
-        BuildOptions {
-            output: args.output,
-            strict: args.strict,
-            ..BuildOptions::default()
-        },
-    ) {
+    let paths = args.production.input.paths.clone();
+    let builder = match args.production.builder(fonts, false) {
         Ok(builder) => builder,
         Err(status) => return status,
     };
@@ -496,13 +459,7 @@ fn watch(args: WatchArgs) -> ExitCode {
         }
         jixiao::watch::Event::WatchError(e) => eprintln!("警告：{e}"),
     };
-    match jixiao::watch::run(
-        &builder,
-        &args.input.paths,
-        &progress,
-        &mut tell,
-        &build::interrupted,
-    ) {
+    match jixiao::watch::run(&builder, &paths, &progress, &mut tell, &build::interrupted) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
