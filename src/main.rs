@@ -485,33 +485,8 @@ fn serve(args: ServeArgs) -> ExitCode {
 }
 
 fn report_published(published: &Published) {
-    match &published.volume {
-        Some(Ok(volume)) => {
-            for warning in &volume.warnings {
-                eprintln!("汇编：{warning}");
-            }
-            eprintln!(
-                "已写出汇编 {}：{} 个部门，共 {} 页",
-                volume.path.display(),
-                volume.departments.len(),
-                volume.pages
-            );
-        }
-        Some(Err(e)) => eprintln!("未生成汇编：{e}"),
-        None => {}
-    }
-    match &published.summary {
-        Some(Ok(path)) => eprintln!("已写出汇总表 {}", path.display()),
-        Some(Err(e)) => eprintln!("未生成汇总表：{e}"),
-        None => {}
-    }
-    if !published.left_out.is_empty() && published.volume.is_some() {
-        let names: Vec<String> = published
-            .left_out
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        eprintln!("有错误、未收入汇编的工作簿：{}", names.join("、"));
+    for line in published.lines() {
+        eprintln!("{line}");
     }
 }
 

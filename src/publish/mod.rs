@@ -50,6 +50,42 @@ pub struct Published {
 }
 
 impl Published {
+    /// What was published, one line each, for the terminal and the local page.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        match &self.volume {
+            Some(Ok(volume)) => {
+                lines.extend(volume.warnings.iter().map(|w| format!("汇编：{w}")));
+                lines.push(format!(
+                    "已写出汇编：{} 个部门，共 {} 页（{}）",
+                    volume.departments.len(),
+                    volume.pages,
+                    volume.path.display()
+                ));
+            }
+            Some(Err(e)) => lines.push(format!("未生成汇编：{e}")),
+            None => {}
+        }
+        match &self.summary {
+            Some(Ok(path)) => lines.push(format!("已写出汇总表（{}）", path.display())),
+            Some(Err(e)) => lines.push(format!("未生成汇总表：{e}")),
+            None => {}
+        }
+        if !self.left_out.is_empty() && self.volume.is_some() {
+            let names: Vec<String> = self
+                .left_out
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            lines.push(format!(
+                "有错误、未收入汇编的工作簿 {} 个：{}",
+                names.len(),
+                names.join("、")
+            ));
+        }
+        lines
+    }
+
     /// True when something asked for could not be written.
     pub fn failed(&self) -> bool {
         matches!(self.volume, Some(Err(_))) || matches!(self.summary, Some(Err(_)))

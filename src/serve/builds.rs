@@ -230,7 +230,7 @@ impl Observer for Watch<'_> {
 }
 
 /// 全部生成's volume and summary workbook, in `output/` under fixed names; what was written, as
-/// lines for the run's summary.
+/// lines to add to the run's summary.
 fn publish_all(app: &App, builder: &Builder, reports: &[Report]) -> String {
     let options = PublishOptions {
         volume: Some(VolumeOptions {
@@ -240,28 +240,7 @@ fn publish_all(app: &App, builder: &Builder, reports: &[Report]) -> String {
         summary: Some(app.output.join(super::SUMMARY_FILE)),
     };
     let published = publish::publish(builder, reports, &options);
-    let mut text = String::new();
-    match &published.volume {
-        Some(Ok(volume)) => text.push_str(&format!(
-            "\n已写出汇编：{} 个部门，共 {} 页",
-            volume.departments.len(),
-            volume.pages
-        )),
-        Some(Err(e)) => text.push_str(&format!("\n未生成汇编：{e}")),
-        None => {}
-    }
-    match &published.summary {
-        Some(Ok(_)) => text.push_str("\n已写出汇总表"),
-        Some(Err(e)) => text.push_str(&format!("\n未生成汇总表：{e}")),
-        None => {}
-    }
-    if !published.left_out.is_empty() {
-        text.push_str(&format!(
-            "\n有错误、未收入汇编的工作簿 {} 个",
-            published.left_out.len()
-        ));
-    }
-    text
+    published.lines().iter().map(|l| format!("\n{l}")).collect()
 }
 
 /// The page images the library wrote for `pdf` into the staging folder, read and removed.

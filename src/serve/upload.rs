@@ -175,6 +175,12 @@ pub async fn upload(
             Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e),
         }
     }
+    build_saved(&app, to_build);
+    Json(json!({"files": results})).into_response()
+}
+
+/// Builds the workbooks just saved into `input/` (those without errors) and tells the page.
+fn build_saved(app: &App, to_build: Vec<PathBuf>) {
     if !to_build.is_empty() {
         app.submit(Job::Build {
             files: to_build,
@@ -183,7 +189,6 @@ pub async fn upload(
         });
     }
     app.notify(json!({"type": "changed"}));
-    Json(json!({"files": results})).into_response()
 }
 
 type Files = Vec<(String, NamedTempFile, &'static str)>;
@@ -417,14 +422,7 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
         &mut to_build,
     );
     result["backups"] = json!(backups);
-    if !to_build.is_empty() {
-        app.submit(Job::Build {
-            files: to_build,
-            force: false,
-            publish: false,
-        });
-    }
-    app.notify(json!({"type": "changed"}));
+    build_saved(&app, to_build);
     Json(result).into_response()
 }
 
