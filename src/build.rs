@@ -386,8 +386,11 @@ impl Builder {
             let fonts = self.typesetter.fonts();
             let strict = self.options.strict;
             diagnostics.extend(glyphs::check(file, &department, &origins, fonts, strict));
-            let data = changes::snapshot(&department, &origins);
-            let department = (!has_errors(&diagnostics)).then_some((department, data));
+            // The tree of what it prints only for a department that will print.
+            let department = (!has_errors(&diagnostics)).then(|| {
+                let data = changes::snapshot(&department, &origins);
+                (department, data)
+            });
             (department, diagnostics)
         })
     }
