@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo bench --bench batch                 # N = 40, 200, 1000
 //! cargo bench --bench batch -- 40 200       # chosen sizes
+//! cargo bench --bench batch -- --write DIR 100   # only write 100 synthetic workbooks into DIR
 //! ```
 //!
 //! Each N runs in a child process, so that its peak RSS (`VmHWM`) is its own. Reported per N:
@@ -67,6 +68,17 @@ fn main() {
         println!("RESULT {}", serde_json::to_string(&result).unwrap());
         return;
     }
+    if args.first().map(String::as_str) == Some("--write") {
+        // `-- --write DIR N`: only the synthetic workbooks, for timing the CLI on them.
+        let dir = PathBuf::from(&args[1]);
+        let n: usize = args[2].parse().expect("N");
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 0..n {
+            jixiao::workbook::write_department(&synthetic(i), &dir.join(format!("{i:05}.xlsx")))
+                .unwrap();
+        }
+        return;
+    }
     let sizes: Vec<usize> = if !args.is_empty() {
         args.iter()
             .map(|a| a.parse().expect("sizes are numbers"))
@@ -127,15 +139,26 @@ fn main() {
 
 /// Department `i`: the reference department renamed, with `PROJECTS` projects of `INDICATORS`
 /// indicators each (the reference's projects and indicators, repeated under new names).
+/// Department `i`: the reference department's text, with the department's number in every
+/// paragraph, project and indicator, so that no two departments share a line of text (real
+/// departments do not; identical ones would let Typst reuse one document's layout in the next).
 fn synthetic(i: usize) -> Department {
     let mut d = jixiao::reference::department();
     d.name = format!("测试部门{i:05}");
     d.title = Department::default_title(&d.name, d.year);
+    let tag = |text: &str| format!("{text}（{i}）");
+    d.overall_goals = d.overall_goals.iter().map(|g| tag(g)).collect();
+    for goal in &mut d.sub_goals {
+        goal.target = tag(&goal.target);
+    }
+    d.measures = d.measures.iter().map(|m| tag(m)).collect();
     let base = d.projects.clone();
     d.projects = (0..PROJECTS)
         .map(|k| {
             let mut p = base[k % base.len()].clone();
-            p.name = format!("{}（{}）", p.name, k + 1);
+            p.name = format!("{}（{i}-{}）", p.name, k + 1);
+            p.purpose = tag(&p.purpose);
+            p.goals = p.goals.iter().map(|g| tag(g)).collect();
             let all = p.indicators.clone();
             p.indicators = (0..INDICATORS)
                 .map(|j| {
@@ -143,6 +166,7 @@ fn synthetic(i: usize) -> Department {
                     if j >= all.len() {
                         ind.level3 = format!("{}（{}）", ind.level3, j + 1);
                     }
+                    ind.description = tag(&ind.description);
                     ind
                 })
                 .collect();
