@@ -35,6 +35,11 @@
 //! corners of a sheet cost 900 MB; [`check_cfb`] therefore sums the used areas from the cell
 //! records of the workbook stream and refuses more than [`MAX_XLS_SPAN_CELLS`].
 //!
+//! **`.ods`** sheets are likewise read whole when the file is opened, with every repeated row
+//! and column written out (`table:number-rows-repeated`), so the walk keeps `content.xml` and
+//! counts the cells calamine will make of it ([`super::ods_span`]): more than [`MAX_ODS_CELLS`]
+//! are refused.
+//!
 //! **Limits.** They are chosen from what real workbooks need and from what each part costs once
 //! calamine has read it, so that no file within the 50 MB file limit makes a check cost more than
 //! a few hundred MB or a couple of seconds:
@@ -87,6 +92,13 @@ pub const MAX_DECLARED_STRINGS: u64 = MAX_SHARED_STRINGS_BYTES / 4;
 /// cell with the grid of formulas), so two cells at `A1` and `IV65536` cost 900 MB. A
 /// department's sheets span a few thousand cells; 2,000,000 is 100,000 rows of 20 columns.
 pub const MAX_XLS_SPAN_CELLS: u64 = 2_000_000;
+
+/// The most cells calamine may make of the sheets of an `.ods` together, as counted by
+/// [`super::ods_span::cells`]. calamine writes out every repeated row and column of an `.ods`
+/// when it opens the file, at about 56 bytes a cell (its value and its formula text), so 850
+/// bytes of `content.xml` could cost gigabytes. A department's sheets have a few thousand cells;
+/// 1,000,000 is 100,000 rows of 10 columns and costs about 60 MB.
+pub const MAX_ODS_CELLS: u64 = 1_000_000;
 
 /// What the reader does with a part of the archive, which decides how large it may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +165,9 @@ pub enum ArchiveError {
     /// The sheets of an `.xls` span more than [`MAX_XLS_SPAN_CELLS`] cells together; carries
     /// the sum of their used areas.
     XlsSpanTooLarge(u64),
+    /// The sheets of an `.ods` make more than [`MAX_ODS_CELLS`] cells once their repeated rows
+    /// and columns are written out; carries the count.
+    OdsTooManyCells(u64),
     /// A compound file (`.xls`) whose structure would make a reader loop or read more than the
     /// file holds; carries what is wrong (in Chinese, for the message).
     Compound(String),
@@ -211,8 +226,9 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ArchiveError> {
         let mut counter = Counter {
             bytes: 0,
             declared: (kind == PartKind::SharedStrings).then(DeclaredCount::default),
-            // The cell formats are kept (at most their limit) to count what they will cost.
-            kept: (kind == PartKind::Styles).then(Vec::new),
+            // The cell formats are kept (at most their limit) to count what they will cost, and
+            // an `.ods`'s sheets to count the cells they make.
+            kept: (kind == PartKind::Styles || name == "content.xml").then(Vec::new),
         };
         // One byte beyond the budget tells "over" from "exactly at". An error (corrupt data)
         // ends the count where inflating stopped.
@@ -226,8 +242,18 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ArchiveError> {
         if inflated > limit {
             return Err(ArchiveError::PartTooLarge { part: name, kind });
         }
+        if let Some(xml) = &counter.kept
+            && inflated <= budget
+            && name == "content.xml"
+        {
+            let cells = super::ods_span::cells(xml);
+            if cells > MAX_ODS_CELLS {
+                return Err(ArchiveError::OdsTooManyCells(cells));
+            }
+        }
         if let Some(xml) = counter.kept
             && inflated <= budget
+            && kind == PartKind::Styles
         {
             let (formats, longest) = styles_cost(&xml);
             if formats.saturating_mul(STYLE_RECORD_BYTES + 2 * longest) > MAX_STYLES_COST {

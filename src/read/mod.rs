@@ -39,6 +39,7 @@
 
 mod archive;
 mod book;
+mod ods_span;
 mod sheet;
 mod value;
 
@@ -280,6 +281,12 @@ fn archive_message(name: &str, e: ArchiveError) -> String {
              超出上限 {} 个（读取 .xls 时整个区域都要占用内存）。请删除表格以外多余的内容，或另存为 .xlsx 后再提交",
             archive::MAX_XLS_SPAN_CELLS
         ),
+        ArchiveError::OdsTooManyCells(cells) => format!(
+            "文件“{name}”的工作表展开后过大：content.xml 中重复的行和列（number-rows-repeated、\
+             number-columns-repeated）展开后合计 {cells} 个单元格，超出上限 {} 个（读取 .ods 时要全部展开）。\
+             请删除表格以外多余的内容，或另存为 .xlsx 后再提交",
+            archive::MAX_ODS_CELLS
+        ),
         ArchiveError::Compound(what) => format!(
             "无法读取文件“{name}”：文件已损坏或被篡改（{what}）。请用 Excel 打开后另存为 .xlsx 再提交"
         ),
@@ -453,6 +460,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
                     ArchiveError::PartTooLarge { .. }
                     | ArchiveError::StylesTooCostly { .. }
                     | ArchiveError::XlsSpanTooLarge(_)
+                    | ArchiveError::OdsTooManyCells(_)
                     | ArchiveError::TotalTooLarge(_)
                     | ArchiveError::TooManyEntries(_),
                 ) => RuleId::ArchiveTooLarge,

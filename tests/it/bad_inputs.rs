@@ -1799,3 +1799,70 @@ fn c60_xls_whose_two_cells_span_a_whole_sheet() {
     );
     assert!(peak < 300 * MIB, "peak memory {peak} bytes");
 }
+
+/// An `.ods` (the OpenDocument spreadsheet ZIP) whose one sheet, 基本信息, has rows `rows`.
+fn ods(rows: &str) -> Vec<u8> {
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"基本信息\">{rows}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+        <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+        </manifest:manifest>";
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    for (name, text) in [
+        ("content.xml", content.as_str()),
+        ("META-INF/manifest.xml", manifest),
+    ] {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn c61_ods_whose_repeated_rows_and_columns_would_make_a_billion_cells() {
+    // One row repeated a million times, its one cell a thousand times: about 1 KB, which
+    // calamine writes out when it opens the file (700 MB and more before it gives up).
+    let row = "<table:table-row table:number-rows-repeated=\"1000000\">\
+               <table:table-cell office:value-type=\"string\" table:number-columns-repeated=\"1000\">\
+               <text:p>x</text:p></table:table-cell></table:table-row>";
+    let bytes = ods(row);
+    assert!(bytes.len() < 2000, "{} bytes", bytes.len());
+    let dir = Dir::new();
+    let path = dir.write("重复.ods", &bytes);
+    let (o, peak, _) = check_measured(&[&path]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let m = o.has("archive-too-large", "重复.ods", None, None);
+    assert!(
+        m.contains("content.xml") && m.contains("合计 1000001000 个单元格，超出上限 1000000 个"),
+        "{m}"
+    );
+    assert!(peak < 300 * MIB, "peak memory {peak} bytes");
+}
+
+#[test]
+fn c62_ods_with_the_empty_rows_and_columns_spreadsheet_programs_write_is_read() {
+    // LibreOffice ends each row and the sheet with empty cells and rows repeated to the edge of
+    // the sheet: they are never written out, so the file is read (and found wanting only for
+    // its missing sheets).
+    let row = "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>部门名称</text:p></table:table-cell>\
+               <table:table-cell table:number-columns-repeated=\"16383\"/></table:table-row>\
+               <table:table-row table:number-rows-repeated=\"1048575\">\
+               <table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>";
+    let o = check_bytes("空行.ods", &ods(row));
+    assert!(o.rule("archive-too-large").is_empty(), "{:#?}", o.findings);
+    o.has("missing-sheet", "空行.ods", None, None);
+}
