@@ -14,7 +14,8 @@
 //! a rebuild with nothing changed and after one correction (with the manifest), the time to build
 //! one department alone, and the naive loop's ms per document (measured on the first 20) with
 //! its ratio to the batch's ms per document. Last, the combined volume of all N (`build --volume`
-//! after a run that found them unchanged, so every workbook is read again): its time and pages.
+//! after a run that found them unchanged, so every workbook is read again): its time, pages and
+//! the peak RSS with it (only up to the volume's limit of departments).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -52,8 +53,11 @@ struct Measured {
     one_alone_s: f64,
     naive_ms_per_doc: f64,
     ratio: f64,
-    volume_s: f64,
-    volume_pages: usize,
+    /// `None` above the volume's limit of departments.
+    volume_s: Option<f64>,
+    volume_pages: Option<usize>,
+    /// The process's peak RSS after the volume (the batch's before it).
+    volume_peak_rss_mb: Option<f64>,
 }
 
 fn main() {
@@ -111,30 +115,39 @@ fn main() {
                 String::from_utf8_lossy(&out.stderr)
             );
         };
-        rows.push(serde_json::from_str::<Measured>(line).unwrap());
+        let measured = serde_json::from_str::<Measured>(line).unwrap();
+        // Each row as soon as it is measured: a long run stopped later keeps it.
+        eprintln!("{}", row(&measured));
+        rows.push(measured);
     }
-    println!(
-        "\n| N | threads | batch | docs/s | median ms/doc | peak RSS | rebuild, nothing changed | rebuild, one changed | one department alone | naive loop ms/doc | batch speed-up vs naive | volume of N | volume pages |"
-    );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("\n{HEADER}");
+    println!("{}", "|---".repeat(HEADER.matches('|').count() - 1) + "|");
     for r in &rows {
-        println!(
-            "| {} | {} | {:.2} s | {:.1} | {:.1} | {:.0} MB | {:.3} s | {:.3} s | {:.3} s | {:.0} | {:.1}× | {:.2} s | {} |",
-            r.n,
-            r.threads,
-            r.batch_s,
-            r.docs_per_s,
-            r.median_ms,
-            r.peak_rss_mb,
-            r.unchanged_s,
-            r.one_changed_s,
-            r.one_alone_s,
-            r.naive_ms_per_doc,
-            r.ratio,
-            r.volume_s,
-            r.volume_pages
-        );
+        println!("{}", row(r));
     }
+}
+
+const HEADER: &str = "| N | threads | batch | docs/s | median ms/doc | peak RSS | rebuild, nothing changed | rebuild, one changed | one department alone | naive loop ms/doc | batch speed-up vs naive | volume of N | volume pages | peak RSS with the volume |";
+
+fn row(r: &Measured) -> String {
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_string());
+    format!(
+        "| {} | {} | {:.2} s | {:.1} | {:.1} | {:.0} MB | {:.3} s | {:.3} s | {:.3} s | {:.0} | {:.1}× | {} | {} | {} |",
+        r.n,
+        r.threads,
+        r.batch_s,
+        r.docs_per_s,
+        r.median_ms,
+        r.peak_rss_mb,
+        r.unchanged_s,
+        r.one_changed_s,
+        r.one_alone_s,
+        r.naive_ms_per_doc,
+        r.ratio,
+        or_dash(r.volume_s.map(|s| format!("{s:.2} s"))),
+        or_dash(r.volume_pages.map(|p| p.to_string())),
+        or_dash(r.volume_peak_rss_mb.map(|m| format!("{m:.0} MB"))),
+    )
 }
 
 /// Department `i`: the reference department renamed, with `PROJECTS` projects of `INDICATORS`
@@ -265,25 +278,30 @@ fn child(n: usize, workbooks: &Path) -> Measured {
     let naive_ms_per_doc = start.elapsed().as_secs_f64() * 1000.0 / docs as f64;
     let batch_ms_per_doc = batch.as_secs_f64() * 1000.0 / n as f64;
 
-    // The volume: what `build --volume` adds to a run that found everything unchanged.
-    typst::comemo::evict(0);
-    let builder = builder(&output);
-    let reports = builder.build_all(&files, &()).reports;
-    let options = PublishOptions {
-        volume: Some(VolumeOptions {
-            path: dir.path().join("volume.pdf"),
-            ..VolumeOptions::default()
-        }),
-        summary: None,
-    };
-    let start = Instant::now();
-    let published = jixiao::publish::publish(&builder, &reports, &options);
-    let volume_s = start.elapsed().as_secs_f64();
-    let volume = published
-        .volume
-        .expect("asked for")
-        .expect("volume written");
-    assert_eq!(volume.departments.len(), n);
+    // The volume: what `build --volume` adds to a run that found everything unchanged (up to
+    // the volume's limit of departments).
+    let mut volume = None;
+    if n <= jixiao::publish::volume::MAX_DEPARTMENTS {
+        typst::comemo::evict(0);
+        let builder = builder(&output);
+        let reports = builder.build_all(&files, &()).reports;
+        let options = PublishOptions {
+            volume: Some(VolumeOptions {
+                path: dir.path().join("volume.pdf"),
+                ..VolumeOptions::default()
+            }),
+            summary: None,
+        };
+        let start = Instant::now();
+        let published = jixiao::publish::publish(&builder, &reports, &options);
+        let seconds = start.elapsed().as_secs_f64();
+        let written = published
+            .volume
+            .expect("asked for")
+            .expect("volume written");
+        assert_eq!(written.departments.len(), n);
+        volume = Some((seconds, written.pages, peak_rss_kb() as f64 / 1024.0));
+    }
 
     Measured {
         n,
@@ -297,8 +315,9 @@ fn child(n: usize, workbooks: &Path) -> Measured {
         one_alone_s: one_alone.as_secs_f64(),
         naive_ms_per_doc,
         ratio: naive_ms_per_doc / batch_ms_per_doc,
-        volume_s,
-        volume_pages: volume.pages,
+        volume_s: volume.map(|v| v.0),
+        volume_pages: volume.map(|v| v.1),
+        volume_peak_rss_mb: volume.map(|v| v.2),
     }
 }
 
