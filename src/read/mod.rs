@@ -8,7 +8,7 @@
 //! - `archive`: the guard against archive ("zip") bombs: every part of a ZIP-based workbook is
 //!   inflated once into a counting sink before calamine reads it, and refused beyond its kind's
 //!   limit (32 MB for a sheet, 16 MB for the shared strings or the formats, 4 MB for the
-//!   workbook part, relationships and theme), 64 MB in all, formats that would cost more than
+//!   workbook part, relationships and theme), 40 MB in all, formats that would cost more than
 //!   64 MB once read, or 10,000 entries (`archive-too-large`). See that module.
 //! - `book`: opening a file by its content (not its extension), and loading a sheet as a sparse
 //!   grid of non-blank cells, guarded against oversized sheets (`sheet-too-large`: a non-blank
