@@ -349,7 +349,7 @@ impl Builder {
         {
             warnings.push(format!(
                 "本次生成的部门数据未能记入 {}：{e}。下次生成时这些部门的改动会与更早的一次相比",
-                output.join(store::FILE_NAME).display()
+                output.join(store::DIR_NAME).display()
             ));
         }
         Batch { reports, warnings }

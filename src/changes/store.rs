@@ -1,34 +1,34 @@
 //! The data each department's last good build printed (上次生成的数据), kept in the output
-//! folder's state beside the manifest: `{output}/.jixiao-data.json`.
+//! folder's state beside the manifest: one file per department in `{output}/.jixiao-data/`, so
+//! that a rebuild after one correction reads and writes one department's data, not the data of
+//! every department the folder holds (with one file for all, a correction among 1000 departments
+//! cost seconds).
 //!
-//! Versioned by [`FORMAT`]: a file that is missing, unreadable or of another format is an empty
-//! store (the next build of each department then has nothing to compare with and reports no
-//! changes) and is replaced by the current format when the build records. Unlike the manifest
-//! it is not a cache of files: `--force` rebuilds but still compares with it, and an entry stays
-//! when its PDF is deleted. Runs record under the folder's lock, merging into what is on disk,
-//! as the manifest does (see [`crate::state`]).
+//! Versioned by [`FORMAT`]: a file that is missing, unreadable or of another format is no entry
+//! (the department's next build has nothing to compare with and reports no changes) and is
+//! replaced when the build records. The single file of format 1 (`.jixiao-data.json`, before
+//! this layout) is still read, and is split into the new layout, then removed, the first time a
+//! build records. Unlike the manifest the store is not a cache of files: `--force` rebuilds but
+//! still compares with it, and an entry stays when its PDF is deleted. Runs record under the
+//! folder's lock, as the manifest does (see [`crate::state`]).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::Node;
 use crate::state::{StateDir, StateError};
 
-/// The store's file name inside the output folder (hidden, so never taken for a workbook).
-pub const FILE_NAME: &str = ".jixiao-data.json";
+/// The store's folder inside the output folder (hidden, so never searched for workbooks).
+pub const DIR_NAME: &str = ".jixiao-data";
 
-/// The format written by this version.
-pub const FORMAT: u32 = 1;
+/// The single file of format 1, read for what it holds until a build replaces it.
+pub const LEGACY_FILE: &str = ".jixiao-data.json";
 
-/// The last built data of every department built into one output folder.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Store {
-    pub format: u32,
-    /// By [`key`]: 部门名称 and 年度.
-    pub departments: BTreeMap<String, Kept>,
-}
+/// The format written by this version (of each department's file).
+pub const FORMAT: u32 = 2;
 
 /// One department as its last good build printed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,41 +40,120 @@ pub struct Kept {
     pub data: Node,
 }
 
+/// A department's file: its format, its key and what was kept.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    format: u32,
+    key: String,
+    kept: Kept,
+}
+
+/// The single file of format 1.
+#[derive(Default, Deserialize)]
+struct Legacy {
+    format: u32,
+    departments: BTreeMap<String, Kept>,
+}
+
 /// The key of a department: `{部门名称}|{年度}`. A changed title keeps the department's history.
 pub fn key(name: &str, year: i32) -> String {
     format!("{name}|{year}")
 }
 
+/// The file that keeps department `name` of `year` in output folder `output`.
+pub fn path(output: &Path, name: &str, year: i32) -> PathBuf {
+    file_of(output, &key(name, year))
+}
+
+/// The file of the department with `key` (a hash of it: names may hold any character).
+fn file_of(dir: &Path, key: &str) -> PathBuf {
+    let hash = blake3::hash(key.as_bytes()).to_hex();
+    dir.join(DIR_NAME).join(format!("{}.json", &hash[..32]))
+}
+
+fn read_entry(path: &Path, key: &str) -> Option<Kept> {
+    let bytes = std::fs::read(path).ok()?;
+    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+    (entry.format == FORMAT && entry.key == key).then_some(entry.kept)
+}
+
+fn read_legacy(dir: &Path) -> Legacy {
+    std::fs::read(dir.join(LEGACY_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Legacy>(&bytes).ok())
+        .filter(|l| l.format == 1)
+        .unwrap_or_default()
+}
+
+/// The last built data of the departments built into one output folder, read as asked for.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// The output folder; `None` for an empty store.
+    output: Option<PathBuf>,
+    /// The format-1 file's departments, read when first needed.
+    legacy: OnceLock<BTreeMap<String, Kept>>,
+}
+
 impl Store {
-    /// The store in `output`, or an empty one when there is none or it cannot be used.
+    /// The store in `output` (nothing is read until a department is asked for).
     pub fn load(output: &Path) -> Self {
-        std::fs::read(output.join(FILE_NAME))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Store>(&bytes).ok())
-            .filter(|s| s.format == FORMAT)
-            .unwrap_or_default()
+        Store {
+            output: Some(output.to_path_buf()),
+            legacy: OnceLock::new(),
+        }
     }
 
     /// The last build of department `name` of `year`.
-    pub fn get(&self, name: &str, year: i32) -> Option<&Kept> {
-        self.departments.get(&key(name, year))
+    pub fn get(&self, name: &str, year: i32) -> Option<Kept> {
+        let output = self.output.as_deref()?;
+        let key = key(name, year);
+        read_entry(&file_of(output, &key), &key).or_else(|| {
+            self.legacy
+                .get_or_init(|| read_legacy(output).departments)
+                .get(&key)
+                .cloned()
+        })
     }
 
-    /// Merges `built` (by [`key`]) into the store on disk in the state's folder, under its lock,
-    /// and writes it back atomically.
+    /// Writes `built` (by [`key`]) into the store in the state's folder, under its lock, each
+    /// department's file atomically. A format-1 file is first split into the new layout (its
+    /// departments not in `built`) and then removed.
     pub fn record(state: &StateDir, built: &BTreeMap<String, Kept>) -> Result<(), StateError> {
         state.update(|dir| {
-            let mut store = Store::load(dir);
-            store.format = FORMAT;
-            for (key, kept) in built {
-                store.departments.insert(key.clone(), kept.clone());
-            }
-            let path = dir.join(FILE_NAME);
-            let write = || -> std::io::Result<()> {
-                let json = serde_json::to_vec(&store).map_err(std::io::Error::other)?;
-                crate::output::write_atomic(&path, &json)
+            let folder = dir.join(DIR_NAME);
+            let failed = |source| StateError::Write {
+                path: folder.clone(),
+                source,
             };
-            write().map_err(|source| StateError::Write { path, source })
+            std::fs::create_dir_all(&folder).map_err(failed)?;
+            let write = |key: &str, kept: &Kept| -> Result<(), StateError> {
+                let path = file_of(dir, key);
+                let entry = Entry {
+                    format: FORMAT,
+                    key: key.to_string(),
+                    kept: kept.clone(),
+                };
+                serde_json::to_vec(&entry)
+                    .map_err(std::io::Error::other)
+                    .and_then(|json| crate::output::write_atomic(&path, &json))
+                    .map_err(|source| StateError::Write { path, source })
+            };
+            let legacy_path = dir.join(LEGACY_FILE);
+            if legacy_path.exists() {
+                for (key, kept) in read_legacy(dir).departments {
+                    if !built.contains_key(&key) && !file_of(dir, &key).exists() {
+                        write(&key, &kept)?;
+                    }
+                }
+                std::fs::remove_file(&legacy_path).map_err(|source| StateError::Write {
+                    path: legacy_path.clone(),
+                    source,
+                })?;
+            }
+            for (key, kept) in built {
+                write(key, kept)?;
+            }
+            Ok(())
         })?
     }
 }
@@ -92,21 +171,63 @@ mod tests {
     }
 
     #[test]
-    fn records_merge_and_foreign_files_are_empty_stores() {
+    fn records_add_up_and_foreign_files_are_no_entries() {
         let dir = tempfile::tempdir().unwrap();
         let state = StateDir::new(dir.path());
-        assert!(Store::load(dir.path()).departments.is_empty());
-        std::fs::write(dir.path().join(FILE_NAME), br#"{"format":99,"x":1}"#).unwrap();
-        assert!(Store::load(dir.path()).departments.is_empty());
-        std::fs::write(dir.path().join(FILE_NAME), b"{ half").unwrap();
-        assert!(Store::load(dir.path()).departments.is_empty());
+        let store = Store::load(dir.path());
+        assert!(store.get("甲", 2021).is_none());
 
         Store::record(&state, &BTreeMap::from([(key("甲", 2021), kept("a.pdf"))])).unwrap();
         Store::record(&state, &BTreeMap::from([(key("乙", 2021), kept("b.pdf"))])).unwrap();
         let store = Store::load(dir.path());
-        assert_eq!(store.format, FORMAT);
         assert_eq!(store.get("甲", 2021).unwrap().pdf, "a.pdf");
         assert_eq!(store.get("乙", 2021).unwrap().pdf, "b.pdf");
         assert!(store.get("甲", 2022).is_none());
+        // One file per department.
+        assert_eq!(
+            std::fs::read_dir(dir.path().join(DIR_NAME))
+                .unwrap()
+                .count(),
+            2
+        );
+
+        // A file of another format, or a broken one, is no entry.
+        let path = file_of(dir.path(), &key("甲", 2021));
+        std::fs::write(&path, br#"{"format":99,"x":1}"#).unwrap();
+        assert!(Store::load(dir.path()).get("甲", 2021).is_none());
+        std::fs::write(&path, b"{ half").unwrap();
+        assert!(Store::load(dir.path()).get("甲", 2021).is_none());
+        assert_eq!(
+            Store::load(dir.path()).get("乙", 2021).unwrap().pdf,
+            "b.pdf"
+        );
+    }
+
+    #[test]
+    fn the_single_file_of_format_1_is_read_then_split_when_a_build_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::new(dir.path());
+        let legacy = serde_json::json!({
+            "format": 1,
+            "departments": {
+                key("甲", 2021): kept("a.pdf"),
+                key("乙", 2021): kept("old-b.pdf"),
+            }
+        });
+        std::fs::write(dir.path().join(LEGACY_FILE), legacy.to_string()).unwrap();
+        assert_eq!(
+            Store::load(dir.path()).get("甲", 2021).unwrap().pdf,
+            "a.pdf"
+        );
+
+        Store::record(&state, &BTreeMap::from([(key("乙", 2021), kept("b.pdf"))])).unwrap();
+        assert!(!dir.path().join(LEGACY_FILE).exists());
+        let store = Store::load(dir.path());
+        assert_eq!(store.get("甲", 2021).unwrap().pdf, "a.pdf");
+        assert_eq!(store.get("乙", 2021).unwrap().pdf, "b.pdf");
+
+        // Another format 1 file of a foreign format is ignored.
+        std::fs::write(dir.path().join(LEGACY_FILE), br#"{"format":7}"#).unwrap();
+        assert!(Store::load(dir.path()).get("丙", 2021).is_none());
     }
 }

@@ -16,7 +16,7 @@ use jixiao::state::StateDir;
 /// What a build keeps in the output folder besides the documents: the data last built (for
 /// what changed), the manifest and the two lock files, in the order [`listing`] gives.
 const STATE_FILES: [&str; 4] = [
-    ".jixiao-data.json",
+    ".jixiao-data",
     ".jixiao-manifest.json",
     ".jixiao-writers.lock",
     ".jixiao.lock",

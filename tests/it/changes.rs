@@ -58,7 +58,7 @@ fn known_edits_give_their_change_lines_and_a_reformatting_edit_none() {
     let first = build(&workbook, &output, &[]);
     assert!(change_lines(&first).is_empty(), "{first}");
     assert!(!first.contains("与上次生成相比"), "{first}");
-    assert!(output.join(store::FILE_NAME).is_file());
+    assert!(store::path(&output, &reference.name, reference.year).is_file());
     assert!(!output.join(RECORD).exists());
 
     let edited = corrected(&reference);
@@ -170,14 +170,20 @@ fn more_than_twenty_changes_are_capped_and_an_old_state_never_breaks_a_build() {
     let record = std::fs::read_to_string(output.join(RECORD)).unwrap();
     assert_eq!(record.lines().filter(|l| l.starts_with("- ")).count(), n);
 
-    // A state file of another format, or broken: the build goes on, compares with nothing, and
-    // writes the current format.
-    for old in [&br#"{"format":0,"departments":{}}"#[..], b"{ broken"] {
-        std::fs::write(output.join(store::FILE_NAME), old).unwrap();
+    // A department's file of another format, or broken: the build goes on, compares with
+    // nothing, and writes the current format.
+    let kept = store::path(&output, &reference.name, reference.year);
+    for old in [&br#"{"format":0,"key":"x"}"#[..], b"{ broken"] {
+        std::fs::write(&kept, old).unwrap();
         let stderr = build(&workbook, &output, &["--force"]);
         assert!(change_lines(&stderr).is_empty(), "{stderr}");
-        let store = Store::load(&output);
-        assert_eq!(store.format, store::FORMAT);
-        assert!(store.get(&reference.name, reference.year).is_some());
+        let written: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&kept).unwrap()).unwrap();
+        assert_eq!(written["format"], store::FORMAT);
+        assert!(
+            Store::load(&output)
+                .get(&reference.name, reference.year)
+                .is_some()
+        );
     }
 }
