@@ -377,6 +377,25 @@ impl Builder {
     /// (an error with `--strict`, a warning otherwise).
     /// The department comes with the tree of what it prints (see [`crate::changes`]).
     fn check_with_data(&self, file: &Path) -> (Option<(Department, Node)>, Vec<Diagnostic>) {
+        self.check_then(file, |department, origins| {
+            let data = changes::snapshot(&department, origins);
+            (department, data)
+        })
+    }
+
+    /// [`Builder::check_with_data`] without the tree: the department, only when there are no
+    /// errors (the combined volume and the summary read unchanged workbooks again with it).
+    pub fn check(&self, file: &Path) -> (Option<Department>, Vec<Diagnostic>) {
+        self.check_then(file, |department, _| department)
+    }
+
+    /// Reads and checks a workbook (and the glyphs its text needs); `keep` makes what is kept of
+    /// a department without errors.
+    fn check_then<T>(
+        &self,
+        file: &Path,
+        keep: impl FnOnce(Department, &crate::read::Origins) -> T,
+    ) -> (Option<T>, Vec<Diagnostic>) {
         guarded(file, || {
             let checked = check::check_path(file);
             let mut diagnostics = checked.diagnostics;
@@ -386,20 +405,9 @@ impl Builder {
             let fonts = self.typesetter.fonts();
             let strict = self.options.strict;
             diagnostics.extend(glyphs::check(file, &department, &origins, fonts, strict));
-            // The tree of what it prints only for a department that will print.
-            let department = (!has_errors(&diagnostics)).then(|| {
-                let data = changes::snapshot(&department, &origins);
-                (department, data)
-            });
-            (department, diagnostics)
+            let kept = (!has_errors(&diagnostics)).then(|| keep(department, &origins));
+            (kept, diagnostics)
         })
-    }
-
-    /// [`Builder::check_with_data`] without the tree: the department, only when there are no
-    /// errors (the combined volume and the summary read unchanged workbooks again with it).
-    pub fn check(&self, file: &Path) -> (Option<Department>, Vec<Diagnostic>) {
-        let (checked, diagnostics) = self.check_with_data(file);
-        (checked.map(|(department, _)| department), diagnostics)
     }
 
     /// The first pass for one workbook.
