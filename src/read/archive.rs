@@ -100,8 +100,10 @@ pub const MAX_XLS_SPAN_CELLS: u64 = 2_000_000;
 /// The most cells calamine may make of the sheets of an `.ods` together, as counted by
 /// [`super::ods_span::cells`]. calamine writes out every repeated row and column of an `.ods`
 /// when it opens the file, at about 56 bytes a cell (its value and its formula text), so 850
-/// bytes of `content.xml` could cost gigabytes. A department's sheets have a few thousand cells;
-/// 1,000,000 is 100,000 rows of 10 columns and costs about 60 MB.
+/// bytes of `content.xml` could cost gigabytes. The count takes each cell as read and again as
+/// written out (calamine holds both while it makes a sheet's area). A department's sheets have a
+/// few thousand cells; a `content.xml` within [`MAX_PART_BYTES`] holds about 350,000 cells
+/// without repeats (some 90 bytes each), which count 700,000; 1,000,000 costs about 60 MB.
 pub const MAX_ODS_CELLS: u64 = 1_000_000;
 
 /// What the reader does with a part of the archive, which decides how large it may be.
