@@ -295,12 +295,8 @@ impl Builder {
         let mut plans: Vec<Plan> =
             parallel_map(files, |file| self.plan(file, &environment, &manifest));
         reject_duplicates(files, &mut plans);
-        // What the departments to build printed last time (read only when some are built).
-        let previous = if plans.iter().any(|p| matches!(p, Plan::Build { .. })) {
-            Store::load(output)
-        } else {
-            Store::default()
-        };
+        // What the departments to build printed last time (each read when it is built).
+        let previous = Store::load(output);
 
         let work: Vec<(&PathBuf, Mutex<Option<Plan>>)> = files
             .iter()

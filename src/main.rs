@@ -336,9 +336,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
     let progress = Progress::new(progress::Mode::detect(args.quiet));
     let batch = builder.build_all(&files, &progress);
     progress.finish();
-    for warning in &batch.warnings {
-        eprintln!("警告：{warning}");
-    }
+    print_warnings(&batch);
     if files.is_empty() && problems.is_empty() {
         eprintln!("没有找到工作簿");
     }
@@ -440,9 +438,7 @@ fn watch(args: WatchArgs) -> ExitCode {
     let mut tell = |event: jixiao::watch::Event| match event {
         jixiao::watch::Event::Problems(problems) => print_diagnostics(&problems),
         jixiao::watch::Event::Built(batch) => {
-            for warning in &batch.warnings {
-                eprintln!("警告：{warning}");
-            }
+            print_warnings(&batch);
             eprintln!("{}", build::summary(&batch.reports));
         }
         jixiao::watch::Event::Watching(folders) => {
@@ -452,11 +448,7 @@ fn watch(args: WatchArgs) -> ExitCode {
                 folders.join("、")
             );
         }
-        jixiao::watch::Event::Rebuilt(batch) => {
-            for warning in &batch.warnings {
-                eprintln!("警告：{warning}");
-            }
-        }
+        jixiao::watch::Event::Rebuilt(batch) => print_warnings(&batch),
         jixiao::watch::Event::WatchError(e) => eprintln!("警告：{e}"),
     };
     match jixiao::watch::run(&builder, &paths, &progress, &mut tell, &build::interrupted) {
@@ -481,6 +473,13 @@ fn serve(args: ServeArgs) -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// A run's warnings (those not of one workbook).
+fn print_warnings(batch: &build::Batch) {
+    for warning in &batch.warnings {
+        eprintln!("警告：{warning}");
     }
 }
 

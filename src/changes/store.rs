@@ -86,10 +86,10 @@ fn read_legacy(dir: &Path) -> Legacy {
 }
 
 /// The last built data of the departments built into one output folder, read as asked for.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Store {
-    /// The output folder; `None` for an empty store.
-    output: Option<PathBuf>,
+    /// The output folder.
+    output: PathBuf,
     /// The format-1 file's departments, read when first needed.
     legacy: OnceLock<BTreeMap<String, Kept>>,
 }
@@ -98,14 +98,14 @@ impl Store {
     /// The store in `output` (nothing is read until a department is asked for).
     pub fn load(output: &Path) -> Self {
         Store {
-            output: Some(output.to_path_buf()),
+            output: output.to_path_buf(),
             legacy: OnceLock::new(),
         }
     }
 
     /// The last build of department `name` of `year`.
     pub fn get(&self, name: &str, year: i32) -> Option<Kept> {
-        let output = self.output.as_deref()?;
+        let output = self.output.as_path();
         let key = key(name, year);
         read_entry(&file_of(output, &key), &key).or_else(|| {
             self.legacy

@@ -78,19 +78,21 @@ pub fn cells(xml: &[u8]) -> u64 {
 /// The number in attribute `name`, 1 when there is none (or calamine could not read it, which
 /// makes calamine refuse the file anyway).
 fn number(e: &BytesStart<'_>, name: &str) -> u64 {
-    e.attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.into_inner() == name)
-        .and_then(|a| a.value.trim().parse().ok())
+    attribute_value(e, name)
+        .and_then(|v| v.trim().parse().ok())
         .unwrap_or(1)
 }
 
 fn attribute(e: &BytesStart<'_>, name: &str) -> bool {
+    attribute_value(e, name).is_some()
+}
+
+fn attribute_value(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .with_checks(false)
         .flatten()
-        .any(|a| a.key.into_inner() == name)
+        .find(|a| a.key.into_inner() == name)
+        .map(|a| a.value.into_owned())
 }
 
 /// One `table:table-row` as calamine reads it.
