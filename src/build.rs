@@ -18,7 +18,7 @@ use crate::changes::{self, Change, Node};
 use crate::compile::{DocumentIdentity, Typesetter};
 use crate::contract::RuleId;
 use crate::diagnostic::has_errors;
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::manifest::{self, Entry, Environment, Inputs, Manifest};
 use crate::model::Department;
 use crate::publish::data;
@@ -135,8 +135,11 @@ pub struct Report {
     /// printed is the same.
     pub changes: Option<Vec<Change>>,
     /// The checked department, when its PDF was built in this run (the combined volume and the
-    /// summary workbook need it; an unchanged one is read again).
+    /// summary workbook need it; an unchanged one is taken from its PDF's data).
     pub model: Option<Box<Department>>,
+    /// For an unchanged workbook: how many warnings its last build found, as the manifest keeps
+    /// it (`None` from a manifest of an earlier version, or for a workbook built or failed).
+    pub kept_warnings: Option<usize>,
 }
 
 impl Report {
@@ -153,6 +156,7 @@ impl Report {
             diagnostics,
             changes: None,
             model: None,
+            kept_warnings: None,
         }
     }
 }
@@ -220,6 +224,7 @@ enum Plan {
         pdf: String,
         department: String,
         year: i32,
+        warnings: Option<usize>,
     },
     Build {
         department: Box<Department>,
@@ -239,6 +244,7 @@ impl Plan {
                 pdf,
                 department,
                 year,
+                ..
             } => Some(((department, *year), pdf.clone())),
             Plan::Build { department, .. } => Some((
                 (&department.name, department.year),
@@ -430,6 +436,7 @@ impl Builder {
                 pdf: pdf.to_string(),
                 department: entry.department.clone(),
                 year: entry.year,
+                warnings: entry.warnings,
             };
         }
         match self.check_with_data(file) {
@@ -456,7 +463,10 @@ impl Builder {
         match plan {
             Plan::Failed(diagnostics) => (Report::failure(file, diagnostics), None, None),
             Plan::Unchanged {
-                pdf, department, ..
+                pdf,
+                department,
+                warnings,
+                ..
             } => (
                 Report {
                     file: file.to_path_buf(),
@@ -466,6 +476,7 @@ impl Builder {
                     diagnostics: Vec::new(),
                     changes: None,
                     model: None,
+                    kept_warnings: warnings,
                 },
                 None,
                 None,
@@ -522,6 +533,7 @@ impl Builder {
                         diagnostics,
                         changes,
                         model,
+                        kept_warnings: None,
                     },
                     entry,
                     kept,
@@ -676,6 +688,7 @@ impl Builder {
                     inputs,
                     pdf: manifest::bytes_hash(&compiled.pdf),
                     typ,
+                    warnings: Some(Severity::Warning.count(diagnostics)),
                 };
                 // Still inside the gate: an interrupt records this entry.
                 if let Some(active) = lock(&ACTIVE).as_mut() {

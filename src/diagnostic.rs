@@ -29,6 +29,11 @@ impl Severity {
             Severity::Error => "错误",
         }
     }
+
+    /// How many of `diagnostics` are of this severity.
+    pub fn count(self, diagnostics: &[Diagnostic]) -> usize {
+        diagnostics.iter().filter(|d| d.severity == self).count()
+    }
 }
 
 /// A cell address: 0-based row and column, printed in A1 notation.

@@ -48,6 +48,10 @@ pub struct Entry {
     /// Hash of the Typst source written beside it (`--emit typ`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typ: Option<String>,
+    /// How many warnings its build found, so that the summary of a later run that finds it
+    /// unchanged need not read the workbook again (absent in manifests of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<usize>,
 }
 
 /// The hashes of everything a document is made from.
@@ -282,6 +286,7 @@ mod tests {
                 inputs: inputs.clone(),
                 pdf: bytes_hash(b"pdf"),
                 typ: None,
+                warnings: None,
             },
         );
         manifest.save(dir.path()).unwrap();
@@ -314,6 +319,7 @@ mod tests {
             },
             pdf: bytes_hash(pdf),
             typ: None,
+            warnings: None,
         }
     }
 

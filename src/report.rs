@@ -57,10 +57,7 @@ impl Group {
     }
 
     fn count(&self, severity: Severity) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
+        severity.count(&self.diagnostics)
     }
 
     /// The department's name, or the file's stem when the workbook does not say.

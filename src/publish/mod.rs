@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 use crate::build::{self, Builder, Report, Status};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Department;
 
 /// One workbook of a run, as published: its report and, unless it failed, its department.
@@ -93,23 +93,27 @@ impl Published {
 }
 
 /// The members of a run: a department built in the run comes from its report, an unchanged one
-/// is read and checked again (in parallel), a failed one has none.
+/// from the data attached to its PDF (see [`kept`]) or else read and checked again (in
+/// parallel), a failed one has none.
 pub fn collect<'a>(builder: &Builder, reports: &'a [Report]) -> Vec<Member<'a>> {
     let reports: Vec<&'a Report> = reports.iter().collect();
     build::parallel_map(&reports, |&report| {
-        let count = |diagnostics: &[crate::diagnostic::Diagnostic], s: Severity| {
-            diagnostics.iter().filter(|d| d.severity == s).count()
+        let counted = |department: Option<Cow<'a, Department>>, diagnostics: &[Diagnostic]| {
+            let warnings = Severity::Warning.count(diagnostics);
+            (department, warnings, Severity::Error.count(diagnostics))
         };
-        let (department, diagnostics) = match (report.status, &report.model) {
-            (Status::Built, Some(model)) => (
-                Some(Cow::Borrowed(model.as_ref())),
-                report.diagnostics.clone(),
-            ),
-            (Status::Unchanged, _) => {
-                let (department, diagnostics) = builder.check(&report.file);
-                (department.map(Cow::Owned), diagnostics)
+        let (department, warnings, errors) = match (report.status, &report.model) {
+            (Status::Built, Some(model)) => {
+                counted(Some(Cow::Borrowed(model.as_ref())), &report.diagnostics)
             }
-            _ => (None, report.diagnostics.clone()),
+            (Status::Unchanged, _) => match kept(report) {
+                Some((department, warnings)) => (Some(Cow::Owned(department)), warnings, 0),
+                None => {
+                    let (department, diagnostics) = builder.check(&report.file);
+                    counted(department.map(Cow::Owned), &diagnostics)
+                }
+            },
+            _ => counted(None, &report.diagnostics),
         };
         let name = match (&department, &report.department) {
             (Some(d), _) => Some(d.name.clone()),
@@ -121,10 +125,22 @@ pub fn collect<'a>(builder: &Builder, reports: &'a [Report]) -> Vec<Member<'a>> 
             report,
             department,
             name,
-            warnings: count(&diagnostics, Severity::Warning),
-            errors: count(&diagnostics, Severity::Error),
+            warnings,
+            errors,
         }
     })
+}
+
+/// An unchanged department as its last build left it, without reading its workbook again: the
+/// data attached to its PDF (the manifest has just found the PDF to be the one built from this
+/// workbook, byte for byte) and the count of warnings the manifest kept. `None` when either is
+/// missing — a PDF standard without attachments, templates that attach nothing, a manifest of an
+/// earlier version — and the workbook is then read again.
+fn kept(report: &Report) -> Option<(Department, usize)> {
+    let warnings = report.kept_warnings?;
+    let mut attached = extract::departments(report.pdf.as_deref()?).ok()?;
+    let department = (attached.len() == 1).then(|| attached.remove(0).department)?;
+    (report.department.as_ref() == Some(&department.name)).then_some((department, warnings))
 }
 
 /// Writes the volume and the summary workbook asked for by `options`, from a run's reports.

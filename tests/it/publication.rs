@@ -270,7 +270,8 @@ fn the_volume_holds_every_good_department_with_contents_and_outline() {
     }
     assert!(!contents.contains("丁局"), "{contents}");
 
-    // A second run finds every department unchanged, reads them again, and binds the same bytes.
+    // A second run finds every department unchanged, takes them from their PDFs, and binds the
+    // same bytes.
     let first = std::fs::read(&run.volume).unwrap();
     let again = build_run(&run);
     assert!(stderr(&again).contains("未变 3 个"), "{}", stderr(&again));
@@ -393,6 +394,57 @@ fn the_summary_totals_are_the_exact_sums_over_departments() {
     assert_eq!(text(&last[0]), "合计");
     assert_eq!(decimal(&last[4]), decimal(&totals[4]));
     assert_eq!(decimal(&last[6]), other);
+}
+
+/// The 警告 column of the summary, by department.
+fn summary_warnings(summary: &Path) -> Vec<(String, Decimal)> {
+    let mut book = open_workbook_auto(summary).unwrap();
+    let sheet = book.worksheet_range("部门").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    rows[1..4]
+        .iter()
+        .map(|r| (text(&r[0]), decimal(&r[8])))
+        .collect()
+}
+
+#[test]
+fn an_unchanged_department_is_taken_from_its_pdf_without_reading_its_workbook_again() {
+    let run = run();
+    build_run(&run);
+    let volume = std::fs::read(&run.volume).unwrap();
+    let warnings = summary_warnings(&run.summary);
+    let manifest_path = run.out.join(".jixiao-manifest.json");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let pdf = "甲局2021年部门预算绩效文本.pdf";
+    assert!(
+        manifest["documents"][pdf]["warnings"].is_u64(),
+        "the manifest keeps the count of warnings: {manifest}"
+    );
+
+    // The count comes from the manifest: a run that found 甲局 unchanged reports what the
+    // manifest says, not what checking its workbook again would say.
+    let mut edited = manifest.clone();
+    edited["documents"][pdf]["warnings"] = 7.into();
+    std::fs::write(&manifest_path, edited.to_string()).unwrap();
+    let again = build_run(&run);
+    assert!(stderr(&again).contains("未变 3 个"), "{}", stderr(&again));
+    let kept = summary_warnings(&run.summary);
+    assert_eq!(kept[0], ("甲局".to_string(), Decimal::from(7)), "{kept:?}");
+    assert_eq!(kept[1..], warnings[1..]);
+    assert_eq!(std::fs::read(&run.volume).unwrap(), volume);
+
+    // A manifest of an earlier version, without the counts: the workbooks are read again, to the
+    // same summary and volume.
+    let mut earlier = manifest;
+    for entry in earlier["documents"].as_object_mut().unwrap().values_mut() {
+        entry.as_object_mut().unwrap().remove("warnings");
+    }
+    std::fs::write(&manifest_path, earlier.to_string()).unwrap();
+    let again = build_run(&run);
+    assert!(stderr(&again).contains("未变 3 个"), "{}", stderr(&again));
+    assert_eq!(summary_warnings(&run.summary), warnings);
+    assert_eq!(std::fs::read(&run.volume).unwrap(), volume);
 }
 
 /// The field paths of a JSON value (`department.projects[].budget`), objects and arrays included.
