@@ -360,10 +360,7 @@ fn record(
     to_build: &mut Vec<PathBuf>,
 ) -> Value {
     let mut entry = Entry::new(&app.input, file.clone());
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = Severity::Error.count(&diagnostics);
     let warnings = diagnostics.len() - errors;
     entry.original = Some(original.clone());
     entry.stamp = stamp(&file);
