@@ -78,8 +78,11 @@ fn main() {
         let n: usize = args[2].parse().expect("N");
         std::fs::create_dir_all(&dir).unwrap();
         for i in 0..n {
-            jixiao::workbook::write_department(&synthetic(i), &dir.join(format!("{i:05}.xlsx")))
-                .unwrap();
+            jixiao::xlsx::department::write_department(
+                &synthetic(i),
+                &dir.join(format!("{i:05}.xlsx")),
+            )
+            .unwrap();
         }
         return;
     }
@@ -97,8 +100,11 @@ fn main() {
     eprintln!("writing {max} synthetic workbooks…");
     for i in 0..max {
         let d = synthetic(i);
-        jixiao::workbook::write_department(&d, &workbooks.path().join(format!("{i:05}.xlsx")))
-            .unwrap();
+        jixiao::xlsx::department::write_department(
+            &d,
+            &workbooks.path().join(format!("{i:05}.xlsx")),
+        )
+        .unwrap();
     }
     let mut rows = Vec::new();
     for &n in &sizes {
@@ -261,7 +267,7 @@ fn child(n: usize, workbooks: &Path) -> Measured {
     corrected
         .overall_goals
         .push("更正后新增的一段。".to_string());
-    jixiao::workbook::write_department(&corrected, &files[n / 2]).unwrap();
+    jixiao::xlsx::department::write_department(&corrected, &files[n / 2]).unwrap();
     let one_changed = run(&files, &output, &());
     let alone_out = dir.path().join("alone");
     std::fs::create_dir(&alone_out).unwrap();

@@ -144,7 +144,7 @@ impl Client {
 }
 
 fn workbook(department: &jixiao::model::Department) -> Vec<u8> {
-    jixiao::fill_in::form(Some(department))
+    jixiao::xlsx::fill_in::form(Some(department))
         .unwrap()
         .save_to_buffer()
         .unwrap()

@@ -25,7 +25,7 @@ fn main() -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{}{}.xlsx", department.name, department.year));
-    jixiao::workbook::write_department(&department, &path)?;
+    jixiao::xlsx::department::write_department(&department, &path)?;
     println!("{}", path.display());
     Ok(())
 }

@@ -3,17 +3,19 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod cli;
+
 use clap::{Args, Parser, Subcommand};
 
+use cli::progress::{self, Progress};
 use jixiao::build::{self, BuildOptions, Builder, Report};
 use jixiao::compile::{self, CompileOptions, FontOptions, Fonts, Typesetter, roles};
 use jixiao::diagnostic::Diagnostic;
-use jixiao::fill_in::{self, Source, Template};
 use jixiao::platform;
-use jixiao::progress::{self, Progress};
 use jixiao::publish::volume::VolumeOptions;
 use jixiao::publish::{self, PublishOptions, Published};
 use jixiao::render::Renderer;
+use jixiao::xlsx::fill_in::{self, Source, Template};
 
 /// 部门预算绩效文本生成工具：把各部门的绩效工作簿生成为可直接公开的 PDF。
 #[derive(Parser)]
@@ -281,7 +283,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let findings = jixiao::report::check_paths(&args.input.paths);
+    let findings = jixiao::check::report::check_paths(&args.input.paths);
     if args.format == "json" {
         println!("{}", findings.json());
         eprintln!("{}", findings.summary());

@@ -10,9 +10,7 @@
 //! terminal (the caller prints [`Change`]s) and to the department's change record
 //! ([`record`], `{文档标题}.更正记录.md` beside the PDF).
 
-pub mod record;
 pub mod snapshot;
-pub mod store;
 mod words;
 
 use std::fmt;

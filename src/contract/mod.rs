@@ -2,7 +2,7 @@
 //! workbook, and every rule id of the findings.
 //!
 //! The reader (`crate::read`) finds sheets and columns by these names and reads each column by its
-//! [`Kind`]; the workbook writer (`crate::workbook`) and the fill-in form (`crate::fill_in`) write
+//! [`Kind`]; the workbook writer (`crate::xlsx::department`) and the fill-in form (`crate::xlsx::fill_in`) write
 //! headers, widths, formats and notes from them; the checks point at cells by these names; and a
 //! test keeps `docs/workbook.md` naming every one of them. Adding a column is one entry here plus
 //! how it is read into the model and printed.

@@ -1,4 +1,4 @@
-//! Extract (提取): the department data attached to a PDF by jixiao (see [`super::data`]), read
+//! Extract (提取): the department data attached to a PDF by jixiao (see [`crate::render::data`]), read
 //! back from the document's embedded files (the catalog's `/Names /EmbeddedFiles` tree) with
 //! hayro-syntax, the PDF reader Typst itself uses for PDF images.
 //!
@@ -11,9 +11,9 @@ use std::io::Read;
 use hayro_syntax::Pdf;
 use hayro_syntax::object::{Array, Dict, Name, Object, Stream, String as PdfString};
 
-use super::data;
 use crate::model::Department;
 use crate::output;
+use crate::render::data;
 
 /// PDFs larger than this are not read (a published volume of 1,000 departments is far smaller).
 const MAX_PDF: u64 = 1 << 30;
@@ -101,7 +101,7 @@ pub fn write(pdf: &Path, out: Option<&Path>) -> Result<Outcome, String> {
 
 /// Writes `department` as a workbook of the input contract, atomically.
 fn write_workbook(department: &Department, path: &Path) -> Result<(), String> {
-    let bytes = crate::workbook::to_workbook(department)
+    let bytes = crate::xlsx::department::to_workbook(department)
         .and_then(|mut book| book.save_to_buffer())
         .map_err(|e| format!("无法生成工作簿 {}：{e}", path.display()))?;
     output::write_atomic(path, &bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))

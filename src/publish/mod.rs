@@ -7,7 +7,6 @@
 //! - [`summary`]: the summary workbook (汇总表) of a run: one row per department, every project,
 //!   totals.
 
-pub mod data;
 pub mod extract;
 pub mod summary;
 pub mod volume;

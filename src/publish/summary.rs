@@ -92,7 +92,7 @@ pub fn workbook(members: &[Member]) -> Result<Workbook, XlsxError> {
         // Departments with data first (in volume order), failed ones after, in run order.
         (key(a).is_none(), key(a)).cmp(&(key(b).is_none(), key(b)))
     });
-    let mut book = crate::workbook::new_workbook("部门预算绩效汇总表", "jixiao")?;
+    let mut book = crate::xlsx::department::new_workbook("部门预算绩效汇总表", "jixiao")?;
     let header = Format::new()
         .set_bold()
         .set_background_color("#D9E1F2")

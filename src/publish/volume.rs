@@ -17,7 +17,7 @@ use crate::build::Builder;
 use crate::compile::DocumentIdentity;
 use crate::model::Department;
 use crate::output;
-use crate::publish::data;
+use crate::render::data;
 use crate::render::view::{DocumentView, VolumeView};
 
 /// The publisher printed on the cover when neither `--publisher` nor any workbook's 审核单位

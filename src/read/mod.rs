@@ -40,7 +40,7 @@
 mod archive;
 mod book;
 mod ods_span;
-mod sheet;
+mod table;
 mod value;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -66,7 +66,7 @@ use crate::text::{closest, fold_name};
 
 use archive::{ArchiveError, PartKind};
 use book::{Book, LoadError, OpenError, Sheet};
-use sheet::{Ctx, Table};
+use table::{Ctx, Table};
 use value::Percent;
 
 /// A workbook read into the model, with where each value came from.

@@ -5,6 +5,7 @@
 //! escaped by the environment's formatter (see [`escape`]), so workbook text can never act as
 //! Typst markup or code; only `|safe` output and the template text itself are markup.
 
+pub mod data;
 pub mod escape;
 pub mod view;
 

@@ -15,7 +15,7 @@ pub struct DocumentView<'a> {
     pub projects: Vec<ProjectView<'a>>,
     /// The 部门整体支出绩效目标表 (contract v2), when the workbook has its sheets.
     pub department_table: Option<DepartmentTableView<'a>>,
-    /// The department's data to attach to the PDF, if any (see [`crate::publish::data`]).
+    /// The department's data to attach to the PDF, if any (see [`crate::render::data`]).
     pub attachment: Option<Attachment>,
 }
 

@@ -15,11 +15,11 @@
 //! The server binds 127.0.0.1 only. Nothing here is process-wide: a test can run several servers
 //! side by side.
 
-mod builds;
+mod app;
 mod routes;
 mod security;
-mod state;
 mod upload;
+mod worker;
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
@@ -31,7 +31,7 @@ use axum::Router;
 
 use crate::compile::FontOptions;
 
-pub use state::App;
+pub use app::App;
 
 /// The first port tried when none is given; the next [`PORT_TRIES`]` - 1` ports follow.
 pub const DEFAULT_PORT: u16 = 8765;
@@ -94,7 +94,7 @@ impl Server {
     /// Discovers fonts, sets up the typesetter, starts the build thread and checks the workbooks
     /// already in `input/`. Creates `input/` and `output/` when missing.
     pub fn new(config: Config) -> Result<Self, String> {
-        let (app, worker) = state::App::start(config)?;
+        let (app, worker) = app::App::start(config)?;
         Ok(Self {
             app,
             worker: Some(worker),
@@ -242,7 +242,7 @@ async fn serve(
 /// folder, without telling the folder.
 pub fn folder_id(dir: &Path) -> String {
     let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    crate::manifest::bytes_hash(canonical.to_string_lossy().as_bytes())
+    crate::output::manifest::bytes_hash(canonical.to_string_lossy().as_bytes())
 }
 
 enum Bound {

@@ -31,12 +31,12 @@ use serde_json::{Value, json};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
+use crate::check::report::{Findings, Group};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fill_in::{Source, Template};
-use crate::report::{Findings, Group};
+use crate::xlsx::fill_in::{Source, Template};
 
-use super::builds::Job;
-use super::state::{App, Entry, Phase};
+use super::app::{App, Entry, Phase};
+use super::worker::Job;
 use super::{security, upload};
 
 const INDEX: &str = include_str!("assets/index.html");
@@ -234,7 +234,7 @@ async fn pdf(
         Err(r) => return r,
     };
     let found = tokio::task::spawn_blocking(move || {
-        let manifest = crate::manifest::Manifest::load(&app.output);
+        let manifest = crate::output::manifest::Manifest::load(&app.output);
         let (path, _) = app.pdf(&e, &manifest)?;
         let bytes = std::fs::read(&path).ok()?;
         Some((path, bytes))

@@ -22,10 +22,10 @@ use tempfile::NamedTempFile;
 
 use crate::check;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::manifest;
+use crate::output::manifest;
 
-use super::builds::Job;
-use super::state::{App, Entry, Phase, lock, stamp};
+use super::app::{App, Entry, Phase, lock, stamp};
+use super::worker::Job;
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];

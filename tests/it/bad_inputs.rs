@@ -989,7 +989,7 @@ fn heavy() -> std::sync::MutexGuard<'static, ()> {
 
 /// The reference department's workbook, as `jixiao template --example` writes it.
 fn reference_bytes() -> Vec<u8> {
-    jixiao::workbook::to_workbook(&jixiao::reference::department())
+    jixiao::xlsx::department::to_workbook(&jixiao::reference::department())
         .unwrap()
         .save_to_buffer()
         .unwrap()

@@ -9,9 +9,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use common::jixiao;
-use jixiao::manifest::{self, Manifest};
 use jixiao::model::Department;
-use jixiao::state::StateDir;
+use jixiao::output::lock::StateDir;
+use jixiao::output::manifest::{self, Manifest};
 
 /// What a build keeps in the output folder besides the documents: the data last built (for
 /// what changed), the manifest and the two lock files, in the order [`listing`] gives.
@@ -41,7 +41,7 @@ fn write(d: &Department, path: &Path) {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).unwrap();
     }
-    jixiao::workbook::write_department(d, path).unwrap();
+    jixiao::xlsx::department::write_department(d, path).unwrap();
 }
 
 /// The same department with a 预算数 that no longer adds up: it reads, but fails the checks.

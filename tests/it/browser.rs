@@ -57,7 +57,7 @@ fn the_page_in_a_real_browser() {
     let defective = dir.path().join("缺陷部门.xlsx");
     std::fs::write(
         &defective,
-        jixiao::fill_in::form(Some(&department))
+        jixiao::xlsx::fill_in::form(Some(&department))
             .unwrap()
             .save_to_buffer()
             .unwrap(),

@@ -7,8 +7,8 @@ use crate::common;
 
 use std::path::Path;
 
-use jixiao::changes::store::{self, Store};
 use jixiao::model::{Department, IndicatorValue};
+use jixiao::output::store::{self, Store};
 use rust_decimal::Decimal;
 
 const RECORD: &str = "唐山高新区行政服务中心2021年部门预算绩效文本.更正记录.md";
@@ -54,7 +54,7 @@ fn known_edits_give_their_change_lines_and_a_reformatting_edit_none() {
     let workbook = dir.path().join("中心.xlsx");
     let output = dir.path().join("out");
     let reference = jixiao::reference::department();
-    jixiao::workbook::write_department(&reference, &workbook).unwrap();
+    jixiao::xlsx::department::write_department(&reference, &workbook).unwrap();
     let first = build(&workbook, &output, &[]);
     assert!(change_lines(&first).is_empty(), "{first}");
     assert!(!first.contains("与上次生成相比"), "{first}");
@@ -62,7 +62,7 @@ fn known_edits_give_their_change_lines_and_a_reformatting_edit_none() {
     assert!(!output.join(RECORD).exists());
 
     let edited = corrected(&reference);
-    jixiao::workbook::write_department(&edited, &workbook).unwrap();
+    jixiao::xlsx::department::write_department(&edited, &workbook).unwrap();
     let second = build(&workbook, &output, &[]);
     assert!(
         second.contains("唐山高新区行政服务中心：与上次生成相比改动 5 处"),
@@ -109,7 +109,7 @@ fn known_edits_give_their_change_lines_and_a_reformatting_edit_none() {
 
     // Reformatted: the form layout (notes, dropdowns, number formats), every fill-down cell of
     // the first project written out, a comparator typed in ASCII. Nothing printed changes.
-    let mut form = jixiao::fill_in::form(Some(&edited)).unwrap();
+    let mut form = jixiao::xlsx::fill_in::form(Some(&edited)).unwrap();
     let sheet = form.worksheet_from_name("项目指标").unwrap();
     let first_project = &edited.projects[0];
     for (row, ind) in (1u32..).zip(&first_project.indicators) {
@@ -131,7 +131,7 @@ fn known_edits_give_their_change_lines_and_a_reformatting_edit_none() {
     // `--force` rebuilds but still compares with the last build; the newest section comes first.
     let mut again = edited.clone();
     again.projects[0].indicators[1].value = IndicatorValue::parse("≥98%");
-    jixiao::workbook::write_department(&again, &workbook).unwrap();
+    jixiao::xlsx::department::write_department(&again, &workbook).unwrap();
     let fourth = build(&workbook, &output, &["--force"]);
     assert_eq!(
         change_lines(&fourth),
@@ -151,7 +151,7 @@ fn more_than_twenty_changes_are_capped_and_an_old_state_never_breaks_a_build() {
     let workbook = dir.path().join("中心.xlsx");
     let output = dir.path().join("out");
     let reference = jixiao::reference::department();
-    jixiao::workbook::write_department(&reference, &workbook).unwrap();
+    jixiao::xlsx::department::write_department(&reference, &workbook).unwrap();
     build(&workbook, &output, &[]);
 
     let mut edited = reference.clone();
@@ -162,7 +162,7 @@ fn more_than_twenty_changes_are_capped_and_an_old_state_never_breaks_a_build() {
         n += 2;
     }
     assert!(n > 21);
-    jixiao::workbook::write_department(&edited, &workbook).unwrap();
+    jixiao::xlsx::department::write_department(&edited, &workbook).unwrap();
     let stderr = build(&workbook, &output, &[]);
     let lines = change_lines(&stderr);
     assert_eq!(lines.len(), 21, "{stderr}");

@@ -6,7 +6,8 @@ use crate::common;
 use std::path::Path;
 
 use common::jixiao;
-use jixiao::{reference, workbook};
+use jixiao::reference;
+use jixiao::xlsx::department as workbook;
 use rust_decimal::Decimal;
 
 fn check(path: &Path) -> (i32, String) {

@@ -159,7 +159,7 @@ fn a_character_no_font_can_draw_is_named_with_its_cell() {
     // A rare character of CJK extension B (as in some place and person names) that the
     // installed faces lack.
     department.overall_goals[1].push('\u{2A6D6}');
-    jixiao::workbook::write_department(&department, &workbook).unwrap();
+    jixiao::xlsx::department::write_department(&department, &workbook).unwrap();
 
     let output = dir.path().join("out");
     let out = build(&workbook, &output, &[]);

@@ -16,7 +16,7 @@ fn the_full_department_reads_back_unchanged_and_checks_clean() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("full.xlsx");
     let department = reference::full::department();
-    jixiao::workbook::write_department(&department, &path).unwrap();
+    jixiao::xlsx::department::write_department(&department, &path).unwrap();
     let checked = jixiao::check::check_path(&path);
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
     assert_eq!(checked.department.unwrap(), department);
@@ -29,7 +29,7 @@ fn the_full_department_prints_every_value() {
     let output = dir.path().join("out");
     std::fs::create_dir_all(&input).unwrap();
     let department = reference::full::department();
-    jixiao::workbook::write_department(&department, &input.join("full.xlsx")).unwrap();
+    jixiao::xlsx::department::write_department(&department, &input.join("full.xlsx")).unwrap();
     let out = build(&input, &output, &[]);
     assert!(
         out.status.success(),

@@ -30,7 +30,7 @@ fn department(name: &str, code: Option<&str>, cents: i64) -> Department {
 
 fn write(d: &Department, path: &Path) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    jixiao::workbook::write_department(d, path).unwrap();
+    jixiao::xlsx::department::write_department(d, path).unwrap();
 }
 
 fn stderr(out: &Output) -> String {
@@ -547,7 +547,7 @@ fn a_pdf_is_its_own_source() {
     // documented field (the v2 one in its_optional_parts_round_trip_too).
     let mut found = BTreeSet::new();
     paths(&json, "", &mut found);
-    let v2 = jixiao::publish::data::to_json(&jixiao::reference::full::department());
+    let v2 = jixiao::render::data::to_json(&jixiao::reference::full::department());
     paths(&serde_json::from_slice(&v2).unwrap(), "", &mut found);
     assert_eq!(
         found,

@@ -176,7 +176,7 @@ fn workbook(name: &str, defect: bool) -> Vec<u8> {
     if defect {
         department.projects[0].budget += rust_decimal::Decimal::TEN;
     }
-    jixiao::fill_in::form(Some(&department))
+    jixiao::xlsx::fill_in::form(Some(&department))
         .unwrap()
         .save_to_buffer()
         .unwrap()
@@ -653,7 +653,7 @@ async fn the_same_department_replaces_only_when_confirmed_and_the_old_file_is_ke
     // A corrected workbook of the same department: the page is asked first.
     let mut corrected = jixiao::reference::department();
     corrected.overall_goals.push("新增的一段总体目标。".into());
-    let corrected = jixiao::fill_in::form(Some(&corrected))
+    let corrected = jixiao::xlsx::fill_in::form(Some(&corrected))
         .unwrap()
         .save_to_buffer()
         .unwrap();

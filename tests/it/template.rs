@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use calamine::{Reader, open_workbook_auto};
 use common::{compact, jixiao, only_pdf, pdf_text, seed_path, xlsx};
 use jixiao::model::Department;
-use jixiao::{read, reference, workbook};
+use jixiao::xlsx::department as workbook;
+use jixiao::{read, reference};
 
 /// Runs `jixiao template ARGS`, asserting it succeeds.
 fn template(args: &[&str]) {
@@ -168,7 +169,7 @@ fn every_column_round_trips_through_the_form() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("form.xlsx");
     let department = everything_filled();
-    let mut form = jixiao::fill_in::form(Some(&department)).unwrap();
+    let mut form = jixiao::xlsx::fill_in::form(Some(&department)).unwrap();
     form.save(&path).unwrap();
     assert_eq!(read_clean(&path), department);
 }

@@ -80,7 +80,7 @@ fn save_like_excel(department: &Department, path: &Path) {
     let lock = dir.join(format!("~${name}"));
     std::fs::write(&lock, b"owner").unwrap();
     let temp = dir.join("8A3F2C10");
-    jixiao::workbook::write_department(department, &temp).unwrap();
+    jixiao::xlsx::department::write_department(department, &temp).unwrap();
     let old = dir.join("8A3F2C10.tmp");
     std::fs::rename(path, &old).unwrap();
     std::fs::rename(&temp, path).unwrap();
@@ -91,7 +91,7 @@ fn save_like_excel(department: &Department, path: &Path) {
 fn bytes_of(department: &Department) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.xlsx");
-    jixiao::workbook::write_department(department, &path).unwrap();
+    jixiao::xlsx::department::write_department(department, &path).unwrap();
     std::fs::read(path).unwrap()
 }
 
@@ -105,7 +105,7 @@ fn saves_are_rebuilt_with_their_changes_until_ctrl_c() {
     std::fs::create_dir(&input).unwrap();
     let workbook = input.join("中心.xlsx");
     let mut department = jixiao::reference::department();
-    jixiao::workbook::write_department(&department, &workbook).unwrap();
+    jixiao::xlsx::department::write_department(&department, &workbook).unwrap();
 
     let watching = Watching::start(&input, &output);
     // The first build (fonts, Typst) on a busy machine.

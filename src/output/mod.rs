@@ -4,6 +4,11 @@
 //! A temporary file is named `.jixiao-{process id}-{random}.tmp`, so that a process can tell
 //! its own temporaries from those of another writer into the same folder.
 
+pub mod lock;
+pub mod manifest;
+pub mod record;
+pub mod store;
+
 use std::io::Write;
 use std::path::Path;
 
@@ -91,7 +96,7 @@ fn temporary_owner(name: &str) -> Option<Option<u32>> {
 }
 
 /// Removes the temporary files in `dir`: all of them, or only those made by process `owner`.
-/// Another live writer's temporaries must not be removed (see [`crate::state::StateDir::join`]).
+/// Another live writer's temporaries must not be removed (see [`crate::output::lock::StateDir::join`]).
 pub fn remove_temporaries(dir: &Path, owner: Option<u32>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

@@ -6,7 +6,7 @@
 //! later project uses merged cells, so that a reader of the output meets both conventions.
 //! Money is written as numbers (万元), spending-plan percentages as fractions with a percent number
 //! format (25% is stored as 0.25), 年度 as a number. Every row with text is as high as its text
-//! and every sheet is set up for printing (`crate::sheet_style`), so the workbook reads the same
+//! and every sheet is set up for printing (`crate::xlsx::style`), so the workbook reads the same
 //! in LibreOffice and WPS as in Excel. The file's creation time is fixed, so the same department
 //! always gives the same bytes.
 
@@ -23,7 +23,7 @@ use crate::contract::{
     LEVEL3, MEASURES, OVERALL, PROJECTS, SUB_GOALS, VALUE,
 };
 use crate::model::{Department, Indicator, MoneyUnit, Period, Project};
-use crate::sheet_style::{self, RowHeights};
+use crate::xlsx::style::{self, RowHeights};
 
 /// Writes `department` as a workbook at `path` (`.xlsx`).
 pub fn write_department(department: &Department, path: &Path) -> Result<(), XlsxError> {
@@ -56,7 +56,7 @@ pub(crate) fn new_workbook(title: &str, author: &str) -> Result<Workbook, XlsxEr
 pub(crate) enum Layout {
     /// The data only, as a department would have filled it in.
     Plain,
-    /// The form a department fills in (`crate::fill_in`): every 基本信息 field listed, even when
+    /// The form a department fills in (`crate::xlsx::fill_in`): every 基本信息 field listed, even when
     /// blank; whole columns formatted (wrapping, money and percent number formats); at least
     /// [`FORM_ROWS`] data rows one comfortable line high; money with a thousands separator.
     Form,
@@ -181,7 +181,7 @@ struct Writer {
 }
 
 /// One sheet being written: its columns, and the heights of the rows gathered from the text
-/// written into them (`crate::sheet_style`).
+/// written into them (`crate::xlsx::style`).
 struct Sheet<'a> {
     ws: &'a mut Worksheet,
     columns: Vec<Column>,
@@ -227,7 +227,7 @@ impl<'a> Sheet<'a> {
         let styles: &'a Styles = self.styles;
         let format = if wrap { &styles.wrapped } else { &styles.text };
         self.ws.write_blank(row, col, format)?;
-        self.heights.at_least(row, sheet_style::ONE_LINE);
+        self.heights.at_least(row, style::ONE_LINE);
         Ok(())
     }
 
@@ -253,14 +253,14 @@ impl<'a> Sheet<'a> {
 
     fn number(&mut self, row: u32, col: u16, n: f64, format: &Format) -> Result<(), XlsxError> {
         self.ws.write_number_with_format(row, col, n, format)?;
-        self.heights.at_least(row, sheet_style::ONE_LINE);
+        self.heights.at_least(row, style::ONE_LINE);
         Ok(())
     }
 
     /// A blank cell in `format`, one line high at least.
     fn blank_as(&mut self, row: u32, col: u16, format: &Format) -> Result<(), XlsxError> {
         self.ws.write_blank(row, col, format)?;
-        self.heights.at_least(row, sheet_style::ONE_LINE);
+        self.heights.at_least(row, style::ONE_LINE);
         Ok(())
     }
 
@@ -281,7 +281,7 @@ impl<'a> Sheet<'a> {
     fn finish(self) -> Result<(), XlsxError> {
         self.heights.apply(self.ws)?;
         let widths: Vec<f64> = self.columns.iter().map(|c| c.width).collect();
-        sheet_style::page_setup(self.ws, &widths, 1)
+        style::page_setup(self.ws, &widths, 1)
     }
 }
 
@@ -325,7 +325,7 @@ impl Writer {
                 }
             }
             for row in 1..=last {
-                heights.at_least(row, sheet_style::ONE_LINE);
+                heights.at_least(row, style::ONE_LINE);
             }
         }
         Ok(Sheet {

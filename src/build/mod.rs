@@ -2,7 +2,7 @@
 //!
 //! Each department is independent: its failure (even a panic) is its own, and the others go on.
 //! Outputs are written atomically, documents whose inputs are unchanged are skipped (see
-//! [`crate::manifest`]), and an interrupt leaves no temporary file behind. Several runs may
+//! [`crate::output::manifest`]), and an interrupt leaves no temporary file behind. Several runs may
 //! write into one output folder at once (see [`crate::state`]).
 
 use std::collections::BTreeMap;
@@ -13,19 +13,20 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use walkdir::WalkDir;
 
-use crate::changes::store::{self, Kept, Store};
 use crate::changes::{self, Change, Node};
+use crate::check::{self, glyphs};
 use crate::compile::{DocumentIdentity, Typesetter};
 use crate::contract::RuleId;
 use crate::diagnostic::has_errors;
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::manifest::{self, Entry, Environment, Inputs, Manifest};
 use crate::model::Department;
-use crate::publish::data;
+use crate::output;
+use crate::output::lock::StateDir;
+use crate::output::manifest::{self, Entry, Environment, Inputs, Manifest};
+use crate::output::store::{self, Kept, Store};
+use crate::render::data;
 use crate::render::view::DocumentView;
 use crate::render::{DEFAULT_TEMPLATES, Renderer};
-use crate::state::StateDir;
-use crate::{check, glyphs, output};
 
 /// The workbook extensions accepted, compared without regard to case.
 const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
@@ -114,7 +115,7 @@ fn guarded<T>(
 pub enum Status {
     /// Its PDF was written.
     Built,
-    /// Its PDF was already there, intact, made from the same inputs (see [`crate::manifest`]).
+    /// Its PDF was already there, intact, made from the same inputs (see [`crate::output::manifest`]).
     Unchanged,
     /// It has errors (or the run was interrupted before it); any earlier PDF is left as it was.
     Failed,
@@ -560,24 +561,28 @@ impl Builder {
             .get(&department.name, department.year)
             .map(|last| changes::compare(&last.data, &data));
         let unwritten = match &changes {
-            Some(list) if !list.is_empty() => {
-                changes::record::prepend(&self.options.output, &department.title, &now, file, list)
-                    .err()
-                    .map(|e| {
-                        Diagnostic::warning(
-                            file,
-                            Location::file(),
-                            RuleId::ChangeRecord,
-                            format!(
-                                "无法写入更正记录 {}：{e}",
-                                self.options
-                                    .output
-                                    .join(changes::record::file_name(&department.title))
-                                    .display()
-                            ),
-                        )
-                    })
-            }
+            Some(list) if !list.is_empty() => crate::output::record::prepend(
+                &self.options.output,
+                &department.title,
+                &now,
+                file,
+                list,
+            )
+            .err()
+            .map(|e| {
+                Diagnostic::warning(
+                    file,
+                    Location::file(),
+                    RuleId::ChangeRecord,
+                    format!(
+                        "无法写入更正记录 {}：{e}",
+                        self.options
+                            .output
+                            .join(crate::output::record::file_name(&department.title))
+                            .display()
+                    ),
+                )
+            }),
             _ => None,
         };
         let kept = Kept {

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::build;
 use crate::check;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::sheet_style::{self, RowHeights};
+use crate::xlsx::style::{self, RowHeights};
 
 /// The findings about one workbook (one department).
 #[derive(Debug, Clone)]
@@ -178,7 +178,7 @@ impl Findings {
     }
 
     /// The findings workbook. Every row gets a height that fits its text and every sheet a
-    /// page setup for printing (`crate::sheet_style`).
+    /// page setup for printing (`crate::xlsx::style`).
     pub fn workbook(&self) -> Result<Workbook, XlsxError> {
         let mut book = Workbook::new();
         let header = Format::new()
@@ -344,7 +344,7 @@ fn finish(
 ) -> Result<(), XlsxError> {
     heights.apply(sheet)?;
     let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
-    sheet_style::page_setup(sheet, &widths, 1)
+    style::page_setup(sheet, &widths, 1)
 }
 
 /// 工作表, 单元格, 严重程度, 规则, 说明 from column `c0`.

@@ -14,11 +14,11 @@ use tokio::sync::{Semaphore, broadcast, watch};
 use crate::build::{self, BuildOptions, Builder};
 use crate::compile::{CompileOptions, Fonts, Typesetter, roles};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::manifest::{self, Environment, Inputs, Manifest};
+use crate::output::manifest::{self, Environment, Inputs, Manifest};
 use crate::render::{DEFAULT_TEMPLATES, Renderer};
 
-use super::builds::{self, Job};
 use super::upload::Pending;
+use super::worker::{self, Job};
 use super::{Config, Limits};
 
 /// Page images rendered at this many pixels per point (108 dpi: a page readable on screen).
@@ -190,7 +190,7 @@ impl App {
             quit,
             stop,
         });
-        let worker = builds::spawn(app.clone(), builder, receiver, staging);
+        let worker = worker::spawn(app.clone(), builder, receiver, staging);
         let stale = app.rescan();
         app.submit(Job::Check(stale));
         Ok((app, worker))

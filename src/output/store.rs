@@ -18,8 +18,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::Node;
-use crate::state::{StateDir, StateError};
+use crate::changes::Node;
+use crate::output::lock::{StateDir, StateError};
 
 /// The store's folder inside the output folder (hidden, so never searched for workbooks).
 pub const DIR_NAME: &str = ".jixiao-data";

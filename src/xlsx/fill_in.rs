@@ -32,8 +32,8 @@ use crate::contract::{
 };
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Department;
-use crate::sheet_style::{self, RowHeights};
-use crate::workbook::{self, Layout};
+use crate::xlsx::department::{self, Layout};
+use crate::xlsx::style::{self, RowHeights};
 
 /// The default file name of the blank template.
 pub const BLANK_FILE_NAME: &str = "部门预算绩效填报模板.xlsx";
@@ -165,10 +165,10 @@ pub fn form_with(department: Option<&Department>, full: bool) -> Result<Workbook
         Some(d) => (d, d.title.clone()),
         None => (&blank, "部门预算绩效填报模板".to_string()),
     };
-    let mut workbook = workbook::new_workbook(&title, &d.compiled_by)?;
+    let mut workbook = department::new_workbook(&title, &d.compiled_by)?;
     let full = full || d.has_optional_parts();
     instructions(workbook.add_worksheet(), full)?;
-    workbook::write_sheets(&mut workbook, d, Layout::Form, full)?;
+    department::write_sheets(&mut workbook, d, Layout::Form, full)?;
     lists(workbook.add_worksheet())?;
     define_names(&mut workbook)?;
     notes(&mut workbook, full)?;
@@ -216,7 +216,7 @@ fn lists(sheet: &mut Worksheet) -> Result<(), XlsxError> {
         .into_iter()
         .chain(FRAMEWORK.iter().map(|_| others))
         .collect();
-    sheet_style::page_setup(sheet, &widths, 1)
+    style::page_setup(sheet, &widths, 1)
 }
 
 /// `一级指标列表`, one name per 一级 for its 二级 list, and `项目名称列表`.
@@ -570,7 +570,7 @@ fn instructions(sheet: &mut Worksheet, full: bool) -> Result<(), XlsxError> {
         let (text, format, size) = match &line {
             Line::Title(t) => (*t, &title, 16.0),
             Line::Heading(t) => (*t, &heading, 12.0),
-            Line::Text(t) => (t.as_str(), &wrap, sheet_style::FONT_SIZE),
+            Line::Text(t) => (t.as_str(), &wrap, style::FONT_SIZE),
             Line::Blank => continue,
         };
         sheet.write_string_with_format(row, 0, text, format)?;
@@ -578,7 +578,7 @@ fn instructions(sheet: &mut Worksheet, full: bool) -> Result<(), XlsxError> {
         heights.text_sized(row, INSTRUCTIONS_WIDTH, text, wraps, size);
     }
     heights.apply(sheet)?;
-    sheet_style::page_setup(sheet, &[INSTRUCTIONS_WIDTH], 0)
+    style::page_setup(sheet, &[INSTRUCTIONS_WIDTH], 0)
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@
 //! therefore drops every finding of the rules that points into a sheet row where the reader
 //! already reported an error.
 
+pub mod glyphs;
+pub mod report;
+
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;

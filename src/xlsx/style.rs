@@ -1,7 +1,7 @@
 //! How the workbooks jixiao writes look on screen and on paper: row heights measured from their
 //! text, and the page setup for printing. Shared by every writer of a workbook (the departments'
-//! form and example in [`crate::workbook`]/[`crate::fill_in`], the findings workbook in
-//! [`crate::report`]).
+//! form and example in [`crate::xlsx::department`]/[`crate::xlsx::fill_in`], the findings workbook in
+//! [`crate::check::report`]).
 //!
 //! **Row heights.** LibreOffice and WPS do not measure rows when they open a file that declares
 //! no heights (Excel does), so a wrapped long text would keep a one-line row and its lines would

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Change;
+use crate::changes::Change;
 use crate::output;
 
 /// The record's file name for a document title: `{文档标题}.更正记录.md`.

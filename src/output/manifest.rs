@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::compile::Fonts;
-use crate::state::{StateDir, StateError};
+use crate::output::lock::{StateDir, StateError};
 
 /// The manifest's file name inside the output folder (hidden, so never taken for a workbook).
 pub const FILE_NAME: &str = ".jixiao-manifest.json";

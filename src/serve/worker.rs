@@ -20,10 +20,10 @@ use crate::changes;
 use crate::check;
 use crate::compile::DocumentIdentity;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::manifest;
+use crate::output::manifest;
 use crate::publish::{self, PublishOptions, volume::VolumeOptions};
 
-use super::state::{App, Pages, Phase, lock, stamp};
+use super::app::{App, Pages, Phase, lock, stamp};
 
 /// Work for the build thread.
 pub enum Job {

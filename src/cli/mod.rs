@@ -1,0 +1,3 @@
+//! The `jixiao` command's own parts: what the library does not need.
+
+pub mod progress;
