@@ -23,12 +23,10 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use jixiao::build::{BuildOptions, Builder, Observer, Report};
-use jixiao::compile::{CompileOptions, FontOptions, Fonts, Typesetter};
+use jixiao::build::{Config, Engine, Observer, Report};
 use jixiao::model::Department;
 use jixiao::publish::PublishOptions;
 use jixiao::publish::volume::VolumeOptions;
-use jixiao::render::Renderer;
 use serde::{Deserialize, Serialize};
 
 /// Sizes run when none are given.
@@ -218,16 +216,12 @@ impl Observer for Timer {
 }
 
 /// What `jixiao build` sets up: fonts discovered, default templates, output folder.
-fn builder(output: &Path) -> Builder {
-    let fonts = Fonts::discover(&FontOptions::default());
-    Builder {
-        renderer: Renderer::new(None),
-        typesetter: Typesetter::new(fonts, CompileOptions::default()).unwrap(),
-        options: BuildOptions {
-            output: output.to_path_buf(),
-            ..BuildOptions::default()
-        },
-    }
+fn engine(output: &Path) -> Engine {
+    Engine::new(Config {
+        output: output.to_path_buf(),
+        ..Config::default()
+    })
+    .unwrap()
 }
 
 /// What a run of `jixiao build` does in process: discover fonts, set up, build the batch.
@@ -236,7 +230,7 @@ fn run(files: &[PathBuf], output: &Path, observer: &dyn Observer) -> Duration {
     // (the one-department run would otherwise find the corrected document already laid out).
     typst::comemo::evict(0);
     let start = Instant::now();
-    let batch = builder(output).build_all(files, observer);
+    let batch = engine(output).build_all(files, observer);
     assert!(batch.reports.iter().all(|r| !r.failed()));
     start.elapsed()
 }
@@ -279,7 +273,7 @@ fn child(n: usize, workbooks: &Path) -> Measured {
     let docs = n.min(NAIVE_DOCS);
     let start = Instant::now();
     for file in &files[..docs] {
-        assert!(!builder(&naive_out).build_file(file).failed());
+        assert!(!engine(&naive_out).build_file(file).failed());
     }
     let naive_ms_per_doc = start.elapsed().as_secs_f64() * 1000.0 / docs as f64;
     let batch_ms_per_doc = batch.as_secs_f64() * 1000.0 / n as f64;
@@ -289,8 +283,8 @@ fn child(n: usize, workbooks: &Path) -> Measured {
     let mut volume = None;
     if n <= jixiao::publish::volume::MAX_DEPARTMENTS {
         typst::comemo::evict(0);
-        let builder = builder(&output);
-        let reports = builder.build_all(&files, &()).reports;
+        let engine = engine(&output);
+        let reports = engine.build_all(&files, &()).reports;
         let options = PublishOptions {
             volume: Some(VolumeOptions {
                 path: dir.path().join("volume.pdf"),
@@ -299,7 +293,7 @@ fn child(n: usize, workbooks: &Path) -> Measured {
             summary: None,
         };
         let start = Instant::now();
-        let published = jixiao::publish::publish(&builder, &reports, &options);
+        let published = jixiao::publish::publish(&engine, &reports, &options);
         let seconds = start.elapsed().as_secs_f64();
         let written = published
             .volume

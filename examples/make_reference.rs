@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-fn main() -> anyhow::Result<()> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (department, dir) = match args.first().map(String::as_str) {
         Some("--full") => (

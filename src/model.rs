@@ -9,8 +9,6 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::contract;
-
 /// One department's 部门预算绩效文本 for one budget year.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Department {
@@ -225,14 +223,9 @@ pub struct SpendingPlan {
 }
 
 impl SpendingPlan {
-    /// The four checkpoints with their column names, in order.
-    pub fn checkpoints(&self) -> [(&'static str, Decimal); 4] {
-        [
-            (contract::MARCH, self.march),
-            (contract::JUNE, self.june),
-            (contract::OCTOBER, self.october),
-            (contract::DECEMBER, self.december),
-        ]
+    /// The four cumulative percentages, March to December.
+    pub fn percentages(&self) -> [Decimal; 4] {
+        [self.march, self.june, self.october, self.december]
     }
 }
 

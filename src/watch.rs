@@ -7,24 +7,26 @@
 //! written. So an event only says "look again": the watched paths are scanned for workbooks
 //! (skipping lock and hidden files, as `build` does) and every workbook whose size or time of
 //! modification differs from when it was last built is rebuilt, through the same
-//! [`Builder::build_all`] as `build` (manifest, atomic writes, changes). A workbook that cannot be
+//! [`Engine::build_all`] as `build` (manifest, atomic writes, changes). A workbook that cannot be
 //! read as a workbook (`unreadable`, or gone) is tried again [`RETRIES`] times,
 //! [`RETRY_DELAY`] apart, before its finding is reported: a half-written file is a file still
-//! being saved, not an error. Nothing stops the loop but `stop`: a bad save is reported and
-//! watching goes on.
+//! being saved, not an error. Nothing stops the loop but the engine's cancel handle: a bad save
+//! is reported and watching goes on.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::mpsc::{RecvTimeoutError, channel};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
 use notify_debouncer_mini::new_debouncer;
 
-use crate::build::{self, Batch, Builder, Observer, Report};
+use crate::build::{Batch, Engine, Observer, Report, lock};
 use crate::contract::RuleId;
 use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::read::{self, Stamp};
 
 /// How long the events of one save are gathered before the workbooks are looked at.
 pub const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -35,7 +37,7 @@ pub const RETRIES: u32 = 4;
 /// The wait before each retry.
 pub const RETRY_DELAY: Duration = Duration::from_millis(500);
 
-/// How often `stop` is asked while nothing happens.
+/// How often the cancel handle is asked while nothing happens.
 const POLL: Duration = Duration::from_millis(200);
 
 /// What watch mode tells its caller, besides the per-document reports its observer gets.
@@ -51,21 +53,6 @@ pub enum Event {
     Rebuilt(Batch),
     /// The watcher reported a problem; watching goes on.
     WatchError(String),
-}
-
-/// What identifies a saved version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Fingerprint {
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-fn fingerprint(path: &Path) -> Option<Fingerprint> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some(Fingerprint {
-        len: meta.len(),
-        modified: meta.modified().ok(),
-    })
 }
 
 /// The folders to watch for `paths`: a folder itself (recursively), a file's folder (only its
@@ -111,7 +98,7 @@ struct Retrying<'a> {
 impl Retrying<'_> {
     /// True when `report` is held back for another attempt.
     fn holds(&self, report: &Report) -> bool {
-        let mut attempts = build::lock(&self.attempts);
+        let mut attempts = lock(&self.attempts);
         if maybe_half_written(report) {
             let n = attempts.entry(report.file.clone()).or_default();
             *n += 1;
@@ -145,43 +132,43 @@ impl Observer for Retrying<'_> {
 }
 
 /// Builds every workbook under `paths`, then watches them and rebuilds each saved one, telling
-/// `observer` about every document and `tell` about each stage, until `stop` says so. Fails
-/// only when watching cannot begin.
+/// `observer` about every document and `tell` about each stage, until the engine's
+/// [`crate::build::Cancel`] is stopped. Fails only when watching cannot begin.
 pub fn run(
-    builder: &Builder,
+    engine: &Engine,
     paths: &[PathBuf],
     observer: &dyn Observer,
     tell: &mut dyn FnMut(Event),
-    stop: &dyn Fn() -> bool,
-) -> Result<(), String> {
+) -> Result<()> {
+    let stop = || engine.cancel().is_stopped();
     let (tx, rx) = channel();
     let mut debouncer =
-        new_debouncer(DEBOUNCE, tx).map_err(|e| format!("无法监视文件变化：{e}"))?;
+        new_debouncer(DEBOUNCE, tx).map_err(|e| Error::failed(format!("无法监视文件变化：{e}")))?;
     let folders = watched(paths);
     for (dir, mode) in &folders {
         if dir.is_dir() {
             debouncer
                 .watcher()
                 .watch(dir, *mode)
-                .map_err(|e| format!("无法监视 {}：{e}", dir.display()))?;
+                .map_err(|e| Error::io("无法监视", dir, e))?;
         }
     }
 
     // Watching began first, so a save during the first build is not missed.
-    let (files, problems) = build::discover(paths);
+    let (files, problems) = read::discover(paths);
     if !problems.is_empty() {
         tell(Event::Problems(problems));
     }
-    let mut seen: BTreeMap<PathBuf, Fingerprint> = files
+    let mut seen: BTreeMap<PathBuf, Stamp> = files
         .iter()
-        .filter_map(|f| Some((f.clone(), fingerprint(f)?)))
+        .filter_map(|f| Some((f.clone(), Stamp::of(f)?)))
         .collect();
     let retrying = Retrying {
         inner: observer,
         attempts: Mutex::new(HashMap::new()),
     };
     let mut retry_at: BTreeMap<PathBuf, Instant> = BTreeMap::new();
-    let first = builder.build_all(&files, &retrying);
+    let first = engine.build_all(&files, &retrying);
     let first = held_back(first, &retrying, &mut retry_at);
     tell(Event::Built(first));
     tell(Event::Watching(
@@ -202,7 +189,7 @@ pub fn run(
             Ok(Err(e)) => tell(Event::WatchError(format!("监视文件变化时出错：{e}"))),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
-                return Err("监视文件变化的线程已停止".to_string());
+                return Err(Error::failed("监视文件变化的线程已停止"));
             }
         }
         // Every event of a save that came meanwhile is one look.
@@ -222,12 +209,12 @@ pub fn run(
             !is_due
         });
         if look {
-            let (files, _) = build::discover(paths);
+            let (files, _) = read::discover(paths);
             let present: BTreeSet<&PathBuf> = files.iter().collect();
             // A workbook gone (mid-rename, or deleted) is forgotten; when it is back it is built.
             seen.retain(|file, _| present.contains(file));
             for file in &files {
-                let Some(now) = fingerprint(file) else {
+                let Some(now) = Stamp::of(file) else {
                     continue;
                 };
                 if seen.get(file) != Some(&now) {
@@ -241,7 +228,7 @@ pub fn run(
             continue;
         }
         let files: Vec<PathBuf> = due.into_iter().collect();
-        let batch = builder.build_all(&files, &retrying);
+        let batch = engine.build_all(&files, &retrying);
         let batch = held_back(batch, &retrying, &mut retry_at);
         if !batch.reports.is_empty() || !batch.warnings.is_empty() {
             tell(Event::Rebuilt(batch));
@@ -256,7 +243,7 @@ fn held_back(
     retrying: &Retrying<'_>,
     retry_at: &mut BTreeMap<PathBuf, Instant>,
 ) -> Batch {
-    let attempts = build::lock(&retrying.attempts);
+    let attempts = lock(&retrying.attempts);
     batch.reports.retain(|report| {
         if attempts.contains_key(&report.file) && maybe_half_written(report) {
             retry_at.insert(report.file.clone(), Instant::now() + RETRY_DELAY);

@@ -1,12 +1,12 @@
 //! A department's printed data as a tree of named values, each with the cell it came from: what
-//! a build keeps of a department (see [`super::store`]) to compare the next build with.
+//! a build keeps of a department (see [`crate::output::store`]) to compare the next build with.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::contract;
 use crate::diagnostic::Location;
-use crate::model::{Department, Funds, Indicator, MoneyUnit, Period};
+use crate::model::{Department, Funds, Indicator, MoneyUnit, Period, Project};
 use crate::read::{Origins, RowOrigin};
 
 /// One node of the tree: a section, a record (a project, an indicator), a list of paragraphs,
@@ -116,7 +116,56 @@ fn at(rows: &[RowOrigin], i: usize, column: &str) -> Option<String> {
 
 /// The tree of `department`'s printed data, with the cells of `origins`.
 pub fn snapshot(department: &Department, origins: &Origins) -> Node {
-    let unit = department.money_unit;
+    let mut root = vec![
+        Node::section(contract::INFO, "", info(department, origins)),
+        paragraphs(
+            contract::OVERALL,
+            "",
+            "段",
+            &department.overall_goals,
+            &origins.overall_goals,
+            contract::CONTENT,
+        ),
+        records(
+            contract::SUB_GOALS,
+            "",
+            "分项绩效目标",
+            sub_goals(department, origins),
+        ),
+        paragraphs(
+            contract::MEASURES,
+            "",
+            "段",
+            &department.measures,
+            &origins.measures,
+            contract::CONTENT,
+        ),
+        records(
+            contract::PROJECTS,
+            "",
+            "项目",
+            projects(department, origins),
+        ),
+    ];
+    if department.has_department_table() {
+        root.push(records(
+            contract::TASKS,
+            "",
+            "任务",
+            tasks(department, origins),
+        ));
+        let mut own = indicators(
+            &department.department_indicators,
+            &origins.department_indicators,
+        );
+        own.key = contract::DEPARTMENT_INDICATORS.into();
+        root.push(own);
+    }
+    Node::section("", "", root)
+}
+
+/// 基本信息: every field printed, in the order of the form.
+fn info(department: &Department, origins: &Origins) -> Vec<Node> {
     let info_cell = |field: &str| origins.info.get(field).and_then(address);
     let mut info = vec![
         Node::value(
@@ -152,10 +201,14 @@ pub fn snapshot(department: &Department, origins: &Origins) -> Node {
     info.push(Node::value(
         contract::MONEY_UNIT,
         info_cell(contract::MONEY_UNIT),
-        unit.label(),
+        department.money_unit.label(),
     ));
+    info
+}
 
-    let sub_goals = department
+/// 分项绩效目标: one record per sub-goal, by name.
+fn sub_goals(department: &Department, origins: &Origins) -> Vec<Node> {
+    department
         .sub_goals
         .iter()
         .enumerate()
@@ -179,9 +232,13 @@ pub fn snapshot(department: &Department, origins: &Origins) -> Node {
             ],
             ..Node::default()
         })
-        .collect();
+        .collect()
+}
 
-    let projects = department
+/// 项目: one record per project, by name, with its money, plan, details, goals and indicators.
+fn projects(department: &Department, origins: &Origins) -> Vec<Node> {
+    let unit = department.money_unit;
+    department
         .projects
         .iter()
         .enumerate()
@@ -207,7 +264,7 @@ pub fn snapshot(department: &Department, origins: &Origins) -> Node {
                 money(contract::OTHER_FUNDS, project.other_funds),
                 Node::text(contract::PURPOSE, cell(contract::PURPOSE), &project.purpose),
             ];
-            for (column, percent) in project.spending_plan.checkpoints() {
+            for (column, percent) in contract::checkpoints(&project.spending_plan) {
                 children.push(Node::shown(
                     column,
                     cell(column),
@@ -230,26 +287,7 @@ pub fn snapshot(department: &Department, origins: &Origins) -> Node {
                 children.push(money(contract::TERM_FISCAL, fiscal));
                 children.push(money(contract::TERM_OTHER, other));
             }
-            let goals = origins.goals.get(p).map_or(&[][..], Vec::as_slice);
-            children.push(paragraphs(
-                contract::GOAL,
-                "目标",
-                "目标",
-                &project.goals,
-                goals,
-                contract::GOAL,
-            ));
-            if !project.term_goals.is_empty() {
-                let rows = origins.term_goals.get(p).map_or(&[][..], Vec::as_slice);
-                children.push(paragraphs(
-                    "实施期目标",
-                    "实施期目标",
-                    "实施期目标",
-                    &project.term_goals,
-                    rows,
-                    contract::GOAL,
-                ));
-            }
+            children.extend(project_goals(project, p, origins));
             let rows = origins.indicators.get(p).map_or(&[][..], Vec::as_slice);
             children.push(indicators(&project.indicators, rows));
             Node {
@@ -266,9 +304,38 @@ pub fn snapshot(department: &Department, origins: &Origins) -> Node {
                 ..Node::default()
             }
         })
-        .collect();
+        .collect()
+}
 
-    let tasks = department
+/// A project's goals, and its 实施期目标 when it has some.
+fn project_goals(project: &Project, p: usize, origins: &Origins) -> Vec<Node> {
+    let goals = origins.goals.get(p).map_or(&[][..], Vec::as_slice);
+    let mut nodes = vec![paragraphs(
+        contract::GOAL,
+        "目标",
+        "目标",
+        &project.goals,
+        goals,
+        contract::GOAL,
+    )];
+    if !project.term_goals.is_empty() {
+        let rows = origins.term_goals.get(p).map_or(&[][..], Vec::as_slice);
+        nodes.push(paragraphs(
+            "实施期目标",
+            "实施期目标",
+            "实施期目标",
+            &project.term_goals,
+            rows,
+            contract::GOAL,
+        ));
+    }
+    nodes
+}
+
+/// 年度主要任务: one record per task, by name.
+fn tasks(department: &Department, origins: &Origins) -> Vec<Node> {
+    let unit = department.money_unit;
+    department
         .tasks
         .iter()
         .enumerate()
@@ -303,39 +370,7 @@ pub fn snapshot(department: &Department, origins: &Origins) -> Node {
                 ..Node::default()
             }
         })
-        .collect();
-
-    let mut root = vec![
-        Node::section(contract::INFO, "", info),
-        paragraphs(
-            contract::OVERALL,
-            "",
-            "段",
-            &department.overall_goals,
-            &origins.overall_goals,
-            contract::CONTENT,
-        ),
-        records(contract::SUB_GOALS, "", "分项绩效目标", sub_goals),
-        paragraphs(
-            contract::MEASURES,
-            "",
-            "段",
-            &department.measures,
-            &origins.measures,
-            contract::CONTENT,
-        ),
-        records(contract::PROJECTS, "", "项目", projects),
-    ];
-    if department.has_department_table() {
-        root.push(records(contract::TASKS, "", "任务", tasks));
-        let mut own = indicators(
-            &department.department_indicators,
-            &origins.department_indicators,
-        );
-        own.key = contract::DEPARTMENT_INDICATORS.into();
-        root.push(own);
-    }
-    Node::section("", "", root)
+        .collect()
 }
 
 fn records(key: &str, label: &str, noun: &str, mut children: Vec<Node>) -> Node {

@@ -4,9 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::compile::Fonts;
 use crate::contract::{self, RuleId};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{Department, Indicator};
 use crate::read::{Origins, RowOrigin};
 
@@ -104,21 +103,21 @@ fn indicator_texts<'a>(
     }
 }
 
-/// A finding for every cell with characters no loaded face covers: a warning, or an error when
-/// `strict`.
+/// A finding of `severity` (a warning, an error with `--strict`) for every cell with characters
+/// that no loaded face `covers`.
 pub fn check(
     file: &Path,
     department: &Department,
     origins: &Origins,
-    fonts: &Fonts,
-    strict: bool,
+    covers: &dyn Fn(char) -> bool,
+    severity: Severity,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (location, text) in texts(department, origins) {
         let missing: BTreeSet<char> = text
             .chars()
             .filter(|c| !c.is_ascii() && !c.is_whitespace() && !c.is_control())
-            .filter(|c| !fonts.covers(*c))
+            .filter(|&c| !covers(c))
             .collect();
         if missing.is_empty() {
             continue;
@@ -131,11 +130,9 @@ pub fn check(
             "已加载的字体都无法显示字符 {}，PDF 中将显示为空白方框；请改用常用字或安装包含该字的字体（--font-path）",
             listed.join("、")
         );
-        findings.push(if strict {
-            Diagnostic::error(file, location, RuleId::MissingGlyph, message)
-        } else {
-            Diagnostic::warning(file, location, RuleId::MissingGlyph, message)
-        });
+        let mut finding = Diagnostic::error(file, location, RuleId::MissingGlyph, message);
+        finding.severity = severity;
+        findings.push(finding);
     }
     findings
 }

@@ -2,12 +2,15 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::{PoisonError, RwLock};
 
 use typst::text::{Font, FontBook, FontInfo, FontWeight};
 use typst::utils::LazyHash;
 use typst_kit::fonts::{FontPath, FontStore};
+
+use crate::output::manifest::Fingerprint;
 
 /// Where fonts are looked for.
 #[derive(Debug, Clone, Default)]
@@ -56,6 +59,27 @@ impl Fonts {
 
     pub fn book(&self) -> &LazyHash<FontBook> {
         self.store.book()
+    }
+
+    /// A fingerprint of the font set: every face's description (family, variant, flags,
+    /// coverage), in an order that does not depend on how the system listed its fonts (see
+    /// [`crate::output::manifest`]).
+    pub fn fingerprint(&self) -> String {
+        let book = self.book();
+        let mut faces: Vec<[u8; 32]> = (0..)
+            .map_while(|i| book.info(i))
+            .map(|info| {
+                let mut h = StdHasher(blake3::Hasher::new());
+                info.hash(&mut h);
+                *h.0.finalize().as_bytes()
+            })
+            .collect();
+        faces.sort_unstable();
+        let mut h = Fingerprint::new();
+        for face in &faces {
+            h.raw(face);
+        }
+        h.finish()
     }
 
     pub fn font(&self, index: usize) -> Option<Font> {
@@ -132,5 +156,16 @@ impl Fonts {
                     .is_some_and(|info| info.coverage.contains('中' as u32))
             })
         })
+    }
+}
+/// Lets `std::hash::Hash` feed a BLAKE3 hasher.
+struct StdHasher(blake3::Hasher);
+
+impl Hasher for StdHasher {
+    fn finish(&self) -> u64 {
+        0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
     }
 }

@@ -14,8 +14,10 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use fonts::{FontOptions, Fonts};
-pub use world::VirtualFile;
 use world::{DocumentWorld, Shared};
+
+use crate::error::Error;
+use crate::render::VirtualFile;
 
 /// How many documents a memoized Typst result survives without being used again.
 const CACHE_AGE: usize = 8;
@@ -39,6 +41,17 @@ pub struct DocumentIdentity {
     pub year: i32,
 }
 
+impl DocumentIdentity {
+    /// The identity of department `name`'s document of `year`: the same in every build, and
+    /// never another department's.
+    pub fn department(name: &str, year: i32) -> Self {
+        Self {
+            ident: format!("{name}|{year}"),
+            year,
+        }
+    }
+}
+
 /// A compiled document.
 pub struct Compiled {
     pub pdf: Vec<u8>,
@@ -57,10 +70,17 @@ pub struct Typesetter {
     standards: PdfStandards,
 }
 
+/// Why a document could not be typeset: Typst's errors, one line each (each becomes a
+/// `typeset` finding of the workbook whose document it is).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .0.join("；"))]
+pub struct TypesetError(pub Vec<String>);
+
 impl Typesetter {
-    pub fn new(fonts: Fonts, options: CompileOptions) -> Result<Self, String> {
+    /// A typesetter with `fonts`; PDF standards that cannot be combined are a usage error.
+    pub fn new(fonts: Fonts, options: CompileOptions) -> Result<Self, Error> {
         let standards = PdfStandards::new(&options.standards)
-            .map_err(|e| format!("PDF 标准组合无效：{}", e.message()))?;
+            .map_err(|e| Error::usage(format!("PDF 标准组合无效：{}", e.message())))?;
         Ok(Self {
             shared: Arc::new(Shared::new(fonts)),
             options,
@@ -95,7 +115,7 @@ impl Typesetter {
         source: String,
         identity: &DocumentIdentity,
         files: &[VirtualFile],
-    ) -> Result<Compiled, Vec<String>> {
+    ) -> Result<Compiled, TypesetError> {
         self.compile_observed(source, identity, files, &|_| {})
     }
 
@@ -108,9 +128,10 @@ impl Typesetter {
         identity: &DocumentIdentity,
         files: &[VirtualFile],
         first_page: &dyn Fn(&[u8]),
-    ) -> Result<Compiled, Vec<String>> {
-        let date = Datetime::from_ymd(identity.year, 1, 1)
-            .ok_or_else(|| vec![format!("年度 {} 无法作为文档日期", identity.year)])?;
+    ) -> Result<Compiled, TypesetError> {
+        let date = Datetime::from_ymd(identity.year, 1, 1).ok_or_else(|| {
+            TypesetError(vec![format!("年度 {} 无法作为文档日期", identity.year)])
+        })?;
         let world = DocumentWorld::new(
             self.shared.clone(),
             source,
@@ -118,7 +139,7 @@ impl Typesetter {
             date,
             files,
         )
-        .map_err(|e| vec![e])?;
+        .map_err(|e| TypesetError(vec![e]))?;
         let warned = typst::compile::<PagedDocument>(&world);
         let result = warned
             .output
@@ -157,12 +178,14 @@ impl Typesetter {
         // used by one of the last few documents stay: the next department reuses most of them
         // (styles, shaped headings, table headers), which saves about a quarter of its time.
         typst::comemo::evict(CACHE_AGE);
-        result.map(|(pdf, pngs, pages)| Compiled {
-            pdf,
-            pages,
-            pngs,
-            warnings,
-        })
+        result
+            .map_err(TypesetError)
+            .map(|(pdf, pngs, pages)| Compiled {
+                pdf,
+                pages,
+                pngs,
+                warnings,
+            })
     }
 }
 
@@ -208,10 +231,10 @@ fn describe_refs(world: &DocumentWorld, diagnostics: &[&SourceDiagnostic]) -> Ve
 }
 
 /// Parses a `--pdf-standard` value (`a-2b`, `ua-1`, `1.7`, …).
-pub fn parse_standard(name: &str) -> Result<PdfStandard, String> {
+pub fn parse_standard(name: &str) -> Result<PdfStandard, Error> {
     serde_json::from_value(serde_json::Value::String(name.to_string())).map_err(|_| {
-        format!(
+        Error::usage(format!(
             "未知的 PDF 标准：{name}（可用：1.4–2.0、a-1b、a-2b、a-2u、a-3b、a-3u、a-4、ua-1 等）"
-        )
+        ))
     })
 }

@@ -1,57 +1,13 @@
-//! Font roles (字体角色): which face the title, body, headings and tables use.
-//!
-//! Each role is a stack of family names in `fonts.toml` (a template file, so it can be
-//! overridden like the others); a role gets the first family that is installed and covers
-//! Chinese. The stacks are passed to the Typst templates and resolved here for reporting.
+//! Font roles (字体角色) resolved against the fonts of this machine: which installed face the
+//! title, body, headings and tables get (the first family of each role's stack in `fonts.toml`
+//! that is installed and covers Chinese; see [`crate::render::roles`]), for `jixiao fonts`, and
+//! the refusal of a font set without any Chinese face.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::fonts::Fonts;
-use serde::{Deserialize, Serialize};
-
-/// One role: its stack and weight.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Role {
-    pub families: Vec<String>,
-    #[serde(default = "regular")]
-    pub weight: String,
-}
-
-fn regular() -> String {
-    "regular".to_string()
-}
-
-/// Every role by name (`title`, `body`, `heading`, `subheading`, `table`, `table-header`).
-pub type Roles = BTreeMap<String, Role>;
-
-/// The roles every template may use; a `fonts.toml` must define each.
-pub const ROLE_NAMES: &[(&str, &str)] = &[
-    ("title", "标题"),
-    ("body", "正文"),
-    ("heading", "一级标题"),
-    ("subheading", "二级标题"),
-    ("table", "表格"),
-    ("table-header", "表头"),
-];
-
-/// Parses `fonts.toml`.
-pub fn parse(source: &str) -> Result<Roles, String> {
-    let roles: Roles = toml::from_str(source).map_err(|e| format!("fonts.toml 格式错误：{e}"))?;
-    for (name, label) in ROLE_NAMES {
-        match roles.get(*name) {
-            None => return Err(format!("fonts.toml 缺少字体角色 [{name}]（{label}）")),
-            Some(role) if role.families.is_empty() => {
-                return Err(format!(
-                    "fonts.toml 的字体角色 [{name}]（{label}）没有列出任何字体"
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(roles)
-}
+use crate::error::Error;
+use crate::render::roles::{ROLE_NAMES, Roles, label};
 
 /// What a role resolved to on this machine.
 #[derive(Debug, Clone)]
@@ -111,14 +67,6 @@ fn weight_number(name: &str) -> u16 {
     }
 }
 
-/// The Chinese role label of a role name.
-pub fn label(role: &str) -> &str {
-    ROLE_NAMES
-        .iter()
-        .find(|(n, _)| *n == role)
-        .map_or(role, |(_, l)| l)
-}
-
 /// Advice for a machine without the official faces.
 pub const INSTALL_HINT: &str = "请安装中文字体：Windows、macOS、麒麟、统信系统自带；Debian/Ubuntu 可执行 \
      `sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai`；公文字体（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312）\
@@ -156,13 +104,13 @@ pub fn report(resolved: &[Resolved]) -> (String, bool) {
 }
 
 /// Refuses a font set without any Chinese face: every document would print empty boxes.
-pub fn require_chinese(fonts: &Fonts) -> Result<(), String> {
+pub fn require_chinese(fonts: &Fonts) -> Result<(), Error> {
     if fonts.has_chinese() {
         Ok(())
     } else {
-        Err(format!(
+        Err(Error::failed(format!(
             "没有找到任何中文字体，无法生成文档，未写入任何文件。{INSTALL_HINT}"
-        ))
+        )))
     }
 }
 

@@ -1,5 +1,5 @@
 //! The Typst [`World`] of one document: the generated source served from memory, fonts shared
-//! with the whole process, data files served from memory (see [`VirtualFile`]), and file access
+//! with the whole process, data files served from memory (see [`crate::render::VirtualFile`]), and file access
 //! limited to the template directory.
 
 use std::path::{Path, PathBuf};
@@ -13,6 +13,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use super::fonts::Fonts;
+use crate::render::VirtualFile;
 
 /// Every document is served under this one path: file ids are interned for the life of the
 /// process and capped at 65,535, so a long batch must not mint one per document.
@@ -23,16 +24,6 @@ static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| {
     )
     .intern()
 });
-
-/// A file served from memory under a fixed path, so that data (a department's JSON) reaches a
-/// template as bytes, never spliced into its source text.
-#[derive(Debug, Clone)]
-pub struct VirtualFile {
-    /// Absolute in the document's project, e.g. `/.jixiao/0.json`. Paths are interned for the life
-    /// of the process (see [`MAIN_ID`]): use a small fixed set of them, not one per document.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 /// What every document of a process shares: the standard library and the fonts.
 pub struct Shared {

@@ -7,7 +7,12 @@
 //! test keeps `docs/workbook.md` naming every one of them. Adding a column is one entry here plus
 //! how it is read into the model and printed.
 
+mod framework;
 mod rules;
+
+use rust_decimal::Decimal;
+
+pub use framework::{FRAMEWORK, level2_of};
 
 pub use rules::{Level, RuleId};
 
@@ -197,6 +202,15 @@ pub const MARCH: &str = "3月底";
 pub const JUNE: &str = "6月底";
 pub const OCTOBER: &str = "10月底";
 pub const DECEMBER: &str = "12月底";
+/// The spending plan's columns, March to December (see [`checkpoints`]).
+pub const SPENDING_MONTHS: [&str; 4] = [MARCH, JUNE, OCTOBER, DECEMBER];
+
+/// A project's spending plan as the workbook has it: each month's column with its percentage.
+pub fn checkpoints(plan: &crate::model::SpendingPlan) -> [(&'static str, Decimal); 4] {
+    let percentages = plan.percentages();
+    std::array::from_fn(|i| (SPENDING_MONTHS[i], percentages[i]))
+}
+
 /// `项目`, optional (v2).
 pub const SUPERVISOR: &str = "主管部门";
 pub const IMPLEMENTER: &str = "实施单位";
@@ -763,6 +777,25 @@ pub const SHEETS: &[Sheet] = &[
         )
     },
 ];
+
+/// The contract's v1 sheets in workbook order, each with its v1 columns (canonical names,
+/// without units): what the reference text's workbook has.
+pub fn v1_sheets() -> Vec<(&'static str, Vec<&'static str>)> {
+    SHEETS
+        .iter()
+        .filter(|s| s.since == Since::V1)
+        .map(|s| (s.name, s.columns_for(false).map(|c| c.name).collect()))
+        .collect()
+}
+
+/// The v1 columns of one sheet (none for a sheet not in v1).
+pub fn v1_columns(sheet: &str) -> Vec<&'static str> {
+    v1_sheets()
+        .into_iter()
+        .find(|(name, _)| *name == sheet)
+        .map(|(_, columns)| columns)
+        .unwrap_or_default()
+}
 
 /// The sheet called `name`. Panics when the contract has none: names come from this module.
 pub fn sheet_named(name: &str) -> &'static Sheet {

@@ -20,7 +20,7 @@ use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::output;
+use super::files::remove_temporaries;
 
 /// The file locked while the state is changed.
 pub const LOCK_FILE: &str = ".jixiao.lock";
@@ -63,6 +63,12 @@ pub enum StateError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl From<StateError> for crate::Error {
+    fn from(e: StateError) -> Self {
+        crate::Error::failed(e.to_string())
+    }
 }
 
 /// The state lock, held until dropped (or until the process ends).
@@ -123,7 +129,7 @@ impl StateDir {
         {
             let probe = open(&path)?;
             match probe.try_lock() {
-                Ok(()) => output::remove_temporaries(&self.dir, None),
+                Ok(()) => remove_temporaries(&self.dir, None),
                 // Another writer is running: its temporary files may be in use.
                 Err(TryLockError::WouldBlock) => {}
                 Err(TryLockError::Error(source)) => {

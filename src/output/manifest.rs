@@ -8,17 +8,13 @@
 //!
 //! Several writers may share one output folder, so a run never writes back the manifest it read
 //! at its start: [`Manifest::record`] merges its new entries into the manifest on disk under the
-//! folder's lock (see [`crate::state`]).
+//! folder's lock (see [`super::lock`]).
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use super::lock::{StateDir, StateError};
 use serde::{Deserialize, Serialize};
-use walkdir::WalkDir;
-
-use crate::compile::Fonts;
-use crate::output::lock::{StateDir, StateError};
 
 /// The manifest's file name inside the output folder (hidden, so never taken for a workbook).
 pub const FILE_NAME: &str = ".jixiao-manifest.json";
@@ -48,6 +44,9 @@ pub struct Entry {
     /// Hash of the Typst source written beside it (`--emit typ`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typ: Option<String>,
+    /// Hash of the data that source reads, written beside it as `{文档标题}.json`, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
     /// How many warnings its build found, so that the summary of a later run that finds it
     /// unchanged need not read the workbook again (absent in manifests of earlier versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,23 +75,20 @@ pub struct Environment {
 }
 
 impl Environment {
-    /// The environment of a run with these templates, fonts and settings.
-    pub fn new(
-        embedded_templates: &[(&str, &str)],
-        template_dir: Option<&Path>,
-        fonts: &Fonts,
-        settings: &[String],
-    ) -> Self {
+    /// The environment of a run: the fingerprints of its templates and of its font set (each
+    /// computed by its owner, the renderer and the typesetter), this tool's version and the
+    /// settings that change the output.
+    pub fn new(templates: String, fonts: String, settings: &[String]) -> Self {
         Self {
-            templates: templates_hash(embedded_templates, template_dir),
+            templates,
             tool: format!("jixiao {}", env!("CARGO_PKG_VERSION")),
-            fonts: fonts_hash(fonts),
+            fonts,
             settings: {
-                let mut h = blake3::Hasher::new();
+                let mut h = Fingerprint::new();
                 for s in settings {
-                    field(&mut h, s.as_bytes());
+                    h.field(s.as_bytes());
                 }
-                hex(h)
+                h.finish()
             },
         }
     }
@@ -116,7 +112,7 @@ impl Manifest {
         };
         let mut json = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?;
         json.push(b'\n');
-        crate::output::write_atomic(&output.join(FILE_NAME), &json)
+        super::files::write_atomic(&output.join(FILE_NAME), &json)
     }
 
     /// Records the documents a run built (`built`, by PDF file name) in the manifest of the
@@ -163,13 +159,14 @@ fn intact(output: &Path, pdf_name: &str, entry: &Entry) -> bool {
     if !same(&output.join(pdf_name), &entry.pdf) {
         return false;
     }
-    match &entry.typ {
+    let beside = |extension: &str, hash: &Option<String>| match hash {
         Some(hash) => same(
-            &output.join(Path::new(pdf_name).with_extension("typ")),
+            &output.join(Path::new(pdf_name).with_extension(extension)),
             hash,
         ),
         None => true,
-    }
+    };
+    beside("typ", &entry.typ) && beside("json", &entry.data)
 }
 
 /// The hash of `bytes`, as hex.
@@ -188,70 +185,34 @@ fn hex(h: blake3::Hasher) -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// Feeds a length-prefixed field, so that concatenations cannot collide.
-fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
-    h.update(&(bytes.len() as u64).to_le_bytes());
-    h.update(bytes);
-}
+/// A BLAKE3 hash of length-prefixed fields (so that concatenations cannot collide), as hex:
+/// how every part of a manifest's [`Environment`] is fingerprinted.
+pub struct Fingerprint(blake3::Hasher);
 
-/// Every embedded template, then every file of the override folder (recursively, sorted, with
-/// its relative path): an override, an image it shows, or a new file all change the hash.
-fn templates_hash(embedded: &[(&str, &str)], dir: Option<&Path>) -> String {
-    let mut h = blake3::Hasher::new();
-    for (name, source) in embedded {
-        field(&mut h, name.as_bytes());
-        field(&mut h, source.as_bytes());
+impl Fingerprint {
+    pub fn new() -> Self {
+        Self(blake3::Hasher::new())
     }
-    if let Some(dir) = dir {
-        field(&mut h, b"--templates");
-        for entry in WalkDir::new(dir).sort_by_file_name() {
-            let Ok(entry) = entry else {
-                field(&mut h, b"<unreadable>");
-                continue;
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            field(&mut h, relative.to_string_lossy().as_bytes());
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => field(&mut h, &bytes),
-                Err(_) => field(&mut h, b"<unreadable>"),
-            }
-        }
-    }
-    hex(h)
-}
 
-/// Every face's description (family, variant, flags, coverage), in an order that does not depend
-/// on how the system listed its fonts.
-fn fonts_hash(fonts: &Fonts) -> String {
-    let book = fonts.book();
-    let mut faces: Vec<[u8; 32]> = (0..)
-        .map_while(|i| book.info(i))
-        .map(|info| {
-            let mut h = StdHasher(blake3::Hasher::new());
-            info.hash(&mut h);
-            *h.0.finalize().as_bytes()
-        })
-        .collect();
-    faces.sort_unstable();
-    let mut h = blake3::Hasher::new();
-    for face in &faces {
-        h.update(face);
-    }
-    hex(h)
-}
-
-/// Lets `std::hash::Hash` feed a BLAKE3 hasher.
-struct StdHasher(blake3::Hasher);
-
-impl Hasher for StdHasher {
-    fn finish(&self) -> u64 {
-        0
-    }
-    fn write(&mut self, bytes: &[u8]) {
+    /// Feeds one field.
+    pub fn field(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
+    }
+
+    /// Feeds raw bytes, without a length.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> String {
+        hex(self.0)
+    }
+}
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -286,6 +247,7 @@ mod tests {
                 inputs: inputs.clone(),
                 pdf: bytes_hash(b"pdf"),
                 typ: None,
+                data: None,
                 warnings: None,
             },
         );
@@ -319,6 +281,7 @@ mod tests {
             },
             pdf: bytes_hash(pdf),
             typ: None,
+            data: None,
             warnings: None,
         }
     }

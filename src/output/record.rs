@@ -5,24 +5,24 @@
 //! Markdown, because it is plain text that any editor opens and that reads well printed or
 //! rendered. Written atomically; an older record is kept below the new section.
 
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
-use crate::changes::Change;
-use crate::output;
+use super::files::{file_stem, write_atomic};
 
 /// The record's file name for a document title: `{文档标题}.更正记录.md`.
 pub fn file_name(title: &str) -> String {
-    format!("{}.更正记录.md", output::file_stem(title))
+    format!("{}.更正记录.md", file_stem(title))
 }
 
-/// Adds a section for one build to the record of `title` in `dir`, above the older ones, and
-/// returns its path.
+/// Adds a section for one build to the record of `title` in `dir`, one line per change (as it
+/// displays), above the older ones, and returns its path.
 pub fn prepend(
     dir: &Path,
     title: &str,
     when: &str,
     workbook: &Path,
-    changes: &[Change],
+    changes: &[impl Display],
 ) -> std::io::Result<PathBuf> {
     let path = dir.join(file_name(title));
     let older = match std::fs::read_to_string(&path) {
@@ -42,6 +42,6 @@ pub fn prepend(
         text.push('\n');
         text.push_str(&older);
     }
-    output::write_atomic(&path, text.as_bytes())?;
+    write_atomic(&path, text.as_bytes())?;
     Ok(path)
 }

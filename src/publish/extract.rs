@@ -1,5 +1,5 @@
-//! Extract (提取): the department data attached to a PDF by jixiao (see [`crate::render::data`]), read
-//! back from the document's embedded files (the catalog's `/Names /EmbeddedFiles` tree) with
+//! Extract (提取): the department data attached to a PDF by jixiao (see [`crate::render::data`]),
+//! read back from the document's embedded files (the catalog's `/Names /EmbeddedFiles` tree) with
 //! hayro-syntax, the PDF reader Typst itself uses for PDF images.
 //!
 //! A department's PDF carries one department; a combined volume carries one per department.
@@ -11,6 +11,7 @@ use std::io::Read;
 use hayro_syntax::Pdf;
 use hayro_syntax::object::{Array, Dict, Name, Object, Stream, String as PdfString};
 
+use crate::error::Error;
 use crate::model::Department;
 use crate::output;
 use crate::render::data;
@@ -45,8 +46,12 @@ pub struct Outcome {
 /// printed) or as a workbook (`OUT.xlsx`) that builds the same PDF again. A volume carries many
 /// departments: `OUT` is then a folder, and each department is written into it as
 /// `{文档标题}.xlsx`. Files are written atomically.
-pub fn write(pdf: &Path, out: Option<&Path>) -> Result<Outcome, String> {
-    let found = departments(pdf)?;
+pub fn write(pdf: &Path, out: Option<&Path>) -> Result<Outcome, Error> {
+    write_as_asked(pdf, out).map_err(Error::failed)
+}
+
+fn write_as_asked(pdf: &Path, out: Option<&Path>) -> Result<Outcome, String> {
+    let found = find_departments(pdf)?;
     let extension = out
         .and_then(|p| p.extension())
         .and_then(|e| e.to_str())
@@ -109,7 +114,11 @@ fn write_workbook(department: &Department, path: &Path) -> Result<(), String> {
 
 /// Every department attached to the PDF at `path`, in the order of their names; an error (in
 /// Chinese, naming the file) when the PDF cannot be read or carries no jixiao data.
-pub fn departments(path: &Path) -> Result<Vec<Extracted>, String> {
+pub fn departments(path: &Path) -> Result<Vec<Extracted>, Error> {
+    find_departments(path).map_err(Error::failed)
+}
+
+fn find_departments(path: &Path) -> Result<Vec<Extracted>, String> {
     let at = path.display();
     let size = std::fs::metadata(path)
         .map_err(|e| format!("{at}：无法读取：{e}"))?
@@ -118,7 +127,7 @@ pub fn departments(path: &Path) -> Result<Vec<Extracted>, String> {
         return Err(format!("{at}：文件过大（{size} 字节）"));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{at}：无法读取：{e}"))?;
-    let files = attachments(&bytes).map_err(|e| format!("{at}：{e}"))?;
+    let files = embedded_files(&bytes).map_err(|e| format!("{at}：{e}"))?;
     let mut found = Vec::new();
     let mut problems = Vec::new();
     for (name, json) in files {
@@ -147,7 +156,11 @@ pub fn departments(path: &Path) -> Result<Vec<Extracted>, String> {
 }
 
 /// Every embedded file of a PDF: (name, bytes), sorted by name.
-pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn attachments(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    embedded_files(pdf).map_err(Error::failed)
+}
+
+fn embedded_files(pdf: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let document = Pdf::new(pdf.to_vec())
         .map_err(|_| "不是可读取的 PDF（文件损坏，或不是 PDF）".to_string())?;
     let xref = document.xref();

@@ -16,8 +16,9 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::Member;
+use super::member::Member;
 use crate::build::Status;
+use crate::error::Error;
 use crate::model::Department;
 use crate::output;
 
@@ -73,11 +74,11 @@ pub fn money(department: &Department) -> [Decimal; 3] {
 }
 
 /// Writes the summary workbook of `members` to `path`, atomically.
-pub fn write(members: &[Member], path: &Path) -> Result<(), String> {
+pub fn write(members: &[Member], path: &Path) -> Result<(), Error> {
     let bytes = workbook(members)
         .and_then(|mut book| book.save_to_buffer())
-        .map_err(|e| format!("无法生成汇总表：{e}"))?;
-    output::write_atomic(path, &bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))
+        .map_err(|e| Error::failed(format!("无法生成汇总表：{e}")))?;
+    output::write_atomic(path, &bytes).map_err(|e| Error::io("无法写入", path, e))
 }
 
 /// The summary workbook.

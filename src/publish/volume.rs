@@ -12,13 +12,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::Member;
-use crate::build::Builder;
+use super::member::Member;
+use crate::build::Engine;
 use crate::compile::DocumentIdentity;
+use crate::error::Error;
 use crate::model::Department;
 use crate::output;
-use crate::render::data;
-use crate::render::view::{DocumentView, VolumeView};
+use crate::render::Cover;
 
 /// The publisher printed on the cover when neither `--publisher` nor any workbook's 审核单位
 /// names one.
@@ -70,12 +70,12 @@ pub fn order(departments: &mut [&Department]) {
 }
 
 /// Refuses a volume of more than [`MAX_DEPARTMENTS`] departments, before any is laid out.
-fn too_many(departments: usize) -> Result<(), String> {
+fn too_many(departments: usize) -> Result<(), Error> {
     if departments > MAX_DEPARTMENTS {
-        return Err(format!(
+        return Err(Error::failed(format!(
             "本次有 {departments} 个部门，一本汇编最多收入 {MAX_DEPARTMENTS} 个（排版时每个部门约占 15 MB 内存）。\
              请把工作簿按地区或系统分到几个文件夹，对每个文件夹分别生成一本汇编"
-        ));
+        )));
     }
     Ok(())
 }
@@ -93,16 +93,16 @@ fn most_common<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T>
 /// Writes the volume of every member that has data (the others are left out; the run's summary
 /// lists them), atomically.
 pub fn write(
-    builder: &Builder,
+    engine: &Engine,
     members: &[Member],
     options: &VolumeOptions,
-) -> Result<Volume, String> {
+) -> Result<Volume, Error> {
     let mut departments: Vec<&Department> = members
         .iter()
         .filter_map(|m| m.department.as_deref())
         .collect();
     if departments.is_empty() {
-        return Err("没有可以收入汇编的部门（全部有错误）".to_string());
+        return Err(Error::failed("没有可以收入汇编的部门（全部有错误）"));
     }
     too_many(departments.len())?;
     order(&mut departments);
@@ -113,41 +113,29 @@ pub fn write(
         .clone()
         .or_else(|| most_common(departments.iter().filter_map(|d| d.reviewed_by.clone())))
         .unwrap_or_else(|| DEFAULT_PUBLISHER.to_string());
-
-    let attach = builder.typesetter.allows_attachments();
-    let mut files = Vec::new();
-    let documents = departments
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let attachment = attach.then(|| {
-                let (attachment, file) = data::attachment(d, i);
-                files.push(file);
-                attachment
-            });
-            DocumentView::new(d).with_attachment(attachment)
-        })
-        .collect();
-    let view = VolumeView {
+    let cover = Cover {
         title: title.clone(),
         publisher,
         year,
-        documents,
     };
-    let source = builder
-        .renderer
-        .render_volume(&view)
-        .map_err(|e| format!("汇编模板渲染失败：{e:#}"))?;
+    let attach = engine.typesetter().allows_attachments();
+    let rendered = engine
+        .renderer()
+        .volume(&cover, &departments, attach)
+        .map_err(|e| e.context("汇编模板渲染失败"))?;
     let identity = DocumentIdentity {
         ident: format!("volume|{title}|{year}"),
         year,
     };
-    let compiled = builder
-        .typesetter
-        .compile(source, &identity, &files)
-        .map_err(|errors| format!("汇编排版失败：{}", errors.join("；")))?;
+    let compiled = engine
+        .typesetter()
+        .compile(rendered.source, &identity, &rendered.files)
+        .map_err(|errors| Error::failed(format!("汇编排版失败：{errors}")))?;
+    if let Some(folder) = options.path.parent() {
+        engine.cancel().writes_into(folder);
+    }
     output::write_atomic(&options.path, &compiled.pdf)
-        .map_err(|e| format!("无法写入 {}：{e}", options.path.display()))?;
+        .map_err(|e| Error::io("无法写入", &options.path, e))?;
     Ok(Volume {
         path: options.path.clone(),
         departments: departments.iter().map(|d| d.name.clone()).collect(),
@@ -195,7 +183,7 @@ mod tests {
     #[test]
     fn a_volume_of_more_than_the_limit_is_refused_with_the_way_out() {
         assert_eq!(too_many(MAX_DEPARTMENTS), Ok(()));
-        let e = too_many(MAX_DEPARTMENTS + 1).unwrap_err();
+        let e = too_many(MAX_DEPARTMENTS + 1).unwrap_err().to_string();
         assert!(
             e.contains("本次有 201 个部门，一本汇编最多收入 200 个"),
             "{e}"

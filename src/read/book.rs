@@ -105,7 +105,7 @@ pub enum OpenError {
 
 /// One sheet: its non-blank cells by absolute 0-based position, and its merged regions.
 #[derive(Debug, Clone, Default)]
-pub struct Sheet {
+pub struct LoadedSheet {
     /// The name as spelt in the workbook.
     pub name: String,
     /// row → column → value; whitespace-only text and empty cells are left out.
@@ -118,7 +118,7 @@ pub struct Sheet {
     pub too_long: Vec<(CellRef, usize)>,
 }
 
-impl Sheet {
+impl LoadedSheet {
     pub fn get(&self, row: u32, col: u32) -> Option<&Value> {
         self.cells.get(&row).and_then(|r| r.get(&col))
     }
@@ -144,9 +144,9 @@ fn reader(bytes: &Arc<[u8]>) -> File_ {
     Cursor::new(bytes.clone())
 }
 
-/// Opens `path` as whatever workbook format its content is; refuses files larger than
-/// [`MAX_FILE_BYTES`] before reading them.
-pub fn open(path: &Path) -> Result<Book, OpenError> {
+/// The bytes of `path`, read whole; refuses files larger than [`MAX_FILE_BYTES`] before reading
+/// them (and never reads more than one byte past the limit).
+pub fn load(path: &Path) -> Result<Arc<[u8]>, OpenError> {
     let size = std::fs::metadata(path).map_err(OpenError::Io)?.len();
     if size > MAX_FILE_BYTES {
         return Err(OpenError::TooLarge(size));
@@ -160,7 +160,7 @@ pub fn open(path: &Path) -> Result<Book, OpenError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(OpenError::TooLarge(bytes.len() as u64));
     }
-    open_bytes(bytes.into())
+    Ok(bytes.into())
 }
 
 /// Opens a workbook held in memory, by its content.
@@ -247,10 +247,10 @@ impl Book {
     }
 
     /// Loads one sheet (by its exact name), guarded against oversized sheets.
-    pub fn load(&mut self, name: &str) -> Result<Sheet, LoadError> {
-        let mut sheet = Sheet {
+    pub fn load(&mut self, name: &str) -> Result<LoadedSheet, LoadError> {
+        let mut sheet = LoadedSheet {
             name: name.to_string(),
-            ..Sheet::default()
+            ..LoadedSheet::default()
         };
         let mut grid = Grid::new(self.text_left, self.cells_left);
         match &mut self.format {

@@ -23,7 +23,7 @@ pub fn cells(xml: &[u8]) -> u64 {
     let mut reader = quick_xml::Reader::from_reader(xml);
     reader.config_mut().check_end_names = false;
     let mut total = 0u64;
-    let mut sheet: Option<Sheet> = None;
+    let mut sheet: Option<SheetArea> = None;
     let mut row: Option<Row> = None;
     loop {
         let (start, empty) = match reader.read_event() {
@@ -49,7 +49,7 @@ pub fn cells(xml: &[u8]) -> u64 {
             Ok(_) => continue,
         };
         match start.name().into_inner() {
-            "table:table" if !empty => sheet = Some(Sheet::default()),
+            "table:table" if !empty => sheet = Some(SheetArea::default()),
             "table:table-row" if sheet.is_some() => {
                 let r = Row::new(number(&start, "table:number-rows-repeated"));
                 match (&mut sheet, empty) {
@@ -132,7 +132,7 @@ impl Row {
 
 /// One `table:table` as calamine reads it.
 #[derive(Default)]
-struct Sheet {
+struct SheetArea {
     /// Rows so far, with repeats (calamine caps them at [`MAX_ROWS`]).
     rows: u64,
     /// Cells of the rows as read.
@@ -142,7 +142,7 @@ struct Sheet {
     columns: Option<(u64, u64)>,
 }
 
-impl Sheet {
+impl SheetArea {
     fn add(&mut self, row: Row) {
         let repeats = row.repeats.min(MAX_ROWS - self.rows);
         self.rows += repeats;

@@ -19,10 +19,10 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::RowOrigin;
-use super::book::Sheet;
+use super::book::LoadedSheet;
+use super::origins::RowOrigin;
 use super::value::{self, MoneyUnit, NumberError, Percent, Value};
-use crate::contract::{self, Kind, RuleId};
+use crate::contract::{self, Kind, Presence, RuleId};
 use crate::diagnostic::{CellRef, Diagnostic, Location};
 use crate::text::{closest, fold_name};
 
@@ -53,24 +53,35 @@ impl Ctx {
 
 /// A column found in the header row.
 #[derive(Debug, Clone)]
-pub struct Column {
+pub struct HeaderColumn {
     pub index: u32,
     pub money_unit: MoneyUnit,
+    /// What the contract says the column holds (long text keeps its paragraphs).
+    pub kind: Kind,
+}
+
+/// Whether a blank cell is a finding (`missing-value`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    Optional,
 }
 
 /// One table sheet with its columns found.
 pub struct Table<'s> {
-    pub sheet: &'s Sheet,
+    pub sheet: &'s LoadedSheet,
     pub header_row: u32,
-    columns: BTreeMap<&'static str, Column>,
+    columns: BTreeMap<&'static str, HeaderColumn>,
     origin_columns: Arc<BTreeMap<String, u32>>,
     /// Blank cells inside merged regions → the region's top-left cell.
     merged: HashMap<(u32, u32), (u32, u32)>,
     /// Absolute indices of the data rows, in order.
     pub rows: Vec<u32>,
     /// Required columns that are missing (already reported unless the table has no rows and
-    /// the caller chose leniency).
+    /// the sheet may be left empty).
     pub missing: Vec<&'static str>,
+    /// The sheet may be left empty (it is not required by the contract).
+    may_be_empty: bool,
 }
 
 /// Splits a folded header into name and bracketed unit: `预算数(万元)` → (`预算数`, `万元`).
@@ -83,88 +94,124 @@ fn split_unit(folded: &str) -> (&str, &str) {
     (folded, "")
 }
 
-impl<'s> Table<'s> {
-    /// Finds the header row and the columns of `specs` in `sheet`. Missing required columns are
-    /// reported (rule `missing-column`) unless `lenient_when_empty` and the sheet has no data rows;
-    /// a money column with a unit other than 万元/元 is reported (rule `bad-unit`).
-    pub fn new(
+/// What the header row names: the contract's columns found, the other headers (column, text),
+/// and the unrecognised units (where, message).
+struct Header {
+    columns: BTreeMap<&'static str, HeaderColumn>,
+    unknown: Vec<(u32, String)>,
+    bad_units: Vec<(Location, String)>,
+}
+
+impl Header {
+    /// Reads the header row of `sheet`, warning (`duplicate-column`) about a second header of
+    /// the same column.
+    fn read(
         ctx: &mut Ctx,
-        sheet: &'s Sheet,
+        sheet: &LoadedSheet,
+        header_row: u32,
         specs: &'static [contract::Column],
-        lenient_when_empty: bool,
-    ) -> Table<'s> {
-        let header_row = sheet.cells.keys().next().copied().unwrap_or(0);
-        let mut columns: BTreeMap<&'static str, Column> = BTreeMap::new();
-        let mut unknown: Vec<(u32, String)> = Vec::new();
-        let mut bad_units = Vec::new();
-        if let Some(header) = sheet.cells.get(&header_row) {
-            for (&c, v) in header {
-                let text = v.display();
-                let folded = fold_name(&text);
-                let (name, unit) = split_unit(&folded);
-                let named = |wanted: &str| {
-                    specs
-                        .iter()
-                        .find(|s| s.names().any(|n| fold_name(n) == wanted))
-                };
-                let spec = named(name).or_else(|| named(&folded));
-                let Some(spec) = spec else {
-                    unknown.push((c, value::short_text(&text)));
-                    continue;
-                };
-                let here = Location::cell(sheet.name.clone(), CellRef::new(header_row, c));
-                if let Some(first) = columns.get(spec.name) {
-                    ctx.warning(
-                        here,
-                        RuleId::DuplicateColumn,
-                        format!(
-                            "“{}”表有两列“{}”，只读取第一列（{}列），本列已忽略",
-                            sheet.name,
-                            spec.name,
-                            CellRef::column_name(first.index)
-                        ),
-                    );
-                    continue;
-                }
-                let unit = if spec.names().any(|n| fold_name(n) == folded) {
-                    ""
-                } else {
-                    unit
-                };
-                let money_unit = match spec.kind {
-                    Kind::Money => MoneyUnit::from_header(unit).unwrap_or_else(|| {
-                        bad_units.push((
-                            here.clone(),
-                            format!(
-                                "列“{}”的单位“{}”无法识别，应为“万元”或“元”（不写单位即为万元）",
-                                value::short_text(&text),
-                                unit
-                            ),
-                        ));
-                        MoneyUnit::Wan
-                    }),
-                    Kind::Percent if !unit.is_empty() && unit != "%" => {
-                        bad_units.push((
-                            here.clone(),
-                            format!(
-                                "列“{}”的单位“{}”无法识别，应为百分比（%）",
-                                value::short_text(&text),
-                                unit
-                            ),
-                        ));
-                        MoneyUnit::Wan
-                    }
-                    _ => MoneyUnit::Wan,
-                };
-                columns.insert(
-                    spec.name,
-                    Column {
-                        index: c,
-                        money_unit,
-                    },
+    ) -> Header {
+        let mut header = Header {
+            columns: BTreeMap::new(),
+            unknown: Vec::new(),
+            bad_units: Vec::new(),
+        };
+        let Some(cells) = sheet.cells.get(&header_row) else {
+            return header;
+        };
+        for (&c, v) in cells {
+            let text = v.display();
+            let folded = fold_name(&text);
+            let (name, unit) = split_unit(&folded);
+            let named = |wanted: &str| {
+                specs
+                    .iter()
+                    .find(|s| s.names().any(|n| fold_name(n) == wanted))
+            };
+            let Some(spec) = named(name).or_else(|| named(&folded)) else {
+                header.unknown.push((c, value::short_text(&text)));
+                continue;
+            };
+            let here = Location::cell(sheet.name.clone(), CellRef::new(header_row, c));
+            if let Some(first) = header.columns.get(spec.name) {
+                ctx.warning(
+                    here,
+                    RuleId::DuplicateColumn,
+                    format!(
+                        "“{}”表有两列“{}”，只读取第一列（{}列），本列已忽略",
+                        sheet.name,
+                        spec.name,
+                        CellRef::column_name(first.index)
+                    ),
                 );
+                continue;
             }
+            let unit = if spec.names().any(|n| fold_name(n) == folded) {
+                ""
+            } else {
+                unit
+            };
+            let money_unit = header.unit(spec, &text, unit, here);
+            header.columns.insert(
+                spec.name,
+                HeaderColumn {
+                    index: c,
+                    money_unit,
+                    kind: spec.kind,
+                },
+            );
         }
+        header
+    }
+
+    /// The money unit a header states (万元 when none); an unrecognised unit of a money or
+    /// percent column is kept to be reported.
+    fn unit(
+        &mut self,
+        spec: &contract::Column,
+        text: &str,
+        unit: &str,
+        here: Location,
+    ) -> MoneyUnit {
+        match spec.kind {
+            Kind::Money => MoneyUnit::from_header(unit).unwrap_or_else(|| {
+                self.bad_units.push((
+                    here,
+                    format!(
+                        "列“{}”的单位“{}”无法识别，应为“万元”或“元”（不写单位即为万元）",
+                        value::short_text(text),
+                        unit
+                    ),
+                ));
+                MoneyUnit::Wan
+            }),
+            Kind::Percent if !unit.is_empty() && unit != "%" => {
+                self.bad_units.push((
+                    here,
+                    format!(
+                        "列“{}”的单位“{}”无法识别，应为百分比（%）",
+                        value::short_text(text),
+                        unit
+                    ),
+                ));
+                MoneyUnit::Wan
+            }
+            _ => MoneyUnit::Wan,
+        }
+    }
+}
+
+impl<'s> Table<'s> {
+    /// Finds the header row and the columns of contract sheet `spec` in `sheet`. Missing required
+    /// columns are reported (rule `missing-column`) unless the contract lets the sheet be empty
+    /// and it has no data rows; a money column with a unit other than 万元/元 is reported (rule
+    /// `bad-unit`).
+    pub fn new(ctx: &mut Ctx, sheet: &'s LoadedSheet, spec: &'static contract::Sheet) -> Table<'s> {
+        let specs = spec.columns;
+        let may_be_empty = spec.presence != Presence::Required;
+        let header_row = sheet.cells.keys().next().copied().unwrap_or(0);
+        let header = Header::read(ctx, sheet, header_row, specs);
+        let columns = header.columns;
 
         let known: Vec<u32> = columns.values().map(|c| c.index).collect();
         let rows: Vec<u32> = sheet
@@ -174,7 +221,7 @@ impl<'s> Table<'s> {
             .map(|(&r, _)| r)
             .collect();
 
-        for (location, message) in bad_units {
+        for (location, message) in header.bad_units {
             ctx.error(location, RuleId::BadUnit, message);
         }
 
@@ -190,90 +237,8 @@ impl<'s> Table<'s> {
             .range(header_row.saturating_add(1)..)
             .next()
             .is_none();
-        let report = !(lenient_when_empty && rows.is_empty() && nothing_below);
-        // A later row that names most required columns: the header is not in the first row.
-        let later_header = (!missing.is_empty())
-            .then(|| {
-                sheet
-                    .cells
-                    .range(header_row.saturating_add(1)..)
-                    .take(10)
-                    .find(|(_, cells)| {
-                        let names: Vec<String> =
-                            cells.values().map(|v| fold_name(&v.display())).collect();
-                        let hits = missing
-                            .iter()
-                            .filter(|m| names.iter().any(|n| split_unit(n).0 == fold_name(m)))
-                            .count();
-                        hits * 2 > missing.len()
-                    })
-                    .map(|(&r, _)| r)
-            })
-            .flatten();
-        if report && let Some(r) = later_header {
-            let first = sheet
-                .cells
-                .get(&header_row)
-                .and_then(|h| h.keys().next().copied())
-                .unwrap_or(0);
-            ctx.error(
-                Location::cell(sheet.name.clone(), CellRef::new(header_row, first)),
-                RuleId::MissingColumn,
-                format!(
-                    "“{}”表的表头应在第一行（现在是第{}行），第{}行才是表头；请删除表头上方的标题或说明行",
-                    sheet.name,
-                    header_row as u64 + 1,
-                    r as u64 + 1
-                ),
-            );
-        } else if report {
-            if sheet.cells.is_empty() {
-                let wanted: Vec<&str> = specs
-                    .iter()
-                    .filter(|s| s.required)
-                    .map(|s| s.name)
-                    .collect();
-                if !wanted.is_empty() {
-                    ctx.error(
-                        Location::cell(sheet.name.clone(), CellRef::new(0, 0)),
-                        RuleId::MissingColumn,
-                        format!(
-                            "“{}”表是空的，第一行应为表头，含列“{}”",
-                            sheet.name,
-                            wanted.join("”“")
-                        ),
-                    );
-                }
-            } else {
-                for name in &missing {
-                    let suggestion = closest(name, unknown.iter().map(|(_, t)| t.as_str()))
-                        .and_then(|t| {
-                            unknown
-                                .iter()
-                                .find(|(_, u)| u == t)
-                                .map(|(c, u)| (*c, u.clone()))
-                        });
-                    match suggestion {
-                        Some((c, found)) => ctx.error(
-                            Location::cell(sheet.name.clone(), CellRef::new(header_row, c)),
-                            RuleId::MissingColumn,
-                            format!(
-                                "“{}”表缺少必需的列“{name}”（表头“{found}”是否应为“{name}”？）",
-                                sheet.name
-                            ),
-                        ),
-                        None => ctx.error(
-                            Location::cell(sheet.name.clone(), CellRef::new(header_row, 0)),
-                            RuleId::MissingColumn,
-                            format!(
-                                "“{}”表缺少必需的列“{name}”（表头在第{}行）",
-                                sheet.name,
-                                header_row as u64 + 1
-                            ),
-                        ),
-                    }
-                }
-            }
+        if !(may_be_empty && rows.is_empty() && nothing_below) {
+            report_missing_columns(ctx, sheet, header_row, specs, &missing, &header.unknown);
         }
 
         let origin_columns = Arc::new(
@@ -291,7 +256,14 @@ impl<'s> Table<'s> {
             merged,
             rows,
             missing,
+            may_be_empty,
         }
+    }
+
+    /// True when the table can be read: every required column was found, or the sheet may be
+    /// empty and is.
+    pub fn usable(&self) -> bool {
+        self.complete() || (self.may_be_empty && self.rows.is_empty())
     }
 
     /// The unit a money column's header states; `None` when the sheet lacks the column.
@@ -340,7 +312,7 @@ impl<'s> Table<'s> {
     /// blank or when the sheet has no such column.
     pub fn get(&self, row: u32, column: &str) -> Option<&'s Value> {
         let c = self.columns.get(column)?.index;
-        let sheet: &'s Sheet = self.sheet;
+        let sheet: &'s LoadedSheet = self.sheet;
         sheet.get(row, c).or_else(|| {
             let (r0, c0) = *self.merged.get(&(row, c))?;
             sheet.get(r0, c0)
@@ -373,17 +345,11 @@ impl<'s> Table<'s> {
         );
     }
 
-    /// Text of `column` in `row` (trimmed; `long` keeps line breaks as paragraphs). A required
-    /// blank cell is reported (`missing-value`); an error value (`#REF!` …) is reported
-    /// (`cell-error`) and read as blank.
-    pub fn text(
-        &self,
-        ctx: &mut Ctx,
-        row: u32,
-        column: &str,
-        required: bool,
-        long: bool,
-    ) -> Option<String> {
+    /// Text of `column` in `row` (trimmed; a long-text column keeps line breaks as paragraphs).
+    /// A required blank cell is reported (`missing-value`); an error value (`#REF!` …) is
+    /// reported (`cell-error`) and read as blank.
+    pub fn text(&self, ctx: &mut Ctx, row: u32, column: &str, need: Need) -> Option<String> {
+        let required = need == Need::Required;
         let Some(v) = self.get(row, column) else {
             if required {
                 self.report_missing(ctx, row, column);
@@ -397,6 +363,10 @@ impl<'s> Table<'s> {
             }
             v => self.visible(ctx, row, column, v.display()),
         };
+        let long = self
+            .columns
+            .get(column)
+            .is_some_and(|c| c.kind == Kind::LongText);
         let t = if long {
             value::long_text(&raw)
         } else {
@@ -455,9 +425,9 @@ impl<'s> Table<'s> {
 
     /// A money amount in 万元 (the header's unit applied). Blank: `None`, reported when required.
     /// Not a number or negative: reported, `None`.
-    pub fn money(&self, ctx: &mut Ctx, row: u32, column: &str, required: bool) -> Option<Decimal> {
+    pub fn money(&self, ctx: &mut Ctx, row: u32, column: &str, need: Need) -> Option<Decimal> {
         let Some(v) = self.get(row, column) else {
-            if required {
+            if need == Need::Required {
                 self.report_missing(ctx, row, column);
             }
             return None;
@@ -552,10 +522,104 @@ impl<'s> Table<'s> {
     }
 }
 
+/// Reports the required columns `missing` from the header row (`missing-column`): that the
+/// header is not in the first row, that the sheet is empty, or each column with a near header
+/// as a suggestion.
+fn report_missing_columns(
+    ctx: &mut Ctx,
+    sheet: &LoadedSheet,
+    header_row: u32,
+    specs: &'static [contract::Column],
+    missing: &[&'static str],
+    unknown: &[(u32, String)],
+) {
+    // A later row that names most required columns: the header is not in the first row.
+    let later_header = (!missing.is_empty())
+        .then(|| {
+            sheet
+                .cells
+                .range(header_row.saturating_add(1)..)
+                .take(10)
+                .find(|(_, cells)| {
+                    let names: Vec<String> =
+                        cells.values().map(|v| fold_name(&v.display())).collect();
+                    let hits = missing
+                        .iter()
+                        .filter(|m| names.iter().any(|n| split_unit(n).0 == fold_name(m)))
+                        .count();
+                    hits * 2 > missing.len()
+                })
+                .map(|(&r, _)| r)
+        })
+        .flatten();
+    if let Some(r) = later_header {
+        let first = sheet
+            .cells
+            .get(&header_row)
+            .and_then(|h| h.keys().next().copied())
+            .unwrap_or(0);
+        ctx.error(
+            Location::cell(sheet.name.clone(), CellRef::new(header_row, first)),
+            RuleId::MissingColumn,
+            format!(
+                "“{}”表的表头应在第一行（现在是第{}行），第{}行才是表头；请删除表头上方的标题或说明行",
+                sheet.name,
+                header_row as u64 + 1,
+                r as u64 + 1
+            ),
+        );
+    } else if sheet.cells.is_empty() {
+        let wanted: Vec<&str> = specs
+            .iter()
+            .filter(|s| s.required)
+            .map(|s| s.name)
+            .collect();
+        if !wanted.is_empty() {
+            ctx.error(
+                Location::cell(sheet.name.clone(), CellRef::new(0, 0)),
+                RuleId::MissingColumn,
+                format!(
+                    "“{}”表是空的，第一行应为表头，含列“{}”",
+                    sheet.name,
+                    wanted.join("”“")
+                ),
+            );
+        }
+    } else {
+        for name in missing {
+            let suggestion = closest(name, unknown.iter().map(|(_, t)| t.as_str())).and_then(|t| {
+                unknown
+                    .iter()
+                    .find(|(_, u)| u == t)
+                    .map(|(c, u)| (*c, u.clone()))
+            });
+            match suggestion {
+                Some((c, found)) => ctx.error(
+                    Location::cell(sheet.name.clone(), CellRef::new(header_row, c)),
+                    RuleId::MissingColumn,
+                    format!(
+                        "“{}”表缺少必需的列“{name}”（表头“{found}”是否应为“{name}”？）",
+                        sheet.name
+                    ),
+                ),
+                None => ctx.error(
+                    Location::cell(sheet.name.clone(), CellRef::new(header_row, 0)),
+                    RuleId::MissingColumn,
+                    format!(
+                        "“{}”表缺少必需的列“{name}”（表头在第{}行）",
+                        sheet.name,
+                        header_row as u64 + 1
+                    ),
+                ),
+            }
+        }
+    }
+}
+
 /// Maps each blank cell of a merged region (within the data rows and the known columns) to the
 /// region's top-left cell. Bounded by rows × known columns.
 fn merged_cells(
-    sheet: &Sheet,
+    sheet: &LoadedSheet,
     header_row: u32,
     last_row: Option<u32>,
     known: &[u32],

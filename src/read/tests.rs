@@ -6,8 +6,10 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use rust_xlsxwriter::{Format, Formula, Workbook as XlsxBook};
 
+use super::projects::percent_plan;
+use super::value::Percent;
 use super::*;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{CellRef, Location, Severity};
 
 /// One cell to write.
 #[derive(Clone)]
@@ -316,7 +318,7 @@ fn reads_a_valid_workbook() {
         (dec!(80), dec!(80), dec!(0))
     );
     assert_eq!(
-        p.spending_plan.checkpoints().map(|c| c.1),
+        p.spending_plan.percentages(),
         [dec!(25), dec!(50), dec!(75), dec!(100)]
     );
     assert_eq!(p.goals, ["保证项目审批手续顺利进行", "支付项目评估费用"]);
@@ -494,7 +496,7 @@ fn percentages_in_every_form() {
     let plans: Vec<[Decimal; 4]> = department(&r)
         .projects
         .iter()
-        .map(|p| p.spending_plan.checkpoints().map(|c| c.1))
+        .map(|p| p.spending_plan.percentages())
         .collect();
     assert_eq!(plans[0], [dec!(25), dec!(50), dec!(75), dec!(100)]);
     // xlsx knows its formats: an unformatted 1 is 1%, not 100%.

@@ -441,9 +441,9 @@ mod tests {
             assert_in_seed(&seed, &format!("{name} 预算规模及资金用途"), &money);
             let plan: String = p
                 .spending_plan
-                .checkpoints()
+                .percentages()
                 .iter()
-                .map(|(_, v)| {
+                .map(|v| {
                     if v.is_zero() {
                         "0".to_string()
                     } else {
@@ -501,7 +501,7 @@ mod tests {
         );
         assert_eq!(a.budget.to_string(), "80");
         assert_eq!(b.budget.to_string(), "54.5");
-        let plan = |p: &Project| p.spending_plan.checkpoints().map(|(_, v)| v);
+        let plan = |p: &Project| p.spending_plan.percentages();
         assert_eq!(plan(a), [dec!(25), dec!(50), dec!(75), dec!(100)]);
         assert_eq!(plan(b), [dec!(0), dec!(100), dec!(100), dec!(100)]);
         assert!(a.code.is_none() && b.code.is_none());

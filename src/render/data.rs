@@ -11,10 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::compile::VirtualFile;
+use super::view::Attachment;
+use crate::error::Error;
 use crate::model::Department;
 use crate::output;
-use crate::render::view::Attachment;
 
 /// The schema's name, the `schema` field of every file.
 pub const SCHEMA: &str = "jixiao/department";
@@ -39,6 +39,18 @@ struct Body {
     department: Department,
 }
 
+/// A file a rendered source reads, as bytes under a path, so that data (a department's JSON)
+/// reaches a template without being spliced into its text. The typesetter serves it from memory
+/// (see `crate::compile`), or it is written beside an emitted source (`--emit typ`).
+#[derive(Debug, Clone)]
+pub struct VirtualFile {
+    /// Absolute in the document's project (`/.jixiao/0.json`, served), or relative to the source
+    /// (`{文档标题}.json`, written beside it). Typst interns every path it is asked for, for the
+    /// life of the process: documents compiled in-process use a small fixed set of them.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
 /// `department` as the attached JSON: pretty-printed, fields in a fixed order, ending in a
 /// newline. The same department always gives the same bytes.
 pub fn to_json(department: &Department) -> Vec<u8> {
@@ -53,25 +65,31 @@ pub fn to_json(department: &Department) -> Vec<u8> {
 }
 
 /// Reads a department from JSON written by [`to_json`] (this version or an earlier one).
-pub fn from_json(bytes: &[u8]) -> Result<Department, String> {
+pub fn from_json(bytes: &[u8]) -> Result<Department, Error> {
     let header: Header =
-        serde_json::from_slice(bytes).map_err(|e| format!("不是 JSON 对象：{e}"))?;
+        serde_json::from_slice(bytes).map_err(|e| Error::failed(format!("不是 JSON 对象：{e}")))?;
     match header.schema.as_deref() {
         Some(SCHEMA) => {}
-        Some(other) => return Err(format!("数据格式为“{other}”，不是 {SCHEMA}")),
-        None => return Err(format!("缺少 schema 字段，不是 {SCHEMA} 数据")),
+        Some(other) => {
+            return Err(Error::failed(format!("数据格式为“{other}”，不是 {SCHEMA}")));
+        }
+        None => {
+            return Err(Error::failed(format!(
+                "缺少 schema 字段，不是 {SCHEMA} 数据"
+            )));
+        }
     }
     match header.version {
         Some(v) if (1..=VERSION).contains(&v) => {}
         Some(v) => {
-            return Err(format!(
+            return Err(Error::failed(format!(
                 "数据格式为 {SCHEMA} 第 {v} 版，本程序只能读取到第 {VERSION} 版；请升级 jixiao"
-            ));
+            )));
         }
-        None => return Err("缺少 version 字段".to_string()),
+        None => return Err(Error::failed("缺少 version 字段")),
     }
-    let body: Body =
-        serde_json::from_slice(bytes).map_err(|e| format!("{SCHEMA} 数据不完整或有误：{e}"))?;
+    let body: Body = serde_json::from_slice(bytes)
+        .map_err(|e| Error::failed(format!("{SCHEMA} 数据不完整或有误：{e}")))?;
     Ok(body.department)
 }
 
@@ -80,8 +98,17 @@ pub fn from_json(bytes: &[u8]) -> Result<Department, String> {
 ///
 /// The served path depends only on `index`, so a batch interns a handful of paths, not one per
 /// department.
-pub fn attachment(department: &Department, index: usize) -> (Attachment, VirtualFile) {
-    let path = format!("/.jixiao/{index}.json");
+pub fn served(department: &Department, index: usize) -> (Attachment, VirtualFile) {
+    attachment(department, format!("/.jixiao/{index}.json"))
+}
+
+/// The attachment of `department`'s data read from `{stem}.json` beside the source (an emitted
+/// source that compiles on its own), with that file.
+pub fn beside(department: &Department, stem: &str) -> (Attachment, VirtualFile) {
+    attachment(department, format!("{stem}.json"))
+}
+
+fn attachment(department: &Department, path: String) -> (Attachment, VirtualFile) {
     let attachment = Attachment {
         name: output::file_name(&department.title, "json"),
         path: path.clone(),
@@ -117,9 +144,19 @@ mod tests {
     #[test]
     fn foreign_or_newer_data_is_refused() {
         let newer = br#"{"schema": "jixiao/department", "version": 99, "department": {}}"#;
-        assert!(from_json(newer).unwrap_err().contains("第 99 版"));
+        assert!(
+            from_json(newer)
+                .unwrap_err()
+                .to_string()
+                .contains("第 99 版")
+        );
         let foreign = br#"{"schema": "zugferd", "version": 1}"#;
-        assert!(from_json(foreign).unwrap_err().contains("zugferd"));
+        assert!(
+            from_json(foreign)
+                .unwrap_err()
+                .to_string()
+                .contains("zugferd")
+        );
         assert!(from_json(b"[1, 2]").is_err());
         let broken = br#"{"schema": "jixiao/department", "version": 1, "department": {"name": 3}}"#;
         assert!(from_json(broken).is_err());

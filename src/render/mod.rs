@@ -1,13 +1,18 @@
-//! Render: the model through minijinja templates into one self-contained Typst source.
+//! Render: the model through minijinja templates into a [`Rendered`] document: one Typst source
+//! and the files it reads (the department's data, attached to the PDF; see [`data`]).
 //!
 //! Templates live in `templates/` and are embedded in the binary as the default; a directory
 //! given with `--templates` overrides them file by file. Every value a template prints is
 //! escaped by the environment's formatter (see [`escape`]), so workbook text can never act as
-//! Typst markup or code; only `|safe` output and the template text itself are markup.
+//! Typst markup or code; only `|safe` output and the template text itself are markup. The data
+//! reaches the PDF as bytes the source reads, never spliced into its text.
 
 pub mod data;
 pub mod escape;
+pub mod roles;
 pub mod view;
+
+pub use data::VirtualFile;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -15,9 +20,38 @@ use std::sync::OnceLock;
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, Value};
 
-use crate::compile::roles::{self, Roles};
 use crate::model::Department;
+use crate::output::manifest::Fingerprint;
+use roles::Roles;
 use view::{DocumentView, VolumeView};
+
+/// A rendered document: its Typst source and the files the source reads.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub source: String,
+    pub files: Vec<VirtualFile>,
+}
+
+/// Whether, and how, a document carries its department's data (see [`data`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attach {
+    /// No data: a preview, or a PDF standard that forbids attached files.
+    Nothing,
+    /// The data, served from memory to the compiler in-process.
+    Served,
+    /// The data read from `{stem}.json` beside the source: an emitted source (`--emit typ`)
+    /// that compiles on its own.
+    Beside { stem: String },
+}
+
+/// What the volume's cover says (汇编).
+#[derive(Debug, Clone)]
+pub struct Cover {
+    pub title: String,
+    /// The bureau that publishes it (编印单位).
+    pub publisher: String,
+    pub year: i32,
+}
 
 /// The name of the main template.
 pub const MAIN_TEMPLATE: &str = "document.typ";
@@ -49,7 +83,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("fonts.toml", include_str!("../../templates/fonts.toml")),
 ];
 
-/// The file of font role stacks (see [`crate::compile::roles`]).
+/// The file of font role stacks (see [`roles`]).
 pub const FONTS_FILE: &str = "fonts.toml";
 
 /// The escaping mode for Typst templates.
@@ -61,7 +95,7 @@ pub struct Renderer {
     /// Where overrides come from, if anywhere.
     dir: Option<PathBuf>,
     /// `fonts.toml`, read and parsed on first use, then shared by every document.
-    roles: OnceLock<Result<Roles, String>>,
+    roles: OnceLock<Result<Roles, crate::Error>>,
 }
 
 impl Renderer {
@@ -95,49 +129,133 @@ impl Renderer {
         self.dir.as_deref()
     }
 
+    /// A fingerprint of every template this renderer may use: every embedded template, then
+    /// every file of the override folder (recursively, sorted, with its relative path), so that
+    /// an override, an image it shows, or a new file all change it (see
+    /// [`crate::output::manifest`]).
+    pub fn fingerprint(&self) -> String {
+        let mut h = Fingerprint::new();
+        for (name, source) in DEFAULT_TEMPLATES {
+            h.field(name.as_bytes());
+            h.field(source.as_bytes());
+        }
+        if let Some(dir) = &self.dir {
+            h.field(b"--templates");
+            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                let Ok(entry) = entry else {
+                    h.field(b"<unreadable>");
+                    continue;
+                };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+                h.field(relative.to_string_lossy().as_bytes());
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => h.field(&bytes),
+                    Err(_) => h.field(b"<unreadable>"),
+                }
+            }
+        }
+        h.finish()
+    }
+
     /// The font roles: `fonts.toml` from the override directory or the embedded default.
-    pub fn font_roles(&self) -> Result<&Roles, String> {
+    pub fn font_roles(&self) -> Result<&Roles, crate::Error> {
         self.roles
             .get_or_init(|| {
                 let source = load_template(self.dir.as_deref(), FONTS_FILE)
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| format!("找不到 {FONTS_FILE}"))?;
+                    .map_err(|e| crate::Error::failed(e.to_string()))?
+                    .ok_or_else(|| crate::Error::failed(format!("找不到 {FONTS_FILE}")))?;
                 roles::parse(&source)
             })
             .as_ref()
-            .map_err(String::clone)
+            .map_err(crate::Error::clone)
     }
 
     fn roles(&self) -> Result<&Roles, Error> {
         self.font_roles()
-            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
     }
 
-    /// Renders a department into Typst source with this renderer's font roles, without an
-    /// attachment.
-    pub fn render(&self, department: &Department) -> Result<String, Error> {
-        self.render_view(&DocumentView::new(department))
+    /// The Typst source of a department's document, without its data.
+    pub fn render(&self, department: &Department) -> crate::Result<String> {
+        Ok(self.document(department, Attach::Nothing)?.source)
     }
 
-    /// Renders one department's document as viewed (with its attachment, if any).
-    pub fn render_view(&self, view: &DocumentView) -> Result<String, Error> {
-        let template = self.env.get_template(MAIN_TEMPLATE)?;
-        template.render(minijinja::context! {
-            doc => Value::from(Serde(view)),
-            in_volume => false,
-            fonts => Value::from(Serde(self.roles()?)),
-        })
+    /// A department's document, carrying its data as `attach` says.
+    pub fn document(&self, department: &Department, attach: Attach) -> crate::Result<Rendered> {
+        let (attachment, files) = match attach {
+            Attach::Nothing => (None, Vec::new()),
+            Attach::Served => {
+                let (attachment, file) = data::served(department, 0);
+                (Some(attachment), vec![file])
+            }
+            Attach::Beside { stem } => {
+                let (attachment, file) = data::beside(department, &stem);
+                (Some(attachment), vec![file])
+            }
+        };
+        let view = DocumentView::new(department).with_attachment(attachment);
+        let source = self
+            .env
+            .get_template(MAIN_TEMPLATE)
+            .and_then(|template| {
+                template.render(minijinja::context! {
+                    doc => Value::from(Serde(&view)),
+                    in_volume => false,
+                    fonts => Value::from(Serde(self.roles()?)),
+                })
+            })
+            .map_err(template_error)?;
+        Ok(Rendered { source, files })
     }
 
-    /// Renders the combined volume (汇编) into one Typst source.
-    pub fn render_volume(&self, volume: &VolumeView) -> Result<String, Error> {
-        let template = self.env.get_template(VOLUME_TEMPLATE)?;
-        template.render(minijinja::context! {
-            volume => Value::from(Serde(volume)),
-            in_volume => true,
-            fonts => Value::from(Serde(self.roles()?)),
-        })
+    /// The combined volume (汇编) of `departments`, in the order given, each carrying its data
+    /// (served) when `attach`.
+    pub fn volume(
+        &self,
+        cover: &Cover,
+        departments: &[&Department],
+        attach: bool,
+    ) -> crate::Result<Rendered> {
+        let mut files = Vec::new();
+        let documents = departments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let attachment = attach.then(|| {
+                    let (attachment, file) = data::served(d, i);
+                    files.push(file);
+                    attachment
+                });
+                DocumentView::new(d).with_attachment(attachment)
+            })
+            .collect();
+        let view = VolumeView {
+            title: cover.title.clone(),
+            publisher: cover.publisher.clone(),
+            year: cover.year,
+            documents,
+        };
+        let source = self
+            .env
+            .get_template(VOLUME_TEMPLATE)
+            .and_then(|template| {
+                template.render(minijinja::context! {
+                    volume => Value::from(Serde(&view)),
+                    in_volume => true,
+                    fonts => Value::from(Serde(self.roles()?)),
+                })
+            })
+            .map_err(template_error)?;
+        Ok(Rendered { source, files })
     }
+}
+
+/// A template that cannot be rendered, with minijinja's account of where (the template's line).
+fn template_error(e: Error) -> crate::Error {
+    crate::Error::failed(format!("{e:#}"))
 }
 
 /// Loads `name` from the override directory, falling back to the embedded default.
@@ -187,18 +305,19 @@ fn typst_formatter(
 
 /// Writes the embedded default templates into `dir`, for a user to change and pass back with
 /// `--templates`. Existing files are kept unless `overwrite`.
-pub fn export_defaults(dir: &Path, overwrite: bool) -> std::io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
+pub fn export_defaults(dir: &Path, overwrite: bool) -> crate::Result<Vec<PathBuf>> {
+    let failed = |e: std::io::Error| crate::Error::failed(e.to_string());
+    std::fs::create_dir_all(dir).map_err(failed)?;
     let mut written = Vec::new();
     for (name, source) in DEFAULT_TEMPLATES {
         let path = dir.join(name);
         if path.exists() && !overwrite {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                format!("{} 已存在（使用 --force 覆盖）", path.display()),
-            ));
+            return Err(crate::Error::failed(format!(
+                "{} 已存在（使用 --force 覆盖）",
+                path.display()
+            )));
         }
-        crate::output::write_atomic(&path, source.as_bytes())?;
+        crate::output::write_atomic(&path, source.as_bytes()).map_err(failed)?;
         written.push(path);
     }
     Ok(written)

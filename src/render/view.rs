@@ -20,7 +20,7 @@ pub struct DocumentView<'a> {
 }
 
 /// A file the template attaches to the PDF (`pdf.attach`), read from a virtual path that the
-/// typesetter serves (see [`crate::compile::VirtualFile`]).
+/// typesetter serves (see [`crate::render::VirtualFile`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Attachment {
     /// The file's name inside the PDF.

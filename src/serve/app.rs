@@ -3,29 +3,37 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use serde_json::{Value, json};
+use tempfile::NamedTempFile;
 use tokio::sync::{Semaphore, broadcast, watch};
 
-use crate::build::{self, BuildOptions, Builder};
-use crate::compile::{CompileOptions, Fonts, Typesetter, roles};
+use super::api::{self, Event, PdfInfo, Row};
+use super::config::{BACKUP_DIR, Config, Limits, SUMMARY_FILE, VOLUME_FILE, folder_id};
+use crate::build::{Cancel, PageImages, lock};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::output::manifest::{self, Environment, Inputs, Manifest};
-use crate::render::{DEFAULT_TEMPLATES, Renderer};
+use crate::read::{self, Stamp};
 
-use super::upload::Pending;
-use super::worker::{self, Job};
-use super::{Config, Limits};
-
-/// Page images rendered at this many pixels per point (108 dpi: a page readable on screen).
-const PNG_SCALE: f32 = 1.5;
-
-/// The rendered pages of a department's current document, one PNG each.
-pub type Pages = Arc<Vec<Vec<u8>>>;
+/// Work for the build thread.
+pub enum Job {
+    /// Read and check these workbooks (new or changed on disk).
+    Check(Vec<PathBuf>),
+    /// Build these workbooks (with the manifest, as `jixiao build` does, unless `force`); with
+    /// `publish` (全部生成), then write the volume and the summary workbook into `output/`.
+    Build {
+        files: Vec<PathBuf>,
+        force: bool,
+        publish: bool,
+    },
+    /// The pages of this workbook's document, rendered without writing anything.
+    Preview {
+        file: PathBuf,
+        reply: tokio::sync::oneshot::Sender<Option<PageImages>>,
+    },
+}
 
 /// Where a workbook is in the build thread's work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,9 +44,9 @@ pub enum Phase {
     Building,
 }
 
-/// One workbook of `input/`.
+/// One workbook of `input/`, as the page lists it.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Listed {
     /// Opaque identifier used in addresses (never a path).
     pub id: String,
     pub file: PathBuf,
@@ -47,8 +55,8 @@ pub struct Entry {
     /// The name it was uploaded under, shown only.
     pub original: Option<String>,
     /// Size and modification time when last checked.
-    pub stamp: Option<(u64, Option<SystemTime>)>,
-    /// BLAKE3 of the workbook's bytes when last checked.
+    pub stamp: Option<Stamp>,
+    /// BLAKE3 of the workbook's bytes when last checked or built.
     pub hash: Option<String>,
     /// (部门名称, 年度).
     pub identity: Option<(String, i32)>,
@@ -57,17 +65,17 @@ pub struct Entry {
     pub phase: Phase,
     /// Its PDF was written by this server run.
     pub built_now: bool,
-    pub pages: Option<Pages>,
+    pub pages: Option<PageImages>,
     /// The first page of the document being built, as soon as it is laid out: served before
     /// the build ends (the other pages come with `pages` when it does).
-    pub first_page: Option<Arc<Vec<u8>>>,
+    pub first_page: Option<std::sync::Arc<Vec<u8>>>,
     /// What changed since the department's build before, as the terminal lines of
     /// [`crate::changes::lines`], when this server run built it from a workbook it had built
     /// before.
     pub changes: Option<Vec<String>>,
 }
 
-impl Entry {
+impl Listed {
     pub fn new(input: &Path, file: PathBuf) -> Self {
         let shown = file
             .strip_prefix(input)
@@ -92,18 +100,19 @@ impl Entry {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics
-            .iter()
-            .flatten()
-            .filter(|d| d.severity == severity)
-            .count()
+        self.diagnostics.as_deref().map_or(0, |d| severity.count(d))
     }
 }
 
-/// Size and modification time of a file.
-pub fn stamp(path: &Path) -> Option<(u64, Option<SystemTime>)> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.len(), meta.modified().ok()))
+/// A checked upload waiting for the page to confirm that it replaces a department's workbook.
+pub struct Pending {
+    pub temp: NamedTempFile,
+    pub extension: &'static str,
+    pub original: String,
+    pub identity: (String, i32),
+    pub diagnostics: Vec<Diagnostic>,
+    pub hash: String,
+    pub replaces: Vec<PathBuf>,
 }
 
 /// A server's shared state.
@@ -112,95 +121,60 @@ pub struct App {
     pub input: PathBuf,
     pub output: PathBuf,
     pub backup: PathBuf,
-    /// The inputs every document shares (templates, tool, fonts, settings), as `jixiao build`
-    /// computes them: a PDF built by either is "up to date" for both.
+    /// The inputs every document shares (templates, tool, fonts, settings), as the engine
+    /// computes them: a PDF built by `jixiao build` or the page is "up to date" for both.
     pub environment: Environment,
     pub folder: String,
-    entries: Mutex<BTreeMap<PathBuf, Entry>>,
+    entries: Mutex<BTreeMap<PathBuf, Listed>>,
     jobs: Mutex<Option<Sender<Job>>>,
+    /// Each event as the stream sends it.
     pub events: broadcast::Sender<String>,
     /// Bounds the checks of uploads that run beside the build thread.
     pub checks: Semaphore,
     /// Serialises the decision "new file or replacement" and the rename into `input/`.
     pub saving: tokio::sync::Mutex<()>,
     pub pending: Mutex<HashMap<String, Pending>>,
-    /// The progress of the batch in progress: (done, total, department being built).
-    pub progress: Mutex<Option<(usize, usize, String)>>,
+    /// The progress of the batch in progress.
+    pub progress: Mutex<Option<api::Progress>>,
     /// The last batch's summary.
     pub summary: Mutex<Option<String>>,
     quit: watch::Sender<bool>,
-    /// The build thread's stop flag: set on quitting, so a 全部生成 in progress ends after the
-    /// documents being built instead of building all the rest first.
-    stop: Arc<AtomicBool>,
-}
-
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The build thread's engine stops with it: a 全部生成 in progress ends after the documents
+    /// being built instead of building all the rest first.
+    cancel: Cancel,
 }
 
 impl App {
-    pub(super) fn start(config: Config) -> Result<(Arc<App>, std::thread::JoinHandle<()>), String> {
+    /// The state of a server over `config.dir`, whose engine builds with `environment` and stops
+    /// with `cancel`; jobs go to `jobs`.
+    pub fn new(config: Config, environment: Environment, cancel: Cancel, jobs: Sender<Job>) -> App {
         let input = config.dir.join("input");
         let output = config.dir.join("output");
-        for dir in [&input, &output] {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("无法创建文件夹 {}：{e}", dir.display()))?;
-        }
-        let fonts = Fonts::discover(&config.fonts);
-        roles::require_chinese(&fonts)?;
-        let environment = Environment::new(DEFAULT_TEMPLATES, None, &fonts, &[]);
-        let staging = tempfile::Builder::new()
-            .prefix("jixiao-pages-")
-            .tempdir()
-            .map_err(|e| format!("无法创建临时文件夹：{e}"))?;
-        let builder = Builder {
-            renderer: Renderer::new(None),
-            typesetter: Typesetter::new(
-                fonts,
-                CompileOptions {
-                    png_scale: Some(PNG_SCALE),
-                    ..CompileOptions::default()
-                },
-            )?,
-            options: BuildOptions {
-                output: output.clone(),
-                pages: Some(staging.path().to_path_buf()),
-                ..BuildOptions::default()
-            },
-        };
-        let stop = builder.options.stop.clone();
-        upload::remove_stale(&input);
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let (quit, _) = watch::channel(false);
-        let app = Arc::new(App {
-            input: input.clone(),
+        App {
+            input,
             output,
-            backup: config.dir.join(super::BACKUP_DIR),
+            backup: config.dir.join(BACKUP_DIR),
             environment,
-            folder: super::folder_id(&config.dir),
+            folder: folder_id(&config.dir),
             config,
             entries: Mutex::default(),
-            jobs: Mutex::new(Some(sender)),
+            jobs: Mutex::new(Some(jobs)),
             events: broadcast::channel(256).0,
             checks: Semaphore::new(rayon::current_num_threads().max(1)),
             saving: tokio::sync::Mutex::new(()),
             pending: Mutex::default(),
             progress: Mutex::default(),
             summary: Mutex::default(),
-            quit,
-            stop,
-        });
-        let worker = worker::spawn(app.clone(), builder, receiver, staging);
-        let stale = app.rescan();
-        app.submit(Job::Check(stale));
-        Ok((app, worker))
+            quit: watch::channel(false).0,
+            cancel,
+        }
     }
 
     pub fn limits(&self) -> &Limits {
         &self.config.limits
     }
 
-    pub fn entries(&self) -> MutexGuard<'_, BTreeMap<PathBuf, Entry>> {
+    pub fn entries(&self) -> MutexGuard<'_, BTreeMap<PathBuf, Listed>> {
         lock(&self.entries)
     }
 
@@ -213,18 +187,18 @@ impl App {
     }
 
     /// Tells the page something changed (an event of the `/api/events` stream).
-    pub fn notify(&self, event: Value) {
-        let _ = self.events.send(event.to_string());
+    pub fn notify(&self, event: Event) {
+        let _ = self.events.send(event.json());
     }
 
     pub fn request_quit(&self) {
-        self.stop.store(true, Ordering::SeqCst);
+        self.cancel.stop();
         self.quit.send_replace(true);
     }
 
     /// True once 退出 has been asked for.
     pub fn quitting(&self) -> bool {
-        self.stop.load(Ordering::SeqCst)
+        self.cancel.is_stopped()
     }
 
     pub fn quit_watch(&self) -> watch::Receiver<bool> {
@@ -248,16 +222,16 @@ impl App {
     /// Brings the list in line with `input/`: new workbooks added, vanished ones dropped; returns
     /// the workbooks that are new or changed on disk since their last check (marked Checking).
     pub fn rescan(&self) -> Vec<PathBuf> {
-        let (files, _) = build::discover(std::slice::from_ref(&self.input));
+        let (files, _) = read::discover(std::slice::from_ref(&self.input));
         let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
         let mut entries = self.entries();
         entries.retain(|file, _| present.contains(file));
         let mut stale = Vec::new();
         for file in files.iter().cloned() {
-            let now = stamp(&file);
+            let now = Stamp::of(&file);
             let entry = entries
                 .entry(file.clone())
-                .or_insert_with(|| Entry::new(&self.input, file.clone()));
+                .or_insert_with(|| Listed::new(&self.input, file.clone()));
             if entry.phase == Phase::Idle && entry.stamp != now {
                 entry.phase = Phase::Checking;
                 entry.pages = None;
@@ -268,27 +242,23 @@ impl App {
     }
 
     /// The department list as the page shows it.
-    pub fn list(&self) -> Value {
+    pub fn list(&self) -> api::List {
         let manifest = Manifest::load(&self.output);
-        let entries: Vec<Entry> = self.entries().values().cloned().collect();
-        let rows: Vec<Value> = entries.iter().map(|e| self.row(e, &manifest)).collect();
-        let progress = lock(&self.progress).clone().map(
-            |(done, total, current)| json!({"done": done, "total": total, "current": current}),
-        );
-        json!({
-            "departments": rows,
-            "progress": progress,
-            "summary": lock(&self.summary).clone(),
-            "input": self.input.display().to_string(),
-            "output": self.output.display().to_string(),
-            "backup": self.backup.display().to_string(),
-            "volume": self.output.join(super::VOLUME_FILE).is_file(),
-            "summary_workbook": self.output.join(super::SUMMARY_FILE).is_file(),
-        })
+        let entries: Vec<Listed> = self.entries().values().cloned().collect();
+        api::List {
+            departments: entries.iter().map(|e| self.row(e, &manifest)).collect(),
+            progress: lock(&self.progress).clone(),
+            summary: lock(&self.summary).clone(),
+            input: self.input.display().to_string(),
+            output: self.output.display().to_string(),
+            backup: self.backup.display().to_string(),
+            volume: self.output.join(VOLUME_FILE).is_file(),
+            summary_workbook: self.output.join(SUMMARY_FILE).is_file(),
+        }
     }
 
     /// The PDF of `entry` as recorded in the manifest, and whether it is up to date.
-    pub fn pdf(&self, entry: &Entry, manifest: &Manifest) -> Option<(PathBuf, bool)> {
+    pub fn pdf(&self, entry: &Listed, manifest: &Manifest) -> Option<(PathBuf, bool)> {
         if let Some(hash) = &entry.hash {
             let inputs = Inputs {
                 workbook: hash.clone(),
@@ -308,7 +278,7 @@ impl App {
             .map(|p| (p, false))
     }
 
-    fn row(&self, entry: &Entry, manifest: &Manifest) -> Value {
+    fn row(&self, entry: &Listed, manifest: &Manifest) -> Row {
         let errors = entry.count(Severity::Error);
         let warnings = entry.count(Severity::Warning);
         let pdf = self.pdf(entry, manifest);
@@ -324,43 +294,38 @@ impl App {
             Phase::Idle if warnings > 0 => ("warning", "有警告"),
             Phase::Idle => ("passed", "通过"),
         };
-        let pdf = pdf.map(|(path, current)| {
-            let modified = std::fs::metadata(&path)
+        let pdf = pdf.map(|(path, current)| PdfInfo {
+            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            modified: std::fs::metadata(&path)
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                .map(|d| d.as_millis() as u64);
-            json!({
-                "name": path.file_name().map(|n| n.to_string_lossy().into_owned()),
-                "modified": modified,
-                "current": current,
-            })
+                .map(|d| d.as_millis() as u64),
+            current,
         });
-        json!({
-            "id": entry.id,
-            "file": entry.shown,
-            "original": entry.original,
-            "department": entry.identity.as_ref().map(|(n, _)| n),
-            "year": entry.identity.as_ref().map(|(_, y)| y),
-            "status": status,
-            "label": label,
-            "errors": errors,
-            "warnings": warnings,
-            "pdf": pdf,
-        })
+        Row {
+            id: entry.id.clone(),
+            file: entry.shown.clone(),
+            original: entry.original.clone(),
+            department: entry.identity.as_ref().map(|(n, _)| n.clone()),
+            year: entry.identity.as_ref().map(|(_, y)| *y),
+            status,
+            label,
+            errors,
+            warnings,
+            pdf,
+        }
     }
 
     /// The entry with this identifier.
-    pub fn find(&self, id: &str) -> Option<Entry> {
+    pub fn find(&self, id: &str) -> Option<Listed> {
         self.entries().values().find(|e| e.id == id).cloned()
     }
 
     /// Applies `f` to the entry of `file`, if it is known.
-    pub fn update(&self, file: &Path, f: impl FnOnce(&mut Entry)) {
+    pub fn update(&self, file: &Path, f: impl FnOnce(&mut Listed)) {
         if let Some(entry) = self.entries().get_mut(file) {
             f(entry);
         }
     }
 }
-
-use super::upload;

@@ -5,17 +5,22 @@
 //! - [`security`]: who may talk to the server (the `Host` check, the per-run token exchanged for
 //!   a cookie, same-origin POSTs) and the headers every response carries.
 //! - [`routes`]: the page (embedded HTML, CSS and JavaScript) and its JSON API.
+//! - [`api`]: the JSON the routes answer and the events they send, typed.
 //! - [`upload`]: uploaded workbooks into `input/`: limits counted while streaming, magic bytes,
 //!   names made by the server, replacing a department's workbook only after the page confirms,
 //!   with the old file moved to `backup/`.
-//! - [`builds`]: the one build thread: checks, builds (the library's [`crate::build::Builder`],
+//! - [`worker`]: the one build thread: checks, builds (the library's [`crate::build::Engine`],
 //!   fonts and typesetter loaded once), page previews, progress events.
-//! - [`state`]: what the server knows about each workbook of `input/`.
+//! - [`app`]: what the server knows about each workbook of `input/`, and the queue to the build
+//!   thread.
 //!
-//! The server binds 127.0.0.1 only. Nothing here is process-wide: a test can run several servers
-//! side by side.
+//! Modules depend in that order, upwards: `api` and `app` know no other (`app` uses `api`'s
+//! types), `worker` and `upload` know `app`, `routes` knows them all. The server binds
+//! 127.0.0.1 only. Nothing here is process-wide: a test can run several servers side by side.
 
+mod api;
 mod app;
+mod config;
 mod routes;
 mod security;
 mod upload;
@@ -29,60 +34,17 @@ use std::time::Duration;
 
 use axum::Router;
 
+use crate::build::{self, Cancel, Engine, Pages};
 use crate::compile::FontOptions;
+use crate::error::{Error, Result};
 
 pub use app::App;
+pub use config::{
+    BACKUP_DIR, Config, DEFAULT_PORT, Limits, PORT_TRIES, SUMMARY_FILE, VOLUME_FILE, folder_id,
+    new_token,
+};
 
-/// The first port tried when none is given; the next [`PORT_TRIES`]` - 1` ports follow.
-pub const DEFAULT_PORT: u16 = 8765;
-/// How many ports from [`DEFAULT_PORT`] are tried.
-pub const PORT_TRIES: u16 = 10;
-
-/// The folder, under the working folder, where a replaced workbook is kept
-/// (`backup/{时间}-{文件名}`). Outside `input/`, so no build ever reads it.
-pub const BACKUP_DIR: &str = "backup";
-
-/// What 全部生成 writes into `output/` besides the PDFs: the combined volume of every department
-/// without errors, and the summary workbook (as `jixiao build --volume --summary` does).
-pub const VOLUME_FILE: &str = "部门预算绩效文本汇编.pdf";
-pub const SUMMARY_FILE: &str = "部门预算绩效汇总表.xlsx";
-
-/// Upload limits, checked while the request streams in.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Bytes of one workbook (the reader refuses larger files anyway).
-    pub file_bytes: u64,
-    /// Bytes of one upload request, all files together.
-    pub total_bytes: u64,
-    /// Workbooks in one upload request.
-    pub files: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            file_bytes: 50 << 20,
-            total_bytes: 200 << 20,
-            files: 100,
-        }
-    }
-}
-
-/// How a server is set up.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The working folder: `input/`, `output/` and `backup/` are in it.
-    pub dir: PathBuf,
-    /// The port bound; requests must name it in `Host`.
-    pub port: u16,
-    /// The per-run secret in the address the tool opens.
-    pub token: String,
-    pub limits: Limits,
-    pub fonts: FontOptions,
-    /// Also told where the opening page is (`/api/hello`), so that a second `jixiao serve` on
-    /// the same folder opens this server instead of starting another.
-    pub opener: Option<PathBuf>,
-}
+use app::Job;
 
 /// A server's application: the routes and the build thread behind them.
 pub struct Server {
@@ -91,10 +53,27 @@ pub struct Server {
 }
 
 impl Server {
-    /// Discovers fonts, sets up the typesetter, starts the build thread and checks the workbooks
+    /// Discovers fonts, sets up the engine, starts the build thread and checks the workbooks
     /// already in `input/`. Creates `input/` and `output/` when missing.
-    pub fn new(config: Config) -> Result<Self, String> {
-        let (app, worker) = app::App::start(config)?;
+    pub fn new(config: Config) -> Result<Self> {
+        let (input, output) = (config.dir.join("input"), config.dir.join("output"));
+        for dir in [&input, &output] {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("无法创建文件夹", dir, e))?;
+        }
+        let cancel = Cancel::new();
+        let engine = Engine::new(build::Config {
+            output,
+            fonts: config.fonts.clone(),
+            pages: Pages::Kept,
+            cancel: cancel.clone(),
+            ..build::Config::default()
+        })?;
+        upload::remove_stale(&input);
+        let (jobs, queue) = std::sync::mpsc::channel();
+        let app = Arc::new(App::new(config, engine.environment().clone(), cancel, jobs));
+        let worker = worker::spawn(app.clone(), engine, queue);
+        let stale = app.rescan();
+        app.submit(Job::Check(stale));
         Ok(Self {
             app,
             worker: Some(worker),
@@ -137,13 +116,6 @@ impl Drop for Server {
     }
 }
 
-/// A random per-run token: 128 bits as hex.
-pub fn new_token() -> Result<String, String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| format!("无法生成随机令牌：{e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// What `jixiao serve` is asked to do.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -157,24 +129,20 @@ pub struct ServeOptions {
 
 /// Runs `jixiao serve` until Ctrl-C or the page's 退出 button. Messages for the person at the
 /// terminal are returned through `say`.
-pub fn run(options: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), String> {
+pub fn run(options: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<()> {
     let dir = std::path::absolute(&options.dir)
-        .map_err(|e| format!("无法确定文件夹 {}：{e}", options.dir.display()))?;
+        .map_err(|e| Error::io("无法确定文件夹", &options.dir, e))?;
     if !dir.is_dir() {
-        return Err(format!("文件夹 {} 不存在", dir.display()));
+        return Err(Error::failed(format!("文件夹 {} 不存在", dir.display())));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("无法启动：{e}"))?;
+        .map_err(|e| Error::failed(format!("无法启动：{e}")))?;
     runtime.block_on(serve(dir, options, say))
 }
 
-async fn serve(
-    dir: PathBuf,
-    options: ServeOptions,
-    say: &(dyn Fn(&str) + Sync),
-) -> Result<(), String> {
+async fn serve(dir: PathBuf, options: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<()> {
     let folder = folder_id(&dir);
     let listener = match bind(options.port, &folder).await? {
         Bound::Free(listener) => listener,
@@ -188,7 +156,7 @@ async fn serve(
     };
     let port = listener
         .local_addr()
-        .map_err(|e| format!("无法确定端口：{e}"))?
+        .map_err(|e| Error::failed(format!("无法确定端口：{e}")))?
         .port();
     let token = new_token()?;
     // The opening page: a local file that forwards the browser to the tokened address, so that
@@ -196,10 +164,10 @@ async fn serve(
     let opener_dir = tempfile::Builder::new()
         .prefix("jixiao-serve-")
         .tempdir()
-        .map_err(|e| format!("无法创建临时文件夹：{e}"))?;
+        .map_err(|e| Error::failed(format!("无法创建临时文件夹：{e}")))?;
     let opener = opener_dir.path().join("jixiao.html");
     let address = format!("http://127.0.0.1:{port}/?token={token}");
-    write_opener(&opener, &address).map_err(|e| format!("无法写入 {}：{e}", opener.display()))?;
+    write_opener(&opener, &address).map_err(|e| Error::io("无法写入", &opener, e))?;
 
     let server = Server::new(Config {
         dir: dir.clone(),
@@ -232,17 +200,10 @@ async fn serve(
     say("正在结束：等待进行中的生成完成……");
     tokio::task::spawn_blocking(move || server.close())
         .await
-        .map_err(|e| format!("结束时出错：{e}"))?;
+        .map_err(|e| Error::failed(format!("结束时出错：{e}")))?;
     drop(opener_dir);
     say("已退出");
-    result.map_err(|e| format!("服务出错：{e}"))
-}
-
-/// A hash of the working folder's canonical path: tells whether a server on a port serves this
-/// folder, without telling the folder.
-pub fn folder_id(dir: &Path) -> String {
-    let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    crate::output::manifest::bytes_hash(canonical.to_string_lossy().as_bytes())
+    result.map_err(|e| Error::failed(format!("服务出错：{e}")))
 }
 
 enum Bound {
@@ -253,7 +214,7 @@ enum Bound {
 
 /// Binds the port given, or the first free one from [`DEFAULT_PORT`]; a port held by our own
 /// server for the same folder is taken as "already running".
-async fn bind(port: Option<u16>, folder: &str) -> Result<Bound, String> {
+async fn bind(port: Option<u16>, folder: &str) -> Result<Bound> {
     let ports: Vec<u16> = match port {
         Some(p) => vec![p],
         None => (DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES).collect(),
@@ -268,14 +229,14 @@ async fn bind(port: Option<u16>, folder: &str) -> Result<Bound, String> {
             }
         }
     }
-    Err(match port {
+    Err(Error::failed(match port {
         Some(p) => format!("端口 {p} 已被其他程序占用；请用 --port 指定别的端口"),
         None => format!(
             "端口 {}–{} 都已被占用；请用 --port 指定别的端口",
             DEFAULT_PORT,
             DEFAULT_PORT + PORT_TRIES - 1
         ),
-    })
+    }))
 }
 
 /// The opening page of our own server for `folder` on `port`, if that is what listens there.

@@ -27,17 +27,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
+use super::api::{self, Detail, Done, Finding, Hello, Queued, SheetFindings, failure};
+use super::app::{App, Job, Listed, Phase};
+use super::config::{SUMMARY_FILE, VOLUME_FILE};
+use super::{security, upload};
 use crate::check::report::{Findings, Group};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::xlsx::fill_in::{Source, Template};
-
-use super::app::{App, Entry, Phase};
-use super::worker::Job;
-use super::{security, upload};
 
 const INDEX: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/app.js");
@@ -102,16 +101,16 @@ async fn not_found() -> Response {
 }
 
 fn missing(message: &str) -> Response {
-    (StatusCode::NOT_FOUND, Json(json!({"error": message}))).into_response()
+    failure(StatusCode::NOT_FOUND, message)
 }
 
-async fn hello(State(app): State<Arc<App>>) -> Json<Value> {
-    Json(json!({
-        "app": "jixiao",
-        "version": env!("CARGO_PKG_VERSION"),
-        "folder": app.folder,
-        "open": app.config.opener.as_ref().map(|p| p.display().to_string()),
-    }))
+async fn hello(State(app): State<Arc<App>>) -> Json<Hello> {
+    Json(Hello {
+        app: "jixiao",
+        version: env!("CARGO_PKG_VERSION"),
+        folder: app.folder.clone(),
+        open: app.config.opener.as_ref().map(|p| p.display().to_string()),
+    })
 }
 
 async fn list(State(app): State<Arc<App>>) -> Response {
@@ -124,20 +123,20 @@ async fn list(State(app): State<Arc<App>>) -> Response {
     })
     .await;
     match result {
-        Ok(list) => Json(list).into_response(),
+        Ok(list) => Json::<api::List>(list).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
 // The error is the response to send as is; a handler returns it at once, so its size is moot.
 #[allow(clippy::result_large_err)]
-fn entry(app: &App, id: &str) -> Result<Entry, Response> {
+fn entry(app: &App, id: &str) -> Result<Listed, Response> {
     app.find(id).ok_or_else(|| missing("没有这个部门的工作簿"))
 }
 
 /// Findings grouped by sheet (sheets with errors first, the whole-file findings first of all),
 /// errors before warnings within a sheet, the order of the checks otherwise.
-pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<Value> {
+pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<SheetFindings> {
     let mut sheets: Vec<(Option<String>, Vec<&Diagnostic>)> = Vec::new();
     for d in diagnostics {
         match sheets.iter_mut().find(|(s, _)| *s == d.location.sheet) {
@@ -152,20 +151,18 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<Value> {
     sheets.sort_by_key(|(sheet, list)| (std::cmp::Reverse(worst(list)), sheet.is_some()));
     sheets
         .into_iter()
-        .map(|(sheet, list)| {
-            let findings: Vec<Value> = list
+        .map(|(sheet, list)| SheetFindings {
+            sheet,
+            findings: list
                 .iter()
-                .map(|d| {
-                    json!({
-                        "cell": d.location.cell.map(|c| c.to_string()),
-                        "severity": d.severity,
-                        "label": d.severity.label(),
-                        "rule": d.rule,
-                        "message": d.message,
-                    })
+                .map(|d| Finding {
+                    cell: d.location.cell.map(|c| c.to_string()),
+                    severity: d.severity,
+                    label: d.severity.label(),
+                    rule: d.rule,
+                    message: d.message.clone(),
                 })
-                .collect();
-            json!({"sheet": sheet, "findings": findings})
+                .collect(),
         })
         .collect()
 }
@@ -176,19 +173,19 @@ async fn detail(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
         Err(r) => return r,
     };
     let diagnostics = e.diagnostics.clone().unwrap_or_default();
-    Json(json!({
-        "id": e.id,
-        "file": e.shown,
-        "original": e.original,
-        "department": e.identity.as_ref().map(|i| &i.0),
-        "year": e.identity.as_ref().map(|i| i.1),
-        "checked": e.diagnostics.is_some(),
-        "errors": e.count(Severity::Error),
-        "warnings": e.count(Severity::Warning),
-        "groups": grouped(&diagnostics),
-        "pages": e.pages.as_ref().map(|p| p.len()),
-        "changes": e.changes,
-    }))
+    Json(Detail {
+        errors: e.count(Severity::Error),
+        warnings: e.count(Severity::Warning),
+        groups: grouped(&diagnostics),
+        pages: e.pages.as_ref().map(|p| p.len()),
+        checked: e.diagnostics.is_some(),
+        department: e.identity.as_ref().map(|i| i.0.clone()),
+        year: e.identity.as_ref().map(|i| i.1),
+        id: e.id,
+        file: e.shown,
+        original: e.original,
+        changes: e.changes,
+    })
     .into_response()
 }
 
@@ -319,7 +316,7 @@ async fn report(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
             checked: true,
         }],
     };
-    match findings.workbook().and_then(|mut b| b.save_to_buffer()) {
+    match crate::xlsx::findings::workbook(&findings).and_then(|mut b| b.save_to_buffer()) {
         Ok(bytes) => {
             let label = department.unwrap_or_else(|| e.shown.clone());
             let name = crate::output::file_name(&format!("审核意见-{label}"), "xlsx");
@@ -361,7 +358,7 @@ async fn events(
 ) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     // A client too slow to keep up misses events; it reloads the list on the next one.
     let messages = BroadcastStream::new(app.events.subscribe())
-        .map(|m| Some(m.unwrap_or_else(|_| json!({"type": "changed"}).to_string())));
+        .map(|m| Some(m.unwrap_or_else(|_| api::Event::Changed.json())));
     // The stream ends when the server is asked to quit, so that shutting down does not wait for
     // open pages.
     let quit = WatchStream::new(app.quit_watch())
@@ -377,7 +374,7 @@ async fn events(
 async fn build_all(State(app): State<Arc<App>>) -> Response {
     let input = app.input.clone();
     let files =
-        tokio::task::spawn_blocking(move || crate::build::discover(std::slice::from_ref(&input)).0)
+        tokio::task::spawn_blocking(move || crate::read::discover(std::slice::from_ref(&input)).0)
             .await
             .unwrap_or_default();
     let count = files.len();
@@ -396,22 +393,22 @@ async fn build_all(State(app): State<Arc<App>>) -> Response {
     }) {
         return missing("服务正在结束");
     }
-    (StatusCode::ACCEPTED, Json(json!({"queued": count}))).into_response()
+    (StatusCode::ACCEPTED, Json(Queued { queued: count })).into_response()
 }
 
-async fn quit(State(app): State<Arc<App>>) -> Json<Value> {
+async fn quit(State(app): State<Arc<App>>) -> Json<Done> {
     app.request_quit();
-    Json(json!({"result": "quitting"}))
+    Json(Done { result: "quitting" })
 }
 
 /// `GET /api/volume`: the combined volume 全部生成 wrote into `output/`.
 async fn volume(State(app): State<Arc<App>>) -> Response {
-    published(&app, super::VOLUME_FILE, "application/pdf").await
+    published(&app, VOLUME_FILE, "application/pdf").await
 }
 
 /// `GET /api/summary`: the summary workbook 全部生成 wrote into `output/`.
 async fn summary_workbook(State(app): State<Arc<App>>) -> Response {
-    published(&app, super::SUMMARY_FILE, XLSX).await
+    published(&app, SUMMARY_FILE, XLSX).await
 }
 
 async fn published(app: &App, name: &'static str, content_type: &'static str) -> Response {

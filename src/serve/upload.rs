@@ -17,31 +17,21 @@ use std::sync::Arc;
 use axum::extract::{Multipart, Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
-use serde_json::{Value, json};
 use tempfile::NamedTempFile;
 
+use super::api::{Done, Event, FileResult, Uploaded, failure};
+use super::app::{App, Job, Listed, Pending, Phase};
+use super::config::new_token;
+use crate::build::lock;
 use crate::check;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::output::manifest;
-
-use super::app::{App, Entry, Phase, lock, stamp};
-use super::worker::Job;
+use crate::read::Stamp;
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const TEMP_PREFIX: &str = ".jixiao-upload-";
 const TEMP_SUFFIX: &str = ".tmp";
-
-/// A checked upload waiting for the page to confirm that it replaces a department's workbook.
-pub struct Pending {
-    temp: NamedTempFile,
-    extension: &'static str,
-    original: String,
-    identity: (String, i32),
-    diagnostics: Vec<Diagnostic>,
-    hash: String,
-    replaces: Vec<PathBuf>,
-}
 
 /// One uploaded file, received and checked.
 struct Received {
@@ -67,15 +57,7 @@ pub fn remove_stale(input: &Path) {
 }
 
 fn too_large(message: String) -> Response {
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        Json(json!({"error": message})),
-    )
-        .into_response()
-}
-
-fn failure(status: StatusCode, message: String) -> Response {
-    (status, Json(json!({"error": message}))).into_response()
+    failure(StatusCode::PAYLOAD_TOO_LARGE, message)
 }
 
 /// `POST /api/upload` (multipart, field `files`, one or more).
@@ -104,7 +86,7 @@ pub async fn upload(
     let mut checked = Vec::new();
     for (original, temp, extension) in files {
         let Ok(_permit) = app.checks.acquire().await else {
-            return failure(StatusCode::SERVICE_UNAVAILABLE, "服务正在结束".into());
+            return failure(StatusCode::SERVICE_UNAVAILABLE, "服务正在结束");
         };
         let path = temp.path().to_path_buf();
         let shown = original.clone();
@@ -124,10 +106,10 @@ pub async fn upload(
                 diagnostics: c.diagnostics,
                 hash,
             }),
-            _ => results.push(json!({
-                "original": original, "result": "refused",
-                "message": "无法读取上传的文件",
-            })),
+            _ => results.push(FileResult::Refused {
+                original,
+                message: "无法读取上传的文件".into(),
+            }),
         }
     }
     let _saving = app.saving.lock().await;
@@ -147,15 +129,18 @@ pub async fn upload(
             None => Vec::new(),
         };
         if let (Some(identity), false) = (r.identity.clone(), replaces.is_empty()) {
-            let id = match super::new_token() {
+            let id = match new_token() {
                 Ok(id) => id,
-                Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e),
+                Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
             };
             let existing: Vec<String> = replaces.iter().map(|p| shown(&app, p)).collect();
-            results.push(json!({
-                "original": r.original, "result": "confirm", "pending": id,
-                "department": identity.0, "year": identity.1, "existing": existing,
-            }));
+            results.push(FileResult::Confirm {
+                original: r.original.clone(),
+                pending: id.clone(),
+                department: identity.0.clone(),
+                year: identity.1,
+                existing,
+            });
             lock(&app.pending).insert(
                 id,
                 Pending {
@@ -176,7 +161,7 @@ pub async fn upload(
         }
     }
     build_saved(&app, to_build);
-    Json(json!({"files": results})).into_response()
+    Json(Uploaded { files: results }).into_response()
 }
 
 /// Builds the workbooks just saved into `input/` (those without errors) and tells the page.
@@ -188,14 +173,17 @@ fn build_saved(app: &App, to_build: Vec<PathBuf>) {
             publish: false,
         });
     }
-    app.notify(json!({"type": "changed"}));
+    app.notify(Event::Changed);
 }
 
 type Files = Vec<(String, NamedTempFile, &'static str)>;
 
 /// Streams every file of the request into a temporary file, counting the limits; files that do
 /// not start like a workbook are refused (in the results) and not kept.
-async fn receive(app: &App, mut multipart: Multipart) -> Result<(Files, Vec<Value>), Response> {
+async fn receive(
+    app: &App,
+    mut multipart: Multipart,
+) -> Result<(Files, Vec<FileResult>), Response> {
     let limits = app.limits();
     let mut files = Vec::new();
     let mut results = Vec::new();
@@ -244,10 +232,10 @@ async fn receive(app: &App, mut multipart: Multipart) -> Result<(Files, Vec<Valu
         }
         match extension(&head, &original) {
             Some(extension) => files.push((original, temp, extension)),
-            None => results.push(json!({
-                "original": original, "result": "refused",
-                "message": "不是 Excel 工作簿（.xlsx、.xlsm、.xls）或 .ods 文件，未保存",
-            })),
+            None => results.push(FileResult::Refused {
+                original,
+                message: "不是 Excel 工作簿（.xlsx、.xlsm、.xls）或 .ods 文件，未保存".into(),
+            }),
         }
     }
     Ok((files, results))
@@ -337,7 +325,7 @@ fn persist(
 
 /// Saves a received workbook as a new file of `input/` and records it; queues its build unless
 /// it has errors.
-fn store(app: &App, r: Received, to_build: &mut Vec<PathBuf>) -> Result<Value, String> {
+fn store(app: &App, r: Received, to_build: &mut Vec<PathBuf>) -> Result<FileResult, String> {
     let file = persist(app, r.temp, r.identity.as_ref(), r.extension)?;
     Ok(record(
         app,
@@ -358,12 +346,12 @@ fn record(
     diagnostics: Vec<Diagnostic>,
     hash: String,
     to_build: &mut Vec<PathBuf>,
-) -> Value {
-    let mut entry = Entry::new(&app.input, file.clone());
+) -> FileResult {
+    let mut entry = Listed::new(&app.input, file.clone());
     let errors = Severity::Error.count(&diagnostics);
     let warnings = diagnostics.len() - errors;
     entry.original = Some(original.clone());
-    entry.stamp = stamp(&file);
+    entry.stamp = Stamp::of(&file);
     entry.hash = Some(hash);
     entry.identity = identity.clone();
     entry.diagnostics = Some(diagnostics);
@@ -371,11 +359,16 @@ fn record(
         entry.phase = Phase::Queued;
         to_build.push(file.clone());
     }
-    let result = json!({
-        "original": original, "result": "saved", "id": entry.id, "file": entry.shown,
-        "department": identity.as_ref().map(|i| &i.0), "year": identity.as_ref().map(|i| i.1),
-        "errors": errors, "warnings": warnings,
-    });
+    let result = FileResult::Saved {
+        original,
+        id: entry.id.clone(),
+        file: entry.shown.clone(),
+        department: identity.as_ref().map(|i| i.0.clone()),
+        year: identity.as_ref().map(|i| i.1),
+        errors,
+        warnings,
+        backups: None,
+    };
     app.entries().insert(file, entry);
     result
 }
@@ -385,10 +378,7 @@ fn record(
 pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
     let _saving = app.saving.lock().await;
     let Some(pending) = lock(&app.pending).remove(&id) else {
-        return failure(
-            StatusCode::NOT_FOUND,
-            "没有这个待确认的上传（可能已处理）".into(),
-        );
+        return failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）");
     };
     let mut backups = Vec::new();
     for old in &pending.replaces {
@@ -418,7 +408,9 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
         pending.hash,
         &mut to_build,
     );
-    result["backups"] = json!(backups);
+    if let FileResult::Saved { backups: b, .. } = &mut result {
+        *b = Some(backups);
+    }
     build_saved(&app, to_build);
     Json(result).into_response()
 }
@@ -426,11 +418,11 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
 /// `POST /api/uploads/{id}/cancel`: the upload is dropped, `input/` stays as it was.
 pub async fn cancel(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
     match lock(&app.pending).remove(&id) {
-        Some(_) => Json(json!({"result": "cancelled"})).into_response(),
-        None => failure(
-            StatusCode::NOT_FOUND,
-            "没有这个待确认的上传（可能已处理）".into(),
-        ),
+        Some(_) => Json(Done {
+            result: "cancelled",
+        })
+        .into_response(),
+        None => failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）"),
     }
 }
 

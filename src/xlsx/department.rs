@@ -417,7 +417,7 @@ impl Writer {
             sheet.number(row, 3, money(p.fiscal_funds), &styles.money)?;
             sheet.number(row, 4, money(p.other_funds), &styles.money)?;
             sheet.text_wrapped(row, 5, &p.purpose, true)?;
-            for (col, (_, percent)) in (6u16..).zip(p.spending_plan.checkpoints()) {
+            for (col, percent) in (6u16..).zip(p.spending_plan.percentages()) {
                 let fraction = money(percent / Decimal::ONE_HUNDRED);
                 sheet.number(row, col, fraction, &styles.percent(percent))?;
             }

@@ -26,7 +26,7 @@ use rust_xlsxwriter::{
     Note, Workbook, Worksheet, XlsxError,
 };
 
-use crate::check::FRAMEWORK;
+use crate::contract::FRAMEWORK;
 use crate::contract::{
     self, BUDGET, FIELDS, GOALS, INDICATORS, INFO, LEVEL1, LEVEL2, PROJECT_NAME, PROJECTS, SHEETS,
 };

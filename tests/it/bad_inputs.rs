@@ -62,8 +62,8 @@ struct Book {
 impl Book {
     /// A clean department: one project, two indicators.
     fn valid() -> Self {
-        let project_header = jixiao::read::contract_columns("项目");
-        let indicator_header = jixiao::read::contract_columns("项目指标");
+        let project_header = jixiao::contract::v1_columns("项目");
+        let indicator_header = jixiao::contract::v1_columns("项目指标");
         Book {
             sheets: vec![
                 sheet(

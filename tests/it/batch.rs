@@ -622,31 +622,19 @@ fn a_live_writers_temporaries_are_left_alone() {
 /// was not built because the run was interrupted, and no PDF is written.
 #[test]
 fn a_stopped_run_starts_nothing_more() {
-    use jixiao::build::{BuildOptions, Builder, Status};
-    use jixiao::compile::{CompileOptions, FontOptions, Fonts, Typesetter};
+    use jixiao::build::{Config, Engine, Status};
     use jixiao::contract::RuleId;
-    use jixiao::render::Renderer;
 
     let dir = tempfile::tempdir().unwrap();
     let files = departments(&dir.path().join("in"), 3);
     let out = dir.path().join("out");
-    let builder = Builder {
-        renderer: Renderer::new(None),
-        typesetter: Typesetter::new(
-            Fonts::discover(&FontOptions::default()),
-            CompileOptions::default(),
-        )
-        .unwrap(),
-        options: BuildOptions {
-            output: out.clone(),
-            ..BuildOptions::default()
-        },
-    };
-    builder
-        .options
-        .stop
-        .store(true, std::sync::atomic::Ordering::SeqCst);
-    let batch = builder.build_all(&files, &());
+    let engine = Engine::new(Config {
+        output: out.clone(),
+        ..Config::default()
+    })
+    .unwrap();
+    engine.cancel().stop();
+    let batch = engine.build_all(&files, &());
     assert_eq!(batch.reports.len(), 3);
     for report in &batch.reports {
         assert_eq!(report.status, Status::Failed, "{report:?}");
@@ -669,4 +657,60 @@ fn a_stopped_run_starts_nothing_more() {
         })
         .unwrap_or(0);
     assert_eq!(pdfs, 0);
+}
+
+/// Cancellation belongs to whoever runs the builds: two engines in one process (the page runs
+/// the library for hours beside other work) have handles of their own, so stopping one leaves
+/// the other building, and an interrupt of one records and cleans only its own folder.
+#[test]
+fn two_engines_in_one_process_are_independent() {
+    use jixiao::build::{Cancel, Config, Engine, Status};
+
+    let dir = tempfile::tempdir().unwrap();
+    let files = departments(&dir.path().join("in"), 2);
+    let engine = |out: &str, cancel: &Cancel| {
+        Engine::new(Config {
+            output: dir.path().join(out),
+            cancel: cancel.clone(),
+            ..Config::default()
+        })
+        .unwrap()
+    };
+    let (stopped, running) = (Cancel::new(), Cancel::new());
+    let first = engine("first", &stopped);
+    let second = engine("second", &running);
+    stopped.stop();
+    assert!(stopped.is_stopped() && !running.is_stopped());
+
+    let batch = first.build_all(&files, &());
+    assert!(batch.reports.iter().all(|r| r.status == Status::Failed));
+    let batch = second.build_all(&files, &());
+    assert!(
+        batch.reports.iter().all(|r| r.status == Status::Built),
+        "{:?}",
+        batch.reports
+    );
+
+    // An interrupt of the first removes this process's temporaries from its own folder only, and
+    // records nothing into the second's.
+    let temporary = format!(".jixiao-{}-x.tmp", std::process::id());
+    let (mine, theirs) = (
+        dir.path().join("first").join(&temporary),
+        dir.path().join("second").join(&temporary),
+    );
+    for file in [&mine, &theirs] {
+        std::fs::write(file, b"half a pdf").unwrap();
+    }
+    let manifest = std::fs::read(dir.path().join("second/.jixiao-manifest.json")).unwrap();
+    stopped.interrupt();
+    assert!(stopped.is_interrupted() && !running.is_interrupted());
+    assert!(!mine.exists());
+    assert!(theirs.exists());
+    std::fs::remove_file(&theirs).unwrap();
+    assert_eq!(
+        std::fs::read(dir.path().join("second/.jixiao-manifest.json")).unwrap(),
+        manifest
+    );
+    let batch = second.build_all(&files, &());
+    assert!(batch.reports.iter().all(|r| r.status == Status::Unchanged));
 }

@@ -181,7 +181,7 @@ fn more_than_twenty_changes_are_capped_and_an_old_state_never_breaks_a_build() {
             serde_json::from_slice(&std::fs::read(&kept).unwrap()).unwrap();
         assert_eq!(written["format"], store::FORMAT);
         assert!(
-            Store::load(&output)
+            Store::<jixiao::changes::Node>::load(&output)
                 .get(&reference.name, reference.year)
                 .is_some()
         );

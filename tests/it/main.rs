@@ -10,6 +10,7 @@ mod browser;
 mod changes;
 mod check_cli;
 mod docs;
+mod emit;
 mod end_to_end;
 mod escaping;
 mod fonts_and_templates;

@@ -89,7 +89,7 @@ fn blank_template_has_every_sheet_and_column_and_lacks_only_values() {
     // The optional sheets are read leniently when empty, so their headers are checked here.
     // Every sheet and column the reader expects, between the instructions and the helper sheet.
     let mut expected: Vec<(&str, Vec<&str>)> = vec![("填写说明", vec![])];
-    expected.extend(jixiao::read::contract_sheets());
+    expected.extend(jixiao::contract::v1_sheets());
     expected.push(("下拉选项", vec![]));
     let found = headers(&path);
     assert_eq!(

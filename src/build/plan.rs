@@ -1,0 +1,198 @@
+//! The first pass of a batch: each workbook read once, hashed, and planned (unchanged, failed or
+//! to build); then the workbooks that clash with each other fail.
+
+use std::path::{Path, PathBuf};
+
+use super::engine::Engine;
+use super::parallel::guarded;
+use crate::changes::{self, Node};
+use crate::check::{self, duplicates, glyphs};
+use crate::diagnostic::{Diagnostic, Severity, has_errors};
+use crate::model::Department;
+use crate::output;
+use crate::output::manifest::{self, Inputs, Manifest};
+use crate::read::{self, Origins};
+
+/// What the first pass decided for one workbook.
+pub(super) enum Plan {
+    Failed {
+        diagnostics: Vec<Diagnostic>,
+        /// 部门名称 as the workbook states it, when it does.
+        name: Option<String>,
+    },
+    /// Its PDF (file name in the output folder) is up to date.
+    Unchanged {
+        pdf: String,
+        department: String,
+        year: i32,
+        warnings: Option<usize>,
+        /// The hash of the workbook's bytes.
+        workbook: String,
+    },
+    Build {
+        department: Box<Department>,
+        diagnostics: Vec<Diagnostic>,
+        inputs: Inputs,
+        /// What it prints, to compare with its last build (see [`crate::changes`]).
+        data: Box<Node>,
+    },
+}
+
+impl Plan {
+    pub fn failed(diagnostics: Vec<Diagnostic>) -> Plan {
+        Plan::Failed {
+            diagnostics,
+            name: None,
+        }
+    }
+
+    /// (部门名称, 年度) and the PDF file name, when known.
+    fn identity(&self) -> Option<((&str, i32), String)> {
+        match self {
+            Plan::Failed { .. } => None,
+            Plan::Unchanged {
+                pdf,
+                department,
+                year,
+                ..
+            } => Some(((department, *year), pdf.clone())),
+            Plan::Build { department, .. } => Some((
+                (&department.name, department.year),
+                output::file_name(&department.title, "pdf"),
+            )),
+        }
+    }
+}
+
+impl Engine {
+    /// The first pass for one workbook: its bytes read once; unchanged when the manifest has an
+    /// intact PDF made from these bytes and this engine's environment (then they are not even
+    /// parsed), otherwise read and checked from the same bytes.
+    pub(super) fn plan(&self, file: &Path, manifest: &Manifest) -> Plan {
+        let bytes = match read::load(file) {
+            Ok(bytes) => bytes,
+            Err(diagnostics) => return Plan::failed(diagnostics),
+        };
+        let hash = manifest::bytes_hash(&bytes);
+        let inputs = Inputs {
+            workbook: hash.clone(),
+            environment: self.environment.clone(),
+        };
+        if !self.config.force
+            && let Some((pdf, entry)) = manifest.unchanged(self.output(), &inputs)
+        {
+            return Plan::Unchanged {
+                pdf: pdf.to_string(),
+                department: entry.department.clone(),
+                year: entry.year,
+                warnings: entry.warnings,
+                workbook: hash,
+            };
+        }
+        self.plan_build(file, &bytes, inputs)
+    }
+
+    /// A workbook to build from `bytes` (read and checked), or failed.
+    pub(super) fn plan_build(&self, file: &Path, bytes: &[u8], inputs: Inputs) -> Plan {
+        let checked = self.check_bytes(file, bytes, |department, origins| {
+            let data = changes::snapshot(&department, origins);
+            (department, data)
+        });
+        match checked.kept {
+            Some((department, data)) => Plan::Build {
+                department: Box::new(department),
+                diagnostics: checked.diagnostics,
+                inputs,
+                data: Box::new(data),
+            },
+            None => Plan::Failed {
+                diagnostics: checked.diagnostics,
+                name: checked.name,
+            },
+        }
+    }
+
+    /// Reads and checks a workbook's bytes, then checks that the fonts can draw every character
+    /// (an error with `--strict`, a warning otherwise); `keep` makes what is kept of a department
+    /// without errors. Never panics: a panic is an `internal` finding.
+    pub(super) fn check_bytes<T>(
+        &self,
+        file: &Path,
+        bytes: &[u8],
+        keep: impl FnOnce(Department, &Origins) -> T,
+    ) -> Checked<T> {
+        let fonts = self.typesetter.fonts();
+        let severity = if self.config.strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let (checked, diagnostics) = guarded(file, || {
+            let checked = check::check_reading(file, read::read_bytes(file, bytes));
+            let mut diagnostics = checked.diagnostics;
+            let name = checked.department_name;
+            let (Some(department), Some(origins)) = (checked.department, checked.origins) else {
+                return (Some((None, name)), diagnostics);
+            };
+            let covers = |c: char| fonts.covers(c);
+            diagnostics.extend(glyphs::check(
+                file,
+                &department,
+                &origins,
+                &covers,
+                severity,
+            ));
+            let kept = (!has_errors(&diagnostics)).then(|| keep(department, &origins));
+            (Some((kept, name)), diagnostics)
+        });
+        let (kept, name) = checked.unwrap_or((None, None));
+        Checked {
+            kept,
+            name,
+            diagnostics,
+        }
+    }
+}
+
+/// A workbook read and checked.
+pub(super) struct Checked<T> {
+    /// What is kept of the department, when it has no errors.
+    pub kept: Option<T>,
+    /// 部门名称 as the workbook states it, errors or not.
+    pub name: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Two workbooks of the same 部门名称 and 年度, or whose PDFs would have the same name, are an
+/// error for both: neither is built (an earlier PDF stays as it was).
+pub(super) fn reject_duplicates(files: &[PathBuf], plans: &mut [Plan]) {
+    let identities: Vec<_> = plans.iter().map(Plan::identity).collect();
+    let mut findings = duplicates::departments(
+        files,
+        identities.iter().enumerate().filter_map(|(i, id)| {
+            id.as_ref()
+                .map(|((name, year), _)| (i, (name.to_string(), *year)))
+        }),
+    );
+    let by_pdf = identities
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| id.as_ref().map(|(_, pdf)| (i, pdf.clone())));
+    for (i, found) in duplicates::titles(files, by_pdf) {
+        findings.entry(i).or_insert(found);
+    }
+    for (i, found) in findings {
+        let plan = std::mem::replace(&mut plans[i], Plan::failed(Vec::new()));
+        let (mut diagnostics, name) = match plan {
+            Plan::Build {
+                diagnostics,
+                department,
+                ..
+            } => (diagnostics, Some(department.name)),
+            Plan::Unchanged { department, .. } => (Vec::new(), Some(department)),
+            Plan::Failed { diagnostics, name } => (diagnostics, name),
+        };
+        diagnostics.push(found);
+        plans[i] = Plan::Failed { diagnostics, name };
+    }
+}
