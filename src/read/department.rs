@@ -1,7 +1,8 @@
 //! The department's own sheets → the model: `总体绩效目标` (paragraphs), `分项绩效目标`,
 //! `工作保障措施`, and the 部门整体支出绩效目标表 of contract v2 (`年度主要任务`, `部门整体指标`).
 
-use super::projects::{FillDown, indicator_row};
+use super::origins::RowOrigin;
+use super::projects::{FillDown, funds, indicator_row};
 use super::reader::Reader;
 use super::sheets::Loaded;
 use super::table::{Need, Table};
@@ -9,29 +10,19 @@ use crate::contract::{
     self, BUDGET, CONTENT, DEPARTMENT_INDICATORS, FISCAL_FUNDS, MEASURES, OTHER_FUNDS, OVERALL,
     SUB_GOAL_INDICATORS, SUB_GOAL_NAME, SUB_GOAL_TARGET, SUB_GOALS, TASKS,
 };
-use crate::model::{Funds, SubGoal, Task};
+use crate::model::{SubGoal, Task};
 
 impl Reader {
     /// Every sheet about the department as a whole, in the order of their findings.
     pub(super) fn department_sheets(&mut self, loaded: &Loaded) {
         if let Some(t) = self.table(loaded, OVERALL) {
-            for &row in &t.rows {
-                if let Some(text) = t.text(&mut self.ctx, row, CONTENT, Need::Required) {
-                    self.department.overall_goals.push(text);
-                    self.origins.overall_goals.push(t.origin(row));
-                }
-            }
+            (self.department.overall_goals, self.origins.overall_goals) = self.paragraphs(&t);
         }
         if let Some(t) = self.table(loaded, SUB_GOALS) {
             self.sub_goals(&t);
         }
         if let Some(t) = self.table(loaded, MEASURES) {
-            for &row in &t.rows {
-                if let Some(text) = t.text(&mut self.ctx, row, CONTENT, Need::Required) {
-                    self.department.measures.push(text);
-                    self.origins.measures.push(t.origin(row));
-                }
-            }
+            (self.department.measures, self.origins.measures) = self.paragraphs(&t);
         }
         if let Some(t) = self.table(loaded, TASKS) {
             self.tasks(&t);
@@ -44,6 +35,18 @@ impl Reader {
                 self.origins.department_indicators.push(t.origin(row));
             }
         }
+    }
+
+    /// A sheet of paragraphs (总体绩效目标, 工作保障措施): one a row, with where each came from.
+    fn paragraphs(&mut self, t: &Table<'_>) -> (Vec<String>, Vec<RowOrigin>) {
+        let mut paragraphs = (Vec::new(), Vec::new());
+        for &row in &t.rows {
+            if let Some(text) = t.text(&mut self.ctx, row, CONTENT, Need::Required) {
+                paragraphs.0.push(text);
+                paragraphs.1.push(t.origin(row));
+            }
+        }
+        paragraphs
     }
 
     /// 分项绩效目标: one sub-goal a row.
@@ -68,18 +71,7 @@ impl Reader {
         for &row in &t.rows {
             let name = t.text(ctx, row, contract::TASK_NAME, Need::Required);
             let content = t.text(ctx, row, contract::TASK_CONTENT, Need::Required);
-            let money = [BUDGET, FISCAL_FUNDS, OTHER_FUNDS];
-            let funds = if money.iter().all(|c| t.get(row, c).is_none()) {
-                None
-            } else {
-                let [total, fiscal, other] =
-                    money.map(|c| t.money(ctx, row, c, Need::Optional).unwrap_or_default());
-                Some(Funds {
-                    total,
-                    fiscal,
-                    other,
-                })
-            };
+            let funds = funds(ctx, t, row, [BUDGET, FISCAL_FUNDS, OTHER_FUNDS]);
             self.department.tasks.push(Task {
                 name: name.unwrap_or_default(),
                 content: content.unwrap_or_default(),

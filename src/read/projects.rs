@@ -267,14 +267,19 @@ fn read_period(ctx: &mut Ctx, t: &Table<'_>, row: u32) -> Option<Period> {
     period
 }
 
-/// 实施期资金总额 / 实施期财政资金 / 实施期其他资金 of one 项目 row: stated when any of the three
-/// cells has a value; a blank one counts as 0 (the check then says which sum is off).
+/// 实施期资金总额 / 实施期财政资金 / 实施期其他资金 of one 项目 row (see [`funds`]).
 fn read_term_funds(ctx: &mut Ctx, t: &Table<'_>, row: u32) -> Option<Funds> {
     let columns = [
         contract::TERM_TOTAL,
         contract::TERM_FISCAL,
         contract::TERM_OTHER,
     ];
+    funds(ctx, t, row, columns)
+}
+
+/// The money of `columns` (total, fiscal, other) in one row: stated when any of the three cells
+/// has a value; a blank one counts as 0 (the check then says which sum is off).
+pub(super) fn funds(ctx: &mut Ctx, t: &Table<'_>, row: u32, columns: [&str; 3]) -> Option<Funds> {
     if columns.iter().all(|c| t.get(row, c).is_none()) {
         return None;
     }

@@ -197,17 +197,7 @@ impl Renderer {
             }
         };
         let view = DocumentView::new(department).with_attachment(attachment);
-        let source = self
-            .env
-            .get_template(MAIN_TEMPLATE)
-            .and_then(|template| {
-                template.render(minijinja::context! {
-                    doc => Value::from(Serde(&view)),
-                    in_volume => false,
-                    fonts => Value::from(Serde(self.roles()?)),
-                })
-            })
-            .map_err(template_error)?;
+        let source = self.source(MAIN_TEMPLATE, "doc", Value::from(Serde(&view)), false)?;
         Ok(Rendered { source, files })
     }
 
@@ -238,18 +228,30 @@ impl Renderer {
             year: cover.year,
             documents,
         };
-        let source = self
-            .env
-            .get_template(VOLUME_TEMPLATE)
-            .and_then(|template| {
-                template.render(minijinja::context! {
-                    volume => Value::from(Serde(&view)),
-                    in_volume => true,
-                    fonts => Value::from(Serde(self.roles()?)),
-                })
-            })
-            .map_err(template_error)?;
+        let source = self.source(VOLUME_TEMPLATE, "volume", Value::from(Serde(&view)), true)?;
         Ok(Rendered { source, files })
+    }
+
+    /// Renders `template` with `view` under the name `name` (`doc` or `volume`), whether it is
+    /// the volume, and the font roles.
+    fn source(
+        &self,
+        template: &str,
+        name: &str,
+        view: Value,
+        in_volume: bool,
+    ) -> crate::Result<String> {
+        self.env
+            .get_template(template)
+            .and_then(|template| {
+                let fonts = Value::from(Serde(self.roles()?));
+                template.render(Value::from(std::collections::BTreeMap::from([
+                    (name, view),
+                    ("in_volume", Value::from(in_volume)),
+                    ("fonts", fonts),
+                ])))
+            })
+            .map_err(template_error)
     }
 }
 

@@ -182,14 +182,14 @@ struct Writer {
 
 /// One sheet being written: its columns, and the heights of the rows gathered from the text
 /// written into them (`crate::xlsx::style`).
-struct Sheet<'a> {
+struct SheetWriter<'a> {
     ws: &'a mut Worksheet,
     columns: Vec<Column>,
     styles: &'a Styles,
     heights: RowHeights,
 }
 
-impl<'a> Sheet<'a> {
+impl<'a> SheetWriter<'a> {
     /// The width of column `col` (0 when the sheet has no such column written).
     fn width(&self, col: u16) -> f64 {
         self.columns.get(usize::from(col)).map_or(0.0, |c| c.width)
@@ -307,7 +307,7 @@ impl Writer {
         name: &str,
         columns: Vec<Column>,
         used: Option<usize>,
-    ) -> Result<Sheet<'a>, XlsxError> {
+    ) -> Result<SheetWriter<'a>, XlsxError> {
         ws.set_name(name)?;
         let mut heights = RowHeights::new();
         for (col, c) in (0u16..).zip(&columns) {
@@ -328,7 +328,7 @@ impl Writer {
                 heights.at_least(row, style::ONE_LINE);
             }
         }
-        Ok(Sheet {
+        Ok(SheetWriter {
             ws,
             columns,
             styles: &self.styles,
@@ -431,7 +431,7 @@ impl Writer {
     /// The optional columns of contract v2 of one 项目 row.
     fn project_details(
         &self,
-        sheet: &mut Sheet<'_>,
+        sheet: &mut SheetWriter<'_>,
         row: u32,
         p: &Project,
     ) -> Result<(), XlsxError> {
@@ -504,7 +504,7 @@ impl Writer {
     /// The optional columns of contract v2 of one 项目指标 row.
     fn indicator_details(
         &self,
-        sheet: &mut Sheet<'_>,
+        sheet: &mut SheetWriter<'_>,
         row: u32,
         ind: &Indicator,
     ) -> Result<(), XlsxError> {
@@ -582,7 +582,7 @@ impl Writer {
 }
 
 /// 项目名称, 一级指标 and 二级指标 left blank when they repeat the row above.
-fn fill_down(sheet: &mut Sheet<'_>, first_row: u32, p: &Project) -> Result<(), XlsxError> {
+fn fill_down(sheet: &mut SheetWriter<'_>, first_row: u32, p: &Project) -> Result<(), XlsxError> {
     let mut above: Option<&Indicator> = None;
     for (row, ind) in (first_row..).zip(&p.indicators) {
         if above.is_none() {
@@ -606,7 +606,7 @@ fn fill_down(sheet: &mut Sheet<'_>, first_row: u32, p: &Project) -> Result<(), X
 }
 
 /// 项目名称, runs of equal 一级指标, and runs of equal 二级指标 within a 一级指标, as merged cells.
-fn merged(sheet: &mut Sheet<'_>, first_row: u32, p: &Project) -> Result<(), XlsxError> {
+fn merged(sheet: &mut SheetWriter<'_>, first_row: u32, p: &Project) -> Result<(), XlsxError> {
     let rows = p.indicators.len() as u32;
     sheet.span(first_row, first_row + rows - 1, 0, &p.name)?;
     for (start, len) in runs(&p.indicators, |a, b| a.level1 == b.level1) {
