@@ -3,6 +3,12 @@
 
 mod cli;
 
+/// The static Linux binaries allocate with mimalloc: musl's own allocator makes the build
+/// threads wait for each other (README, 下载与安装, measures both).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -19,6 +25,7 @@ fn main() -> ExitCode {
         Command::Template(args) => cli::template(args),
         Command::Serve(args) => cli::serve(args),
         Command::Watch(args) => cli::watch(args),
+        Command::Desktop => cli::desktop(),
         Command::Extract(args) => cli::extract(args),
         Command::Fonts(args) => cli::fonts(args),
         Command::Templates {

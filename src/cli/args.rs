@@ -9,11 +9,21 @@ use clap::{Args, Parser, Subcommand};
 use jixiao::build::Pages;
 use jixiao::compile::{self, FontOptions};
 
+/// What `jixiao --version` says: the version, the target it was built for, the commit.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "（",
+    env!("JIXIAO_TARGET"),
+    "，提交 ",
+    env!("JIXIAO_COMMIT"),
+    "）"
+);
+
 /// 部门预算绩效文本生成工具：把各部门的绩效工作簿生成为可直接公开的 PDF。
 #[derive(Parser)]
 #[command(
     name = "jixiao",
-    version,
+    version = VERSION,
     after_help = "工作簿怎样填写、每条检查规则的含义：docs/workbook.md；生成的文档及其排版：docs/document.md"
 )]
 pub struct Cli {
@@ -33,6 +43,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// 先生成一次，然后监视工作簿：每次保存后随即重新生成该部门，并显示问题和改动（Ctrl-C 结束）
     Watch(WatchArgs),
+    /// 桌面菜单项“部门预算绩效文本”所用：打开本机页面，工作文件夹为主目录下的“绩效”（没有时自动建立）
+    Desktop,
     /// 从 jixiao 生成的 PDF 中取出所附的部门数据：JSON，或可再次生成同一 PDF 的工作簿
     Extract(ExtractArgs),
     /// 列出各字体角色（标题、正文、标题、表格……）实际使用的字体及缺少的字体

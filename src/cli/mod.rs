@@ -251,14 +251,49 @@ jixiao（绩效）：部门预算绩效文本生成工具
 ";
 
 /// Double-clicked (Windows, no arguments, a console of its own): the page over the program's
-/// own folder, so a person who never opens a terminal has the whole tool. When the page cannot
-/// start, the reason stays on screen until a key is pressed instead of the window closing.
+/// own folder, so a person who never opens a terminal has the whole tool.
 pub fn serve_double_clicked() -> Exit {
-    eprint!("{DOUBLE_CLICK_INTRO}");
     let dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
+    serve_in_window(DOUBLE_CLICK_INTRO, dir)
+}
+
+/// The folder the desktop's menu entry works in: `绩效` in the home folder.
+const DESKTOP_FOLDER: &str = "绩效";
+
+/// `jixiao desktop`, what the menu entry of the Linux package runs in a terminal window: the
+/// page over `~/绩效` (made when missing), as the Windows double-click opens it over the
+/// program's folder.
+pub fn desktop() -> Exit {
+    let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) else {
+        eprintln!("无法确定主目录（环境变量 HOME 未设置）");
+        return Exit::Failure;
+    };
+    let dir = PathBuf::from(home).join(DESKTOP_FOLDER);
+    let intro = format!(
+        "jixiao（绩效）：部门预算绩效文本生成工具\n\n\
+         正在打开本程序的页面：在浏览器中放入各部门的工作簿，查看问题、生成并下载 PDF。\n\
+         工作簿和 PDF 保存在 {} 中的 input 和 output 文件夹。\n\
+         这个窗口是页面的服务程序，用完页面后点页面上的“退出”，或直接关闭这个窗口。\n\
+         （命令行用法：jixiao --help）\n\n",
+        dir.display()
+    );
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("无法创建文件夹 {}：{e}", dir.display());
+        eprintln!("{}", platform::PRESS_A_KEY);
+        platform::wait_for_key();
+        return Exit::Failure;
+    }
+    serve_in_window(&intro, dir)
+}
+
+/// The page over `dir` for a person who started it from a window of its own (a double-click,
+/// a menu entry), not from a terminal: `intro` says what the window is, and when the page cannot
+/// start, the reason stays on screen until a key is pressed instead of the window closing.
+fn serve_in_window(intro: &str, dir: PathBuf) -> Exit {
+    eprint!("{intro}");
     let options = jixiao::serve::ServeOptions {
         dir,
         port: None,
@@ -269,7 +304,7 @@ pub fn serve_double_clicked() -> Exit {
         Ok(()) => Exit::Success,
         Err(e) => {
             eprintln!("{e}");
-            eprintln!("按任意键退出……");
+            eprintln!("{}", platform::PRESS_A_KEY);
             platform::wait_for_key();
             Exit::Failure
         }

@@ -1,5 +1,6 @@
 //! What differs on Windows (平台差异): a file another program holds open, and a program started
-//! by a double-click in Explorer, whose console window closes as soon as the program ends.
+//! by a double-click in Explorer, whose console window closes as soon as the program ends (as
+//! a terminal window opened by a Linux menu entry does).
 //!
 //! The Windows calls live in `windows.rs`; on other systems these functions answer "no" and do
 //! nothing, so callers need no `cfg` of their own. Console output needs nothing here: Rust's
@@ -40,9 +41,23 @@ pub fn started_by_double_click() -> bool {
     }
 }
 
-/// Waits until a key is pressed in the console (Windows); returns at once where there is no
-/// console to read from.
+/// What a window that is about to close asks of the person reading it.
+pub const PRESS_A_KEY: &str = if cfg!(windows) {
+    "按任意键退出……"
+} else {
+    "按回车键退出……"
+};
+
+/// Waits until a key is pressed in the console (Windows) or Enter in the terminal (elsewhere);
+/// returns at once where there is no console or terminal to read from.
 pub fn wait_for_key() {
     #[cfg(windows)]
     windows::wait_for_key();
+    #[cfg(not(windows))]
+    {
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() {
+            let _ = std::io::stdin().read_line(&mut String::new());
+        }
+    }
 }

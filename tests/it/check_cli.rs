@@ -119,3 +119,34 @@ fn the_findings_workbook_prints_with_rows_as_tall_as_their_messages() {
         );
     }
 }
+
+/// `jixiao --version` says what a clerk's download is: the version, the target it was built for
+/// and the commit (the release artefacts are told apart by it).
+#[test]
+fn the_version_names_the_target_and_the_commit() {
+    let out = jixiao(&["--version"]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    let expected = format!("jixiao {}（", env!("CARGO_PKG_VERSION"));
+    assert!(said.starts_with(&expected), "{said}");
+    // The target triple, e.g. x86_64-unknown-linux-gnu.
+    let target = said
+        .split('（')
+        .nth(1)
+        .and_then(|s| s.split('，').next())
+        .unwrap_or("");
+    assert!(
+        target.starts_with(std::env::consts::ARCH) && target.contains(std::env::consts::OS),
+        "{said}"
+    );
+    let commit = said
+        .split("提交 ")
+        .nth(1)
+        .unwrap_or("")
+        .trim_end_matches(['）', '\n']);
+    // Built from a git checkout, or with JIXIAO_COMMIT set as CI sets it for its copy.
+    assert!(
+        commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit()),
+        "{said}"
+    );
+}
