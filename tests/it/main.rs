@@ -10,6 +10,7 @@ mod batch;
 mod browser;
 mod changes;
 mod check_cli;
+mod desktop;
 mod docs;
 mod emit;
 mod end_to_end;
