@@ -4,6 +4,7 @@
 
 mod common;
 
+mod accessibility;
 mod architecture;
 mod bad_inputs;
 mod batch;

@@ -1,0 +1,145 @@
+//! Accessible PDFs (`--pdf-standard ua-1`, and PDF/A's accessible level `a-2a`): both reference
+//! departments and their combined volume build, and their structure trees, read back with a PDF
+//! reader (hayro-syntax), say what a screen reader needs — the language, the title shown as the
+//! window's title, headings in order without a level skipped, every table with its header cells.
+
+use std::path::Path;
+
+use hayro_syntax::Pdf;
+use hayro_syntax::object::{Dict, Name, Object, String as PdfString};
+
+use crate::common::{build, jixiao};
+
+/// The structure elements of a tagged PDF, in reading order: (depth, type).
+fn structure(pdf: &Path) -> (Dict<'static>, Vec<(usize, String)>) {
+    fn walk(element: &Dict, depth: usize, out: &mut Vec<(usize, String)>) {
+        if let Some(kind) = element.get::<Name>(b"S") {
+            out.push((depth, String::from_utf8_lossy(kind.as_ref()).into_owned()));
+        }
+        match element.get::<Object>(b"K") {
+            Some(Object::Dict(kid)) => walk(&kid, depth + 1, out),
+            Some(Object::Array(kids)) => {
+                for kid in kids.iter::<Object>() {
+                    if let Object::Dict(kid) = kid {
+                        walk(&kid, depth + 1, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // The document is kept for the life of the test run (a few PDFs).
+    let document: &'static Pdf =
+        Box::leak(Box::new(Pdf::new(std::fs::read(pdf).unwrap()).unwrap()));
+    let xref = document.xref();
+    let catalog: Dict = xref.get(xref.root_id()).expect("a catalog");
+    let root: Dict = catalog
+        .get(b"StructTreeRoot")
+        .unwrap_or_else(|| panic!("{}: no structure tree", pdf.display()));
+    let mut elements = Vec::new();
+    walk(&root, 0, &mut elements);
+    (catalog, elements)
+}
+
+/// Checks what a screen reader needs of `pdf`, which has `tables` tables; with PDF/UA, that its
+/// title is the window's title.
+fn readable(pdf: &Path, tables: usize, ua: bool) {
+    let at = pdf.display();
+    let (catalog, elements) = structure(pdf);
+    let lang = catalog
+        .get::<PdfString>(b"Lang")
+        .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+    assert_eq!(
+        lang.as_deref(),
+        Some("zh-CN"),
+        "{at}: the document's language"
+    );
+    let marked = catalog
+        .get::<Dict>(b"MarkInfo")
+        .and_then(|m| m.get::<bool>(b"Marked"));
+    assert_eq!(marked, Some(true), "{at}: not marked as tagged");
+    let title_shown = catalog
+        .get::<Dict>(b"ViewerPreferences")
+        .and_then(|v| v.get::<bool>(b"DisplayDocTitle"));
+    if ua {
+        assert_eq!(
+            title_shown,
+            Some(true),
+            "{at}: the title is not the window's title"
+        );
+    }
+
+    // Headings in order: the first is H1, none skips a level.
+    let levels: Vec<u32> = elements
+        .iter()
+        .filter_map(|(_, kind)| kind.strip_prefix('H')?.parse().ok())
+        .collect();
+    assert!(levels.len() >= 4, "{at}: headings {levels:?}");
+    assert_eq!(levels[0], 1, "{at}: headings {levels:?}");
+    for pair in levels.windows(2) {
+        assert!(
+            pair[1] <= pair[0] + 1,
+            "{at}: a level skipped in {levels:?}"
+        );
+    }
+    // Every table has a header with header cells.
+    let count = |kind: &str| elements.iter().filter(|(_, k)| k == kind).count();
+    assert_eq!(count("Table"), tables, "{at}: tables");
+    assert!(count("THead") >= tables, "{at}: table headers");
+    for (i, (depth, kind)) in elements.iter().enumerate() {
+        if kind != "Table" {
+            continue;
+        }
+        let inside: Vec<&str> = elements[i + 1..]
+            .iter()
+            .take_while(|(d, _)| d > depth)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        assert!(
+            inside.contains(&"THead") && inside.contains(&"TH") && inside.contains(&"TD"),
+            "{at}: a table without header cells: {inside:?}"
+        );
+    }
+}
+
+#[test]
+fn accessible_pdfs_of_both_references_and_their_volume() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("input/唐山高新区行政服务中心2021.xlsx"),
+        input.join("reference.xlsx"),
+    )
+    .unwrap();
+    let full = input.join("full.xlsx");
+    let made = jixiao(&[
+        "template",
+        "--example",
+        "--full",
+        "-o",
+        full.to_str().unwrap(),
+    ]);
+    assert!(made.status.success());
+    // The reference has 2 project tables, the v2 department 2 and its 部门整体支出绩效目标表.
+    let documents = [
+        ("唐山高新区行政服务中心2021年部门预算绩效文本.pdf", 2),
+        ("唐山市科学技术局2024年部门预算绩效文本.pdf", 3),
+    ];
+    for standards in [vec!["ua-1"], vec!["a-2a"], vec!["ua-1", "a-3a"]] {
+        let out = dir.path().join(standards.join("+"));
+        let volume = out.join("汇编.pdf");
+        let mut args = vec!["--volume", volume.to_str().unwrap()];
+        for standard in &standards {
+            args.extend(["--pdf-standard", standard]);
+        }
+        let built = build(&input, &out, &args);
+        let stderr = String::from_utf8_lossy(&built.stderr);
+        assert!(built.status.success(), "{standards:?}: {stderr}");
+        let ua = standards.contains(&"ua-1");
+        for (pdf, tables) in documents {
+            readable(&out.join(pdf), tables, ua);
+        }
+        readable(&volume, 5, ua);
+    }
+}
