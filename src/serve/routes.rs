@@ -3,14 +3,14 @@
 //!
 //! | route | what |
 //! |---|---|
-//! | `GET /` | the page (`assets/index.html`), `app.js`, `app.css` |
+//! | `GET /` | the page (`assets/index.html`), `app.js`, `app.css`, `favicon.ico` |
 //! | `GET /api/hello` | `{"app": "jixiao", …}` without the cookie: is this our server? |
 //! | `GET /api/departments` | the list: status, counts, PDF, progress of a batch |
 //! | `GET /api/departments/{id}` | one department: findings grouped by sheet, page count |
 //! | `GET /api/departments/{id}/pdf[?download=1]` | the PDF |
 //! | `GET /api/departments/{id}/pages/{n}` | page n (from 1) as PNG |
 //! | `GET /api/departments/{id}/report` | the findings workbook (审核意见表) |
-//! | `GET /api/template`, `GET /api/example` | the fill-in workbook, blank or the example |
+//! | `GET /api/template`, `GET /api/example` | the fill-in workbook, blank or the example (`示例-…`) |
 //! | `GET /api/events` | server-sent events: `changed`, `progress`, `done` |
 //! | `POST /api/upload` | multipart `files`: see [`super::upload`] |
 //! | `POST /api/uploads/{id}/confirm`, `…/cancel` | replace a department's workbook, or not |
@@ -41,12 +41,15 @@ use crate::xlsx::fill_in::{Source, Template};
 const INDEX: &str = include_str!("assets/index.html");
 const SCRIPT: &str = include_str!("assets/app.js");
 const STYLE: &str = include_str!("assets/app.css");
+/// The program's icon (the Linux packages install the same picture).
+const ICON: &[u8] = include_bytes!("assets/icons/jixiao-48.png");
 
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/app.js", get(script))
         .route("/app.css", get(style))
+        .route("/favicon.ico", get(icon))
         .route(security::HELLO, get(hello))
         .route("/api/departments", get(list))
         .route("/api/departments/{id}", get(detail))
@@ -86,6 +89,10 @@ async fn script() -> Response {
 
 async fn style() -> Response {
     typed("text/css; charset=utf-8", STYLE)
+}
+
+async fn icon() -> Response {
+    typed("image/png", ICON)
 }
 
 fn typed(content_type: &'static str, body: impl Into<Body>) -> Response {
@@ -343,7 +350,12 @@ async fn fill_in(source: Source) -> Response {
             .workbook
             .save_to_buffer()
             .map_err(|e| e.to_string())?;
-        Ok::<_, String>((template.file_name(), bytes))
+        // The example is named as such, never as a department's own stored workbook.
+        let name = match source {
+            Source::Example => format!("示例-{}", template.file_name()),
+            _ => template.file_name(),
+        };
+        Ok::<_, String>((name, bytes))
     })
     .await;
     match made {

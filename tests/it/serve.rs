@@ -821,7 +821,18 @@ async fn fill_in_workbooks_download() {
         assert!(body.starts_with(b"PK\x03\x04"), "{path}");
         let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
         assert!(disposition.contains(name), "{disposition}");
+        // The example never downloads under the name of a department's own stored workbook.
+        if path == "/api/example" {
+            assert!(
+                disposition.contains("filename*=UTF-8''%E7%A4%BA%E4%BE%8B-"),
+                "{disposition}"
+            );
+        }
     }
+    let (status, headers, body) = site.get("/favicon.ico").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert!(body.starts_with(b"\x89PNG"));
     // The example is the reference department, which the reader accepts.
     let (_, _, body) = site.get("/api/example").await;
     let file = tempfile::NamedTempFile::with_suffix(".xlsx").unwrap();

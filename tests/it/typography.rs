@@ -149,3 +149,28 @@ fn pdf_metadata_language_and_outline() {
         assert!(outline.contains(entry), "outline lacks {entry}: {outline}");
     }
 }
+
+/// A title without a place to break (a long Latin name, say) wraps within the type area of the
+/// cover, in a department's text as in a volume: it never leaves the page.
+#[test]
+fn a_title_without_break_points_stays_on_the_cover() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut department = jixiao::reference::department();
+    department.name = "Tangshan".repeat(12);
+    department.title = jixiao::model::Department::default_title(&department.name, department.year);
+    let pdf = common::compile_to(dir.path(), &department);
+    let cover = &common::page_lines(&pdf)[0];
+    // A4: 595 pt wide; the type area begins 28 mm (79.4 pt) in on either side.
+    let (left, right) = (79.0, 595.3 - 79.0);
+    let title: Vec<&common::TextLine> = cover
+        .iter()
+        .filter(|l| l.text.chars().any(|c| c.is_ascii_alphabetic()))
+        .collect();
+    assert!(title.len() >= 3, "the title wraps: {cover:#?}");
+    for line in &title {
+        assert!(
+            line.x_min >= left && line.x_max <= right,
+            "a line of the title leaves the type area: {line:?}"
+        );
+    }
+}

@@ -68,7 +68,7 @@ pub fn build(release: &Release, binary: &Path, deb_arch: &str) -> Result<Option<
     for size in ICONS {
         let icon = release
             .root
-            .join(format!("xtask/assets/icons/jixiao-{size}.png"));
+            .join(format!("src/serve/assets/icons/jixiao-{size}.png"));
         let bytes = std::fs::read(&icon).map_err(|e| format!("{}: {e}", icon.display()))?;
         tree.file(
             &format!("usr/share/icons/hicolor/{size}x{size}/apps/jixiao.png"),

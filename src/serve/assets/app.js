@@ -89,7 +89,11 @@ async function select(id, focus) {
   page = 1;
   pageCount = null;
   await refresh();
-  if (focus) $('detail-title').focus();
+  if (focus) {
+    $('detail-title').focus({ preventScroll: true });
+    // In one column the details are below the list; beside it they stay in view (sticky).
+    $('detail').scrollIntoView({ block: 'nearest' });
+  }
 }
 
 async function showDetail(row) {
