@@ -51,6 +51,26 @@ pub struct List {
     pub volume: bool,
     /// The summary workbook 全部生成 writes is in `output/`.
     pub summary_workbook: bool,
+    /// Replacements waiting for an answer (they survive a reload of the page, until they
+    /// expire).
+    pub pending: Vec<Question>,
+}
+
+/// An upload of a department and year `input/` has already: whether to replace `existing`
+/// (answered at `/api/uploads/{pending}/confirm` or `…/cancel`), and what the new workbook
+/// would do (with errors it is kept but builds no PDF).
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub original: String,
+    pub pending: String,
+    pub department: String,
+    pub year: i32,
+    pub existing: Vec<String>,
+    /// The new workbook's findings.
+    pub errors: usize,
+    pub warnings: usize,
+    /// Seconds until the question expires and the upload is dropped.
+    pub expires_in: u64,
 }
 
 /// A batch in progress: documents done of all, and the department being built.
@@ -142,21 +162,16 @@ pub struct Uploaded {
     pub files: Vec<FileResult>,
 }
 
-/// What became of one uploaded file (`result`: `refused`, `confirm` or `saved`).
+/// What became of one uploaded file (`result`: `refused`, `same`, `confirm` or `saved`).
 #[derive(Debug, Serialize)]
 #[serde(tag = "result", rename_all = "lowercase")]
 pub enum FileResult {
     /// Not kept.
     Refused { original: String, message: String },
-    /// A department and year `input/` has already: the page asks whether to replace `existing`
-    /// (answered at `/api/uploads/{pending}/confirm` or `…/cancel`).
-    Confirm {
-        original: String,
-        pending: String,
-        department: String,
-        year: i32,
-        existing: Vec<String>,
-    },
+    /// Byte for byte the workbook `file` of `input/` already is: nothing to replace, no backup.
+    Same { original: String, file: String },
+    /// A department and year `input/` has already: the page asks whether to replace it.
+    Confirm(Question),
     /// Kept in `input/` as `file` (and built, unless it has errors); with the replaced
     /// workbooks' backups when it was confirmed.
     Saved {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use tempfile::NamedTempFile;
 use tokio::sync::{Semaphore, broadcast, watch};
@@ -77,11 +77,7 @@ pub struct Listed {
 
 impl Listed {
     pub fn new(input: &Path, file: PathBuf) -> Self {
-        let shown = file
-            .strip_prefix(input)
-            .unwrap_or(&file)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let shown = shown(input, &file);
         Self {
             id: manifest::bytes_hash(shown.as_bytes())[..16].to_string(),
             file,
@@ -113,6 +109,32 @@ pub struct Pending {
     pub diagnostics: Vec<Diagnostic>,
     pub hash: String,
     pub replaces: Vec<PathBuf>,
+    pub asked: Instant,
+}
+
+impl Pending {
+    /// The question as the page asks it.
+    pub fn question(&self, id: &str, input: &Path, valid_for: Duration) -> api::Question {
+        let errors = Severity::Error.count(&self.diagnostics);
+        api::Question {
+            original: self.original.clone(),
+            pending: id.to_string(),
+            department: self.identity.0.clone(),
+            year: self.identity.1,
+            existing: self.replaces.iter().map(|p| shown(input, p)).collect(),
+            errors,
+            warnings: self.diagnostics.len() - errors,
+            expires_in: valid_for.saturating_sub(self.asked.elapsed()).as_secs(),
+        }
+    }
+}
+
+/// A path inside `input/` as the page shows it.
+pub fn shown(input: &Path, path: &Path) -> String {
+    path.strip_prefix(input)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// A server's shared state.
@@ -219,6 +241,20 @@ impl App {
         lock(&self.pending).clear();
     }
 
+    /// The questions waiting for an answer, after dropping those that expired (with their
+    /// temporary files).
+    pub fn questions(&self) -> Vec<api::Question> {
+        let valid_for = self.limits().question_for;
+        let mut pending = lock(&self.pending);
+        pending.retain(|_, p| p.asked.elapsed() < valid_for);
+        let mut questions: Vec<api::Question> = pending
+            .iter()
+            .map(|(id, p)| p.question(id, &self.input, valid_for))
+            .collect();
+        questions.sort_by_key(|q| std::cmp::Reverse(q.expires_in));
+        questions
+    }
+
     /// Brings the list in line with `input/`: new workbooks added, vanished ones dropped; returns
     /// the workbooks that are new or changed on disk since their last check (marked Checking).
     pub fn rescan(&self) -> Vec<PathBuf> {
@@ -254,6 +290,7 @@ impl App {
             backup: self.backup.display().to_string(),
             volume: self.output.join(VOLUME_FILE).is_file(),
             summary_workbook: self.output.join(SUMMARY_FILE).is_file(),
+            pending: self.questions(),
         }
     }
 

@@ -28,6 +28,9 @@ pub struct Limits {
     pub total_bytes: u64,
     /// Workbooks in one upload request.
     pub files: usize,
+    /// How long a replacement question waits for its answer; then the upload (its temporary
+    /// file) is dropped.
+    pub question_for: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -36,6 +39,7 @@ impl Default for Limits {
             file_bytes: 50 << 20,
             total_bytes: 200 << 20,
             files: 100,
+            question_for: std::time::Duration::from_secs(30 * 60),
         }
     }
 }

@@ -161,8 +161,14 @@ async fn serve(dir: PathBuf, options: ServeOptions, say: &(dyn Fn(&str) + Sync))
     let token = new_token()?;
     // The opening page: a local file that forwards the browser to the tokened address, so that
     // the token is never on a command line. Private to this user (the folder is 0700).
-    let opener_dir = tempfile::Builder::new()
-        .prefix("jixiao-serve-")
+    let mut opener_dir = tempfile::Builder::new();
+    opener_dir.prefix("jixiao-serve-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        opener_dir.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let opener_dir = opener_dir
         .tempdir()
         .map_err(|e| Error::failed(format!("无法创建临时文件夹：{e}")))?;
     let opener = opener_dir.path().join("jixiao.html");
@@ -192,6 +198,7 @@ async fn serve(dir: PathBuf, options: ServeOptions, say: &(dyn Fn(&str) + Sync))
         .with_graceful_shutdown(async move {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
+                _ = terminated() => {}
                 _ = app.quit_requested() => {}
             }
             app.request_quit();
@@ -204,6 +211,20 @@ async fn serve(dir: PathBuf, options: ServeOptions, say: &(dyn Fn(&str) + Sync))
     drop(opener_dir);
     say("已退出");
     result.map_err(|e| Error::failed(format!("服务出错：{e}")))
+}
+
+/// Resolves when the process is asked to end (SIGTERM, as a session's logout or `kill` sends):
+/// the server then ends as on 退出, and its opening page is removed. Never elsewhere.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
 }
 
 enum Bound {

@@ -13,6 +13,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::{Multipart, Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -128,31 +129,40 @@ pub async fn upload(
                 .collect(),
             None => Vec::new(),
         };
+        // The very workbook `input/` has: nothing to replace, nothing to back up.
+        let same = app
+            .entries()
+            .values()
+            .find(|e| replaces.contains(&e.file) && e.hash.as_deref() == Some(r.hash.as_str()))
+            .map(|e| e.shown.clone());
+        if let Some(file) = same {
+            results.push(FileResult::Same {
+                original: r.original,
+                file,
+            });
+            continue;
+        }
         if let (Some(identity), false) = (r.identity.clone(), replaces.is_empty()) {
             let id = match new_token() {
                 Ok(id) => id,
                 Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
             };
-            let existing: Vec<String> = replaces.iter().map(|p| shown(&app, p)).collect();
-            results.push(FileResult::Confirm {
-                original: r.original.clone(),
-                pending: id.clone(),
-                department: identity.0.clone(),
-                year: identity.1,
-                existing,
-            });
-            lock(&app.pending).insert(
-                id,
-                Pending {
-                    temp: r.temp,
-                    extension: r.extension,
-                    original: r.original,
-                    identity,
-                    diagnostics: r.diagnostics,
-                    hash: r.hash,
-                    replaces,
-                },
-            );
+            let pending = Pending {
+                temp: r.temp,
+                extension: r.extension,
+                original: r.original,
+                identity,
+                diagnostics: r.diagnostics,
+                hash: r.hash,
+                replaces,
+                asked: Instant::now(),
+            };
+            results.push(FileResult::Confirm(pending.question(
+                &id,
+                &app.input,
+                limits.question_for,
+            )));
+            lock(&app.pending).insert(id, pending);
             continue;
         }
         match store(&app, r, &mut to_build) {
@@ -273,13 +283,6 @@ fn display_name(name: &str) -> String {
     }
 }
 
-fn shown(app: &App, path: &Path) -> String {
-    path.strip_prefix(&app.input)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
 /// The stored file name: `{部门名称}{年度}.{ext}` (characters illegal in file names replaced),
 /// or `未识别的工作簿.{ext}` when the workbook does not say; `(2)`, `(3)`… when taken.
 fn stored_name(identity: Option<&(String, i32)>, n: usize, extension: &str) -> String {
@@ -377,6 +380,7 @@ fn record(
 /// the upload takes their place and is built.
 pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
     let _saving = app.saving.lock().await;
+    app.questions();
     let Some(pending) = lock(&app.pending).remove(&id) else {
         return failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）");
     };

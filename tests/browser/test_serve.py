@@ -2,11 +2,13 @@
 """Real-browser test of `jixiao serve`, driven by Debian's chromium through chromedriver and
 python3-selenium. Run by tests/it/browser.rs (which builds the workbooks and the binary):
 
-    test_serve.py JIXIAO REFERENCE.xlsx DEFECTIVE.xlsx WORKDIR SCREENSHOT.png
+    test_serve.py JIXIAO REFERENCE.xlsx DEFECTIVE.xlsx DEFECTIVE-REFERENCE.xlsx WORKDIR SCREENSHOT.png
 
 Starts `jixiao serve WORKDIR --no-open`, opens the tokened address it prints, uploads the
 reference workbook and a defective one, waits for 通过 and for the defective one's finding at its
-cell, downloads the PDF, saves a screenshot, and ends the server with the page's 退出 button.
+cell, downloads the PDF, saves a screenshot; asks to replace the reference with a defective copy
+(the question survives a reload), re-uploads an identical file; then ends the server with the
+page's 退出 button while a second tab watches.
 """
 
 import os
@@ -29,7 +31,7 @@ DEFECTIVE = "测试缺陷部门"
 
 
 def main():
-    jixiao, reference, defective, workdir, screenshot = sys.argv[1:6]
+    jixiao, reference, defective, defective_reference, workdir, screenshot = sys.argv[1:7]
     server = subprocess.Popen(
         [jixiao, "serve", workdir, "--no-open"],
         stderr=subprocess.PIPE,
@@ -127,12 +129,26 @@ def main():
             assert f.read(5) == b"%PDF-", "not a PDF"
         assert REFERENCE in os.path.basename(pdf), pdf
 
+        honest_state(driver, wait, reference, defective_reference)
+
+        # A second tab on the same server: it learns that the page has ended when the first quits.
+        first = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        driver.get(address.split("/?")[0] + "/")
+        wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "部门预算绩效文本"))
+        second = driver.current_window_handle
+        driver.switch_to.window(first)
+
         # 退出 ends the server.
         driver.find_element(By.ID, "quit").click()
         wait.until(ec.alert_is_present())
         driver.switch_to.alert.accept()
         server.wait(timeout=60)
         assert server.returncode == 0, server.returncode
+        driver.switch_to.window(second)
+        wait.until(lambda d: "页面已结束" in d.find_element(By.ID, "message").text)
+        assert not d_enabled(driver, "build-all"), "the ended page's buttons are disabled"
+        assert "fetch" not in driver.find_element(By.TAG_NAME, "body").text.lower()
     finally:
         driver.quit()
         if server.poll() is None:
@@ -142,6 +158,45 @@ def main():
     token = address.split("token=")[1]
     assert output.count(token) == 1, "the token is printed once, with the address: " + output
     print("browser test: 1 passed, 0 failed")
+
+
+def honest_state(driver, wait, reference, defective_reference):
+    """What the page says is true after a reload: the replace question says what the new workbook
+    will do and survives the reload; an identical re-upload is recognised; a per-file message is
+    not overwritten by the batch summary."""
+    upload(driver, defective_reference)
+    box = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#confirms .confirm"))
+    assert "新工作簿有 1 个错误，不会生成 PDF" in box.text, box.text
+    driver.refresh()
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "部门预算绩效文本"))
+    box = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#confirms .confirm"))
+    assert "新工作簿有 1 个错误，不会生成 PDF" in box.text, "the question survives a reload: " + box.text
+    no = [b for b in box.find_elements(By.TAG_NAME, "button") if b.text == "不替换"][0]
+    no.click()
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#confirms .confirm"))
+    wait.until(lambda d: "未替换" in d.find_element(By.ID, "message").text)
+    driver.refresh()
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "部门预算绩效文本"))
+    time.sleep(0.5)
+    assert not driver.find_elements(By.CSS_SELECTOR, "#confirms .confirm"), "an answered question stays answered"
+
+    upload(driver, reference)
+    wait.until(lambda d: "相同，未作改动" in d.find_element(By.ID, "message").text)
+
+    # A batch's summary goes to its own line; the upload's message stays.
+    driver.find_element(By.ID, "build-all").click()
+    wait.until(lambda d: d.find_element(By.ID, "batch").text.strip() != ""
+               and "已开始" not in d.find_element(By.ID, "batch").text)
+    assert "相同，未作改动" in driver.find_element(By.ID, "message").text
+
+
+def upload(driver, path):
+    files = driver.find_element(By.ID, "files")
+    files.send_keys(os.path.realpath(path))
+
+
+def d_enabled(driver, id):
+    return driver.find_element(By.ID, id).is_enabled()
 
 
 def click_row(driver, department):

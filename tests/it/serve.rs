@@ -593,6 +593,7 @@ async fn uploads_beyond_the_limits_are_413_and_leave_nothing() {
         file_bytes: 100_000,
         total_bytes: 150_000,
         files: 2,
+        ..Limits::default()
     });
     let big = vec![b'x'; 120_000];
     let (status, result) = site.upload(&[("big.xlsx", &big)]).await;
@@ -724,6 +725,81 @@ async fn the_same_department_replaces_only_when_confirmed_and_the_old_file_is_ke
         detail["changes"],
         serde_json::json!(["总体绩效目标!A4：新增第3段“新增的一段总体目标。”"]),
         "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn an_identical_upload_is_recognised_and_makes_no_backup() {
+    let site = Site::new(Limits::default());
+    let reference = reference_bytes();
+    site.upload(&[("first.xlsx", &reference)]).await;
+    site.settled().await;
+    let (status, result) = site.upload(&[("again.xlsx", &reference)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        result["files"][0],
+        json!({"result": "same", "original": "again.xlsx", "file": format!("{REFERENCE}2021.xlsx")})
+    );
+    assert_eq!(site.input_files(), [format!("{REFERENCE}2021.xlsx")]);
+    assert!(names(&site.dir.path().join("backup")).is_empty());
+    assert_eq!(site.json("/api/departments").await["pending"], json!([]));
+}
+
+/// The question outlives the page that asked it (the list carries it), says what the new
+/// workbook will do, and expires with its temporary file.
+#[tokio::test]
+async fn a_pending_replacement_is_listed_says_its_errors_and_expires() {
+    let site = Site::new(Limits {
+        question_for: Duration::from_secs(2),
+        ..Limits::default()
+    });
+    site.upload(&[("first.xlsx", &reference_bytes())]).await;
+    site.settled().await;
+    let defective = workbook(REFERENCE, true);
+    let (_, result) = site.upload(&[("corrected.xlsx", &defective)]).await;
+    let answer = &result["files"][0];
+    assert_eq!(answer["result"], "confirm", "{result}");
+    assert_eq!(answer["errors"], 1, "{answer}");
+    let listed = site.json("/api/departments").await["pending"].clone();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    let question = &listed[0];
+    for key in [
+        "pending",
+        "original",
+        "department",
+        "year",
+        "existing",
+        "errors",
+    ] {
+        assert_eq!(question[key], answer[key], "{key}: {question}");
+    }
+    assert!(question["expires_in"].as_u64().unwrap() <= 2, "{question}");
+    let hidden = |site: &Site| {
+        site.input_files()
+            .into_iter()
+            .filter(|n| n.starts_with('.'))
+            .count()
+    };
+    assert_eq!(hidden(&site), 1, "the upload waits in a temporary file");
+
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(site.json("/api/departments").await["pending"], json!([]));
+    assert_eq!(
+        hidden(&site),
+        0,
+        "the expired upload's temporary file is gone"
+    );
+    let pending = answer["pending"].as_str().unwrap();
+    assert_eq!(
+        site.send(post(&format!("/api/uploads/{pending}/confirm")))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        std::fs::read(site.input().join(format!("{REFERENCE}2021.xlsx"))).unwrap(),
+        reference_bytes(),
+        "an expired question replaces nothing"
     );
 }
 

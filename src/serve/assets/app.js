@@ -8,6 +8,7 @@ let page = 1;
 let pageCount = null;
 let refreshTimer = null;
 let closed = false;
+let events = null;
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -31,14 +32,34 @@ function when(ms) {
   return new Date(ms).toLocaleString('zh-CN', { hour12: false });
 }
 
+// fetch rejects (a TypeError) only when no server answers: jixiao has ended (退出 here or in
+// another tab, or stopped); every button then says so instead of failing in English.
+async function reach(path, options) {
+  try {
+    return await fetch(path, { credentials: 'same-origin', ...options });
+  } catch (e) {
+    ended();
+    throw new Error('jixiao 已结束');
+  }
+}
+
+function ended() {
+  if (closed) return;
+  closed = true;
+  if (events) events.close();
+  document.querySelectorAll('button, input').forEach((b) => { b.disabled = true; });
+  $('confirms').replaceChildren();
+  say('页面已结束：jixiao 已退出（在这个或另一个页面上点了“退出”，或程序已停止）。需要时重新运行 jixiao serve。');
+}
+
 async function getJson(path) {
-  const r = await fetch(path, { credentials: 'same-origin' });
+  const r = await reach(path);
   if (!r.ok) throw new Error((await r.json().catch(() => ({}))).error || r.statusText);
   return r.json();
 }
 
 async function post(path, body) {
-  const r = await fetch(path, { method: 'POST', credentials: 'same-origin', body });
+  const r = await reach(path, { method: 'POST', body });
   const data = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(data.error || ('请求失败（' + r.status + '）'));
   return data;
@@ -51,7 +72,7 @@ function scheduleRefresh() {
 
 async function refresh() {
   let data;
-  try { data = await getJson('/api/departments'); } catch (e) { say('无法读取部门列表：' + e.message); return; }
+  try { data = await getJson('/api/departments'); } catch (e) { if (!closed) say('无法读取部门列表：' + e.message); return; }
   const body = $('departments').tBodies[0];
   const rows = data.departments.map((d) => {
     const name = d.department || d.file;
@@ -69,6 +90,7 @@ async function refresh() {
   body.replaceChildren(...rows);
   $('empty').hidden = rows.length > 0;
   showProgress(data.progress);
+  showQuestions(data.pending);
   // 全部生成 writes the volume and the summary workbook; their links appear once they exist.
   $('volume').hidden = !data.volume;
   $('summary-workbook').hidden = !data.summary_workbook;
@@ -161,8 +183,10 @@ async function upload(files) {
   let show = null;
   for (const r of data.files) {
     if (r.result === 'saved') {
-      lines.push(r.original + '：已保存为 input/' + r.file + (r.errors ? '，有 ' + r.errors + ' 个错误，未生成' : '，正在生成'));
+      lines.push(r.original + '：已保存为 input/' + r.file + (r.errors ? '，有 ' + r.errors + ' 个错误，未生成 PDF' : '，正在生成'));
       if (!show || r.errors) show = r.id;
+    } else if (r.result === 'same') {
+      lines.push(r.original + '：与现有工作簿 input/' + r.file + ' 相同，未作改动');
     } else if (r.result === 'confirm') {
       lines.push(r.original + '：' + r.department + ' ' + r.year + ' 年度已有工作簿，请确认是否替换');
       ask(r);
@@ -175,24 +199,40 @@ async function upload(files) {
   if (show) select(show, false); else refresh();
 }
 
+// The questions the server holds (they outlive a reload until they expire): one box each.
+function showQuestions(questions) {
+  const open = new Set(questions.map((q) => q.pending));
+  for (const box of [...$('confirms').children]) {
+    if (!open.has(box.dataset.pending)) box.remove();
+  }
+  for (const q of questions) ask(q);
+}
+
 function ask(r) {
-  const box = el('div', { class: 'confirm', role: 'group', 'aria-label': '确认替换' });
+  if ($('confirms').querySelector('[data-pending="' + CSS.escape(r.pending) + '"]')) return;
+  const box = el('div', { class: 'confirm', role: 'group', 'aria-label': '确认替换', 'data-pending': r.pending });
   const done = async (action) => {
     try {
       const result = await post('/api/uploads/' + r.pending + '/' + action);
       box.remove();
       if (action === 'confirm') {
-        say(r.original + '：已替换，原文件移到 ' + (result.backups || []).join('、') + '，正在生成');
+        say(r.original + '：已替换，原文件移到 ' + (result.backups || []).join('、') +
+          (result.errors ? '；新工作簿有 ' + result.errors + ' 个错误，未生成 PDF' : '，正在生成'));
         select(result.id, false);
       } else {
         say(r.original + '：未替换，原工作簿保持不变');
       }
-    } catch (e) { say('操作失败：' + e.message); box.remove(); }
+    } catch (e) { if (!closed) say('操作失败：' + e.message); box.remove(); }
   };
+  const outcome = r.errors
+    ? '新工作簿有 ' + r.errors + ' 个错误，不会生成 PDF。'
+    : '新工作簿没有错误' + (r.warnings ? '（有 ' + r.warnings + ' 个警告）' : '') + '，替换后立即生成 PDF。';
+  const minutes = Math.max(1, Math.ceil(r.expires_in / 60));
   const yes = el('button', { type: 'button', onclick: () => done('confirm') }, '替换');
   box.append(
     el('p', {}, '“' + r.department + '” ' + r.year + ' 年度已有工作簿 ' + r.existing.map((f) => 'input/' + f).join('、') +
-      '。用上传的“' + r.original + '”替换吗？原文件会移到 backup 文件夹保存。'),
+      '。用上传的“' + r.original + '”替换吗？' + outcome + '原文件会移到 backup 文件夹保存。'),
+    el('p', { class: 'hint' }, '请在 ' + minutes + ' 分钟内回答，逾期不替换。'),
     yes,
     el('button', { type: 'button', class: 'quiet', onclick: () => done('cancel') }, '不替换'));
   $('confirms').append(box);
@@ -200,18 +240,20 @@ function ask(r) {
 }
 
 function listen() {
-  const events = new EventSource('/api/events');
+  events = new EventSource('/api/events');
   events.onmessage = (e) => {
     const ev = JSON.parse(e.data);
     if (ev.type === 'progress') showProgress(ev.total ? ev : null);
-    if (ev.type === 'done') { showProgress(null); say(ev.summary.split('\n')[0]); }
+    // The batch's summary has its own line: the messages about uploaded files stay.
+    if (ev.type === 'done') { showProgress(null); $('batch').textContent = ev.summary.split('\n')[0]; }
     scheduleRefresh();
   };
-  return events;
+  // The stream breaks when the server ends; a request tells that from a passing hiccup.
+  events.onerror = () => { if (!closed) getJson('/api/departments').catch(() => {}); };
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  const events = listen();
+  listen();
   $('files').addEventListener('change', (e) => upload([...e.target.files]));
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
@@ -221,14 +263,12 @@ document.addEventListener('DOMContentLoaded', () => {
   $('next').addEventListener('click', () => turn(1));
   $('page').addEventListener('error', () => { if (pageCount === null && page > 1) { pageCount = page - 1; turn(-1); } });
   $('build-all').addEventListener('click', async () => {
-    try { const r = await post('/api/build'); say('已开始全部生成（' + r.queued + ' 个工作簿；未改动的不重新生成）'); } catch (e) { say('无法开始：' + e.message); }
+    try { const r = await post('/api/build'); $('batch').textContent = '已开始全部生成（' + r.queued + ' 个工作簿；未改动的不重新生成）'; } catch (e) { if (!closed) say('无法开始：' + e.message); }
   });
   $('quit').addEventListener('click', async () => {
     if (!confirm('退出 jixiao？正在进行的生成会先完成。')) return;
-    closed = true;
-    events.close();
     try { await post('/api/quit'); } catch (e) { /* already gone */ }
-    document.querySelectorAll('button, input').forEach((b) => { b.disabled = true; });
+    ended();
     say('已退出。可以关闭此页面；需要时重新运行 jixiao serve。');
   });
   refresh();
