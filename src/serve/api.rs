@@ -129,7 +129,10 @@ pub struct Detail {
 #[derive(Debug, Serialize)]
 pub struct SheetFindings {
     pub sheet: Option<String>,
+    /// The first findings (errors first), at most [`super::findings::PER_SHEET`].
     pub findings: Vec<Finding>,
+    /// Findings of this sheet not listed (另有 N 处); the findings workbook has them all.
+    pub more: usize,
 }
 
 /// One finding as the page lists it.

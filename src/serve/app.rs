@@ -12,8 +12,9 @@ use tokio::sync::{Semaphore, broadcast, watch};
 
 use super::api::{self, Event, PdfInfo, Row};
 use super::config::{BACKUP_DIR, Config, Limits, SUMMARY_FILE, VOLUME_FILE, folder_id};
+use super::findings::Kept;
 use crate::build::{Cancel, PageImages, lock};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::output::manifest::{self, Environment, Inputs, Manifest};
 use crate::read::{self, Stamp};
 
@@ -60,8 +61,8 @@ pub struct Listed {
     pub hash: Option<String>,
     /// (部门名称, 年度).
     pub identity: Option<(String, i32)>,
-    /// Findings of the last check or build; `None` until checked.
-    pub diagnostics: Option<Vec<Diagnostic>>,
+    /// Findings of the last check or build (bounded); `None` until checked.
+    pub findings: Option<Kept>,
     pub phase: Phase,
     /// Its PDF was written by this server run.
     pub built_now: bool,
@@ -86,7 +87,7 @@ impl Listed {
             stamp: None,
             hash: None,
             identity: None,
-            diagnostics: None,
+            findings: None,
             phase: Phase::Idle,
             built_now: false,
             pages: None,
@@ -96,7 +97,7 @@ impl Listed {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.as_deref().map_or(0, |d| severity.count(d))
+        self.findings.as_ref().map_or(0, |f| f.count(severity))
     }
 }
 
@@ -106,7 +107,7 @@ pub struct Pending {
     pub extension: &'static str,
     pub original: String,
     pub identity: (String, i32),
-    pub diagnostics: Vec<Diagnostic>,
+    pub findings: Kept,
     pub hash: String,
     pub replaces: Vec<PathBuf>,
     pub asked: Instant,
@@ -115,15 +116,14 @@ pub struct Pending {
 impl Pending {
     /// The question as the page asks it.
     pub fn question(&self, id: &str, input: &Path, valid_for: Duration) -> api::Question {
-        let errors = Severity::Error.count(&self.diagnostics);
         api::Question {
             original: self.original.clone(),
             pending: id.to_string(),
             department: self.identity.0.clone(),
             year: self.identity.1,
             existing: self.replaces.iter().map(|p| shown(input, p)).collect(),
-            errors,
-            warnings: self.diagnostics.len() - errors,
+            errors: self.findings.errors,
+            warnings: self.findings.warnings,
             expires_in: valid_for.saturating_sub(self.asked.elapsed()).as_secs(),
         }
     }
@@ -324,7 +324,7 @@ impl App {
             Phase::Checking => ("checking", "检查中"),
             Phase::Queued => ("queued", "等待生成"),
             Phase::Building => ("building", "生成中"),
-            Phase::Idle if entry.diagnostics.is_none() => ("checking", "检查中"),
+            Phase::Idle if entry.findings.is_none() => ("checking", "检查中"),
             Phase::Idle if errors > 0 => ("error", "有错误"),
             Phase::Idle if !current => ("missing", "未生成"),
             Phase::Idle if !entry.built_now => ("current", "已是最新"),

@@ -9,6 +9,7 @@
 //! - [`upload`]: uploaded workbooks into `input/`: limits counted while streaming, magic bytes,
 //!   names made by the server, replacing a department's workbook only after the page confirms,
 //!   with the old file moved to `backup/`.
+//! - [`findings`]: a workbook's findings as the server keeps them, bounded per sheet.
 //! - [`worker`]: the one build thread: checks, builds (the library's [`crate::build::Engine`],
 //!   fonts and typesetter loaded once), page previews, progress events.
 //! - [`app`]: what the server knows about each workbook of `input/`, and the queue to the build
@@ -21,6 +22,7 @@
 mod api;
 mod app;
 mod config;
+mod findings;
 mod routes;
 mod security;
 mod upload;
@@ -43,6 +45,7 @@ pub use config::{
     BACKUP_DIR, Config, DEFAULT_PORT, Limits, PORT_TRIES, SUMMARY_FILE, VOLUME_FILE, folder_id,
     new_token,
 };
+pub use findings::PER_SHEET as FINDINGS_PER_SHEET;
 
 use app::Job;
 

@@ -33,9 +33,12 @@ use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use super::api::{self, Detail, Done, Finding, Hello, Queued, SheetFindings, failure};
 use super::app::{App, Job, Listed, Phase};
 use super::config::{SUMMARY_FILE, VOLUME_FILE};
+use super::findings::Kept;
 use super::{security, upload};
+use crate::check;
 use crate::check::report::{Findings, Group};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
+use crate::read;
 use crate::xlsx::fill_in::{Source, Template};
 
 const INDEX: &str = include_str!("assets/index.html");
@@ -141,26 +144,14 @@ fn entry(app: &App, id: &str) -> Result<Listed, Response> {
     app.find(id).ok_or_else(|| missing("没有这个部门的工作簿"))
 }
 
-/// Findings grouped by sheet (sheets with errors first, the whole-file findings first of all),
-/// errors before warnings within a sheet, the order of the checks otherwise.
-pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<SheetFindings> {
-    let mut sheets: Vec<(Option<String>, Vec<&Diagnostic>)> = Vec::new();
-    for d in diagnostics {
-        match sheets.iter_mut().find(|(s, _)| *s == d.location.sheet) {
-            Some((_, list)) => list.push(d),
-            None => sheets.push((d.location.sheet.clone(), vec![d])),
-        }
-    }
-    for (_, list) in &mut sheets {
-        list.sort_by_key(|d| std::cmp::Reverse(d.severity));
-    }
-    let worst = |list: &Vec<&Diagnostic>| list.iter().map(|d| d.severity).max();
-    sheets.sort_by_key(|(sheet, list)| (std::cmp::Reverse(worst(list)), sheet.is_some()));
-    sheets
-        .into_iter()
-        .map(|(sheet, list)| SheetFindings {
-            sheet,
-            findings: list
+/// The findings kept, by sheet, as the page lists them.
+fn grouped(kept: &Kept) -> Vec<SheetFindings> {
+    kept.sheets
+        .iter()
+        .map(|s| SheetFindings {
+            sheet: s.sheet.clone(),
+            findings: s
+                .findings
                 .iter()
                 .map(|d| Finding {
                     cell: d.location.cell.map(|c| c.to_string()),
@@ -170,6 +161,7 @@ pub fn grouped(diagnostics: &[Diagnostic]) -> Vec<SheetFindings> {
                     message: d.message.clone(),
                 })
                 .collect(),
+            more: s.more,
         })
         .collect()
 }
@@ -179,13 +171,12 @@ async fn detail(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
         Ok(e) => e,
         Err(r) => return r,
     };
-    let diagnostics = e.diagnostics.clone().unwrap_or_default();
     Json(Detail {
         errors: e.count(Severity::Error),
         warnings: e.count(Severity::Warning),
-        groups: grouped(&diagnostics),
+        groups: e.findings.as_ref().map(grouped).unwrap_or_default(),
         pages: e.pages.as_ref().map(|p| p.len()),
-        checked: e.diagnostics.is_some(),
+        checked: e.findings.is_some(),
         department: e.identity.as_ref().map(|i| i.0.clone()),
         year: e.identity.as_ref().map(|i| i.1),
         id: e.id,
@@ -307,29 +298,50 @@ async fn page(State(app): State<Arc<App>>, UrlPath((id, n)): UrlPath<(String, us
     }
 }
 
+/// `GET /api/departments/{id}/report`: the department's findings workbook (审核意见表) with
+/// every finding. When the server keeps only the first ones (see [`super::findings`]), the
+/// workbook is checked again for the full list, on a blocking thread.
 async fn report(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Response {
     let e = match entry(&app, &id) {
         Ok(e) => e,
         Err(r) => return r,
     };
     let department = e.identity.as_ref().map(|i| i.0.clone());
-    let mut diagnostics = e.diagnostics.clone().unwrap_or_default();
-    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
-    let findings = Findings {
-        groups: vec![Group {
-            file: e.file.clone(),
-            department: department.clone(),
-            diagnostics,
-            checked: true,
-        }],
-    };
-    match crate::xlsx::findings::workbook(&findings).and_then(|mut b| b.save_to_buffer()) {
-        Ok(bytes) => {
-            let label = department.unwrap_or_else(|| e.shown.clone());
+    let label = department.clone().unwrap_or_else(|| e.shown.clone());
+    let made = tokio::task::spawn_blocking(move || {
+        let mut diagnostics = match &e.findings {
+            Some(kept) if kept.complete() => kept.kept().cloned().collect(),
+            _ => {
+                let reading = match read::load(&e.file) {
+                    Ok(bytes) => read::read_bytes(&e.file, &bytes),
+                    Err(diagnostics) => read::Reading::failed(diagnostics),
+                };
+                check::check_reading(&e.file, reading).diagnostics
+            }
+        };
+        diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+        let findings = Findings {
+            groups: vec![Group {
+                file: e.file.clone(),
+                department,
+                diagnostics,
+                checked: true,
+            }],
+        };
+        crate::xlsx::findings::workbook(&findings).and_then(|mut b| b.save_to_buffer())
+    })
+    .await;
+    match made {
+        Ok(Ok(bytes)) => {
             let name = crate::output::file_name(&format!("审核意见-{label}"), "xlsx");
             file_response(XLSX, "attachment", &name, bytes)
         }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")).into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "生成审核意见表时发生内部错误",
+        )
+            .into_response(),
     }
 }
 

@@ -23,9 +23,9 @@ use tempfile::NamedTempFile;
 use super::api::{Done, Event, FileResult, Uploaded, failure};
 use super::app::{App, Job, Listed, Pending, Phase};
 use super::config::new_token;
+use super::findings::Kept;
 use crate::build::lock;
 use crate::check;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::output::manifest;
 use crate::read::Stamp;
 
@@ -40,7 +40,7 @@ struct Received {
     extension: &'static str,
     original: String,
     identity: Option<(String, i32)>,
-    diagnostics: Vec<Diagnostic>,
+    findings: Kept,
     hash: String,
 }
 
@@ -95,16 +95,19 @@ pub async fn upload(
             let bytes = std::fs::read(&path)?;
             let display = Path::new(&shown);
             let c = check::check_reading(display, crate::read::read_bytes(display, &bytes));
-            Ok::<_, std::io::Error>((c, manifest::bytes_hash(&bytes)))
+            let identity = c.department_name.zip(c.department_year);
+            // Bounded here, on the blocking thread: the full list is dropped at once.
+            let findings = Kept::new(c.diagnostics);
+            Ok::<_, std::io::Error>((identity, findings, manifest::bytes_hash(&bytes)))
         })
         .await;
         match result {
-            Ok(Ok((c, hash))) => checked.push(Received {
+            Ok(Ok((identity, findings, hash))) => checked.push(Received {
                 temp,
                 extension,
                 original,
-                identity: c.department_name.zip(c.department_year),
-                diagnostics: c.diagnostics,
+                identity,
+                findings,
                 hash,
             }),
             _ => results.push(FileResult::Refused {
@@ -152,7 +155,7 @@ pub async fn upload(
                 extension: r.extension,
                 original: r.original,
                 identity,
-                diagnostics: r.diagnostics,
+                findings: r.findings,
                 hash: r.hash,
                 replaces,
                 asked: Instant::now(),
@@ -331,13 +334,7 @@ fn persist(
 fn store(app: &App, r: Received, to_build: &mut Vec<PathBuf>) -> Result<FileResult, String> {
     let file = persist(app, r.temp, r.identity.as_ref(), r.extension)?;
     Ok(record(
-        app,
-        file,
-        r.original,
-        r.identity,
-        r.diagnostics,
-        r.hash,
-        to_build,
+        app, file, r.original, r.identity, r.findings, r.hash, to_build,
     ))
 }
 
@@ -346,18 +343,17 @@ fn record(
     file: PathBuf,
     original: String,
     identity: Option<(String, i32)>,
-    diagnostics: Vec<Diagnostic>,
+    findings: Kept,
     hash: String,
     to_build: &mut Vec<PathBuf>,
 ) -> FileResult {
     let mut entry = Listed::new(&app.input, file.clone());
-    let errors = Severity::Error.count(&diagnostics);
-    let warnings = diagnostics.len() - errors;
+    let (errors, warnings) = (findings.errors, findings.warnings);
     entry.original = Some(original.clone());
     entry.stamp = Stamp::of(&file);
     entry.hash = Some(hash);
     entry.identity = identity.clone();
-    entry.diagnostics = Some(diagnostics);
+    entry.findings = Some(findings);
     if errors == 0 {
         entry.phase = Phase::Queued;
         to_build.push(file.clone());
@@ -408,7 +404,7 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
         file,
         pending.original,
         identity,
-        pending.diagnostics,
+        pending.findings,
         pending.hash,
         &mut to_build,
     );

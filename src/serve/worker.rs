@@ -14,11 +14,10 @@ use std::sync::mpsc::Receiver;
 use super::api::{self, Event};
 use super::app::{App, Job, Phase};
 use super::config::{SUMMARY_FILE, VOLUME_FILE};
+use super::findings::Kept;
 use crate::build::{Engine, Observer, Report, STACK_SIZE, Status, lock, summary};
 use crate::changes;
 use crate::check;
-use crate::contract::RuleId;
-use crate::diagnostic::{Diagnostic, Location};
 use crate::output::manifest;
 use crate::publish::{self, PublishOptions, volume::VolumeOptions};
 use crate::read::{self, Stamp};
@@ -99,24 +98,15 @@ fn check_one(app: &App, file: &Path) {
         match checked {
             Ok(c) => {
                 entry.identity = c.department_name.zip(c.department_year);
-                entry.diagnostics = Some(c.diagnostics);
+                entry.findings = Some(Kept::new(c.diagnostics));
             }
             Err(_) => {
                 entry.identity = None;
-                entry.diagnostics = Some(vec![internal(file)]);
+                entry.findings = Some(Kept::internal(file));
             }
         }
     });
     app.notify(Event::Changed);
-}
-
-fn internal(file: &Path) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        Location::file(),
-        RuleId::Internal,
-        "处理该文件时发生内部错误（请把该文件交给开发人员）",
-    )
 }
 
 /// Told about a batch by the library, from its worker threads.
@@ -171,7 +161,7 @@ impl Observer for Watch<'_> {
                     e.built_now = true;
                     e.pages = report.pages.clone();
                     e.hash = report.workbook_hash.clone();
-                    e.diagnostics = Some(report.diagnostics.clone());
+                    e.findings = Some(Kept::new(report.diagnostics.clone()));
                     e.changes = report
                         .changes
                         .as_ref()
@@ -180,7 +170,7 @@ impl Observer for Watch<'_> {
                 Status::Failed => {
                     e.built_now = false;
                     e.pages = None;
-                    e.diagnostics = Some(report.diagnostics.clone());
+                    e.findings = Some(Kept::new(report.diagnostics.clone()));
                 }
                 Status::Unchanged => {}
             }
@@ -230,7 +220,7 @@ fn run_build(app: &App, engine: &Engine, files: &[PathBuf], publish: bool) {
             for file in files {
                 app.update(file, |e| {
                     e.phase = Phase::Idle;
-                    e.diagnostics = Some(vec![internal(file)]);
+                    e.findings = Some(Kept::internal(file));
                 });
             }
             "生成时发生内部错误，本批未完成".to_string()

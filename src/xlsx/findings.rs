@@ -2,13 +2,16 @@
 //! each department: an overview sheet (`总览`: 部门, 文件, 工作表, 单元格, 严重程度, 规则, 说明)
 //! and one sheet per department named after it (at most 31 characters, without `[]:*?/\`,
 //! unique), with the same columns but the first two.
+//!
+//! Every sheet is written in constant memory (row by row to a temporary file): a workbook of
+//! 100,000 junk rows has 300,000 findings, and this list is the only place they all are.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::style::{self, RowHeights};
+use super::style;
 use crate::check::report::Findings;
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -35,47 +38,43 @@ pub fn workbook(findings: &Findings) -> Result<Workbook, XlsxError> {
         wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
     };
 
-    let overview = book.add_worksheet();
+    let overview = book.add_worksheet_with_constant_memory()?;
     overview.set_name(OVERVIEW)?;
-    let mut heights = write_header(overview, &COLUMNS, &header)?;
+    write_header(overview, &COLUMNS, &header)?;
     let mut row = 1;
     for g in &findings.groups {
+        let label = g.label();
         for d in &g.diagnostics {
-            let mut cells = Cells {
-                sheet: overview,
-                columns: &COLUMNS,
-                heights: &mut heights,
-                formats: &formats,
-            };
-            cells.text(row, 0, &g.label())?;
-            cells.text(row, 1, &d.file.display().to_string())?;
-            write_finding(&mut cells, row, 2, d)?;
+            let file = d.file.display().to_string();
+            let mut cells = Row::new(&COLUMNS, &formats);
+            cells.text(0, &label);
+            cells.text(1, &file);
+            finding(&mut cells, 2, d);
+            cells.write(overview, row)?;
             row += 1;
         }
     }
     overview.autofilter(0, 0, row.max(1) - 1, COLUMNS.len() as u16 - 1)?;
-    finish(overview, &COLUMNS, &heights)?;
+    finish(overview, &COLUMNS)?;
 
     let mut used: HashSet<String> = HashSet::from([OVERVIEW.to_lowercase()]);
     for g in &findings.groups {
         let name = sheet_name(&g.label(), &mut used);
-        let sheet = book.add_worksheet();
+        let sheet = book.add_worksheet_with_constant_memory()?;
         sheet.set_name(&name)?;
         let columns = &COLUMNS[2..];
-        let mut heights = write_header(sheet, columns, &header)?;
-        let mut cells = Cells {
-            sheet,
-            columns,
-            heights: &mut heights,
-            formats: &formats,
-        };
+        write_header(sheet, columns, &header)?;
         if g.diagnostics.is_empty() {
-            cells.text(1, 4, "未发现问题")?;
+            let mut cells = Row::new(columns, &formats);
+            cells.text(4, "未发现问题");
+            cells.write(sheet, 1)?;
         }
         for (i, d) in g.diagnostics.iter().enumerate() {
-            write_finding(&mut cells, i as u32 + 1, 0, d)?;
+            let mut cells = Row::new(columns, &formats);
+            finding(&mut cells, 0, d);
+            cells.write(sheet, i as u32 + 1)?;
         }
-        finish(sheet, columns, &heights)?;
+        finish(sheet, columns)?;
     }
     Ok(book)
 }
@@ -129,87 +128,91 @@ struct Formats {
     wrap: Format,
 }
 
-/// The cells of one sheet being written, measuring the rows as they go.
-struct Cells<'a> {
-    sheet: &'a mut Worksheet,
+/// The cells of one row, gathered so that the row's height (its tallest cell's) is set before
+/// they are written: a constant-memory sheet writes each row once, in order.
+struct Row<'a> {
     columns: &'a [SheetColumn],
-    heights: &'a mut RowHeights,
     formats: &'a Formats,
+    cells: Vec<(u16, String, &'a Format)>,
 }
 
-impl Cells<'_> {
-    /// Writes `text` (cut to Excel's limit) in column `col`'s format.
-    fn text(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
-        let formats = self.formats;
-        let format = if self.columns[usize::from(col)].wraps {
-            &formats.wrap
-        } else {
-            &formats.plain
-        };
-        self.write(row, col, text, format)
+impl<'a> Row<'a> {
+    fn new(columns: &'a [SheetColumn], formats: &'a Formats) -> Self {
+        Self {
+            columns,
+            formats,
+            cells: Vec::new(),
+        }
     }
 
-    fn write(&mut self, row: u32, col: u16, text: &str, format: &Format) -> Result<(), XlsxError> {
-        let columns = self.columns;
-        let c = &columns[usize::from(col)];
-        let text = cell_text(text);
-        self.sheet
-            .write_string_with_format(row, col, &text, format)?;
-        self.heights.text(row, c.width, &text, c.wraps);
+    /// `text` (cut to Excel's limit) in column `col`'s format.
+    fn text(&mut self, col: u16, text: &str) {
+        let format = if self.columns[usize::from(col)].wraps {
+            &self.formats.wrap
+        } else {
+            &self.formats.plain
+        };
+        self.cells.push((col, cell_text(text), format));
+    }
+
+    fn with_format(&mut self, col: u16, text: &str, format: &'a Format) {
+        self.cells.push((col, cell_text(text), format));
+    }
+
+    fn write(self, sheet: &mut Worksheet, row: u32) -> Result<(), XlsxError> {
+        let lines = self.cells.iter().map(|(col, text, _)| {
+            let column = &self.columns[usize::from(*col)];
+            if column.wraps {
+                style::lines(text, column.width)
+            } else {
+                1
+            }
+        });
+        if let Some(lines) = lines.max() {
+            sheet.set_row_height(row, style::height(lines, style::FONT_SIZE))?;
+        }
+        for (col, text, format) in &self.cells {
+            sheet.write_string_with_format(row, *col, text, format)?;
+        }
         Ok(())
     }
 }
 
-/// The bold header row, frozen, with the column widths; returns the heights with its row.
+/// The bold header row, frozen, with the column widths.
 fn write_header(
     sheet: &mut Worksheet,
     columns: &[SheetColumn],
     format: &Format,
-) -> Result<RowHeights, XlsxError> {
-    let mut heights = RowHeights::new();
+) -> Result<(), XlsxError> {
+    sheet.set_row_height(0, style::height(1, style::FONT_SIZE))?;
     for (c, column) in (0u16..).zip(columns) {
         sheet.write_string_with_format(0, c, column.header, format)?;
         sheet.set_column_width(c, column.width)?;
-        heights.text(0, column.width, column.header, false);
     }
     sheet.set_freeze_panes(1, 0)?;
-    Ok(heights)
+    Ok(())
 }
 
-/// Sets the row heights and the page setup of a finished sheet.
-fn finish(
-    sheet: &mut Worksheet,
-    columns: &[SheetColumn],
-    heights: &RowHeights,
-) -> Result<(), XlsxError> {
-    heights.apply(sheet)?;
+/// The page setup of a finished sheet.
+fn finish(sheet: &mut Worksheet, columns: &[SheetColumn]) -> Result<(), XlsxError> {
     let widths: Vec<f64> = columns.iter().map(|c| c.width).collect();
     style::page_setup(sheet, &widths, 1)
 }
 
 /// 工作表, 单元格, 严重程度, 规则, 说明 from column `c0`.
-fn write_finding(
-    cells: &mut Cells<'_>,
-    row: u32,
-    c0: u16,
-    d: &Diagnostic,
-) -> Result<(), XlsxError> {
+fn finding<'a>(cells: &mut Row<'a>, c0: u16, d: &Diagnostic) {
     if let Some(s) = &d.location.sheet {
-        cells.text(row, c0, s)?;
+        cells.text(c0, s);
     }
     if let Some(cell) = d.location.cell {
-        cells.text(row, c0 + 1, &cell.to_string())?;
+        cells.text(c0 + 1, &cell.to_string());
     }
     match d.severity {
-        Severity::Error => {
-            let formats = cells.formats;
-            cells.write(row, c0 + 2, d.severity.label(), &formats.error)?
-        }
-        Severity::Warning => cells.text(row, c0 + 2, d.severity.label())?,
+        Severity::Error => cells.with_format(c0 + 2, d.severity.label(), &cells.formats.error),
+        Severity::Warning => cells.text(c0 + 2, d.severity.label()),
     };
-    cells.text(row, c0 + 3, d.rule.as_str())?;
-    cells.text(row, c0 + 4, &cell_text(&d.message))?;
-    Ok(())
+    cells.text(c0 + 3, d.rule.as_str());
+    cells.text(c0 + 4, &d.message);
 }
 
 /// A valid, unused worksheet name for `label`: the characters Excel forbids (`[]:*?/\`) replaced

@@ -803,6 +803,52 @@ async fn a_pending_replacement_is_listed_says_its_errors_and_expires() {
     );
 }
 
+/// A workbook of junk rows: the page gets the first findings of each sheet and the count of
+/// the rest; the findings workbook has them all.
+#[tokio::test]
+async fn findings_are_bounded_per_sheet_and_the_report_has_them_all() {
+    let site = Site::new(Limits::default());
+    let mut department = jixiao::reference::department();
+    let template = department.projects[0].indicators[0].clone();
+    for i in 0..300 {
+        let mut junk = template.clone();
+        junk.level1 = format!("无此指标{i}");
+        department.projects[0].indicators.push(junk);
+    }
+    let bytes = jixiao::xlsx::fill_in::form(Some(&department))
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    site.upload(&[("junk.xlsx", &bytes)]).await;
+    let rows = site.settled().await;
+    let id = rows[0]["id"].as_str().unwrap();
+    let detail = site.json(&format!("/api/departments/{id}")).await;
+    let total =
+        (detail["errors"].as_u64().unwrap() + detail["warnings"].as_u64().unwrap()) as usize;
+    assert!(total >= 300, "{}", detail["errors"]);
+    let sheets = detail["groups"].as_array().unwrap();
+    let indicators = sheets
+        .iter()
+        .find(|g| g["sheet"] == "项目指标")
+        .unwrap_or_else(|| panic!("{detail}"));
+    let listed = indicators["findings"].as_array().unwrap().len();
+    assert_eq!(listed, jixiao::serve::FINDINGS_PER_SHEET);
+    let more = indicators["more"].as_u64().unwrap() as usize;
+    assert!(more > 0);
+    let shown: usize = sheets
+        .iter()
+        .map(|g| g["findings"].as_array().unwrap().len() + g["more"].as_u64().unwrap() as usize)
+        .sum();
+    assert_eq!(shown, total, "every finding is listed or counted");
+
+    let (status, _, xlsx) = site.get(&format!("/api/departments/{id}/report")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let overview = calamine::Reader::worksheet_range(&mut book, "总览").unwrap();
+    assert_eq!(overview.height(), total + 1, "a header and every finding");
+}
+
 #[tokio::test]
 async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     let site = Site::new(Limits::default());

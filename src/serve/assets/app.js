@@ -87,7 +87,9 @@ async function refresh() {
       el('td', {}, d.pdf ? when(d.pdf.modified) + (d.pdf.current ? '' : '（旧版）') : ''),
       el('td', {}, view, ' ', pdf));
   });
-  body.replaceChildren(...rows);
+  const fragment = document.createDocumentFragment();
+  for (const r of rows) fragment.append(r);
+  body.replaceChildren(fragment);
   $('empty').hidden = rows.length > 0;
   showProgress(data.progress);
   showQuestions(data.pending);
@@ -134,12 +136,22 @@ async function showDetail(row) {
   } else if (d.groups.length === 0) {
     findings.replaceChildren(el('p', { class: 'status status-passed' }, '未发现问题'));
   } else {
-    findings.replaceChildren(...d.groups.map((g) => el('section', { class: 'sheet' },
-      el('h3', {}, g.sheet ? '工作表“' + g.sheet + '”' : '整个文件'),
-      ...g.findings.map((f) => el('div', { class: 'finding', 'data-severity': f.severity },
-        el('span', { class: 'cell' }, f.cell || ''),
-        el('span', { class: 'sev-' + f.severity }, f.label),
-        el('span', {}, f.message, ' ', el('span', { class: 'rule' }, '[' + f.rule + ']')))))));
+    // Appended one by one (never spread into one call: that is bounded by the call stack).
+    const list = document.createDocumentFragment();
+    for (const g of d.groups) {
+      const sheet = el('section', { class: 'sheet' }, el('h3', {}, g.sheet ? '工作表“' + g.sheet + '”' : '整个文件'));
+      for (const f of g.findings) {
+        sheet.append(el('div', { class: 'finding', 'data-severity': f.severity },
+          el('span', { class: 'cell' }, f.cell || ''),
+          el('span', { class: 'sev-' + f.severity }, f.label),
+          el('span', {}, f.message, ' ', el('span', { class: 'rule' }, '[' + f.rule + ']'))));
+      }
+      if (g.more) {
+        sheet.append(el('p', { class: 'more' }, '另有 ' + g.more + ' 处，见审核意见表（上面的“下载审核意见表”）'));
+      }
+      list.append(sheet);
+    }
+    findings.replaceChildren(list);
   }
   // What the last build here changed since the one before (null: nothing to compare with).
   const changes = $('changes');
