@@ -54,6 +54,18 @@ pub struct List {
     /// Replacements waiting for an answer (they survive a reload of the page, until they
     /// expire).
     pub pending: Vec<Question>,
+    /// Departments withdrawn in this run, oldest first: each can be undone.
+    pub withdrawn: Vec<Withdrawn>,
+}
+
+/// A department withdrawn (撤下): `files` are in the backup folder now; undone at
+/// `/api/withdrawn/{id}/restore`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Withdrawn {
+    pub id: String,
+    pub label: String,
+    pub files: Vec<String>,
+    pub when: String,
 }
 
 /// An upload of a department and year `input/` has already: whether to replace `existing`

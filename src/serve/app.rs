@@ -64,8 +64,6 @@ pub struct Listed {
     /// Findings of the last check or build (bounded); `None` until checked.
     pub findings: Option<Kept>,
     pub phase: Phase,
-    /// Its PDF was written by this server run.
-    pub built_now: bool,
     pub pages: Option<PageImages>,
     /// The first page of the document being built, as soon as it is laid out: served before
     /// the build ends (the other pages come with `pages` when it does).
@@ -89,7 +87,6 @@ impl Listed {
             identity: None,
             findings: None,
             phase: Phase::Idle,
-            built_now: false,
             pages: None,
             first_page: None,
             changes: None,
@@ -137,6 +134,29 @@ pub fn shown(input: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
+/// A department withdrawn in this server run: which files went where.
+#[derive(Debug, Clone)]
+pub struct Withdrawn {
+    pub id: String,
+    /// The department (or the file, when the workbook does not say).
+    pub label: String,
+    /// (where it was, where it is now).
+    pub moved: Vec<(PathBuf, PathBuf)>,
+    /// When, as the page shows it (时:分:秒).
+    pub when: String,
+}
+
+impl Withdrawn {
+    pub fn api(&self, backup: &Path) -> api::Withdrawn {
+        api::Withdrawn {
+            id: self.id.clone(),
+            label: self.label.clone(),
+            files: self.moved.iter().map(|(_, to)| shown(backup, to)).collect(),
+            when: self.when.clone(),
+        }
+    }
+}
+
 /// A server's shared state.
 pub struct App {
     pub config: Config,
@@ -156,6 +176,8 @@ pub struct App {
     /// Serialises the decision "new file or replacement" and the rename into `input/`.
     pub saving: tokio::sync::Mutex<()>,
     pub pending: Mutex<HashMap<String, Pending>>,
+    /// Departments withdrawn in this run, oldest first (undoable).
+    pub withdrawn: Mutex<Vec<Withdrawn>>,
     /// The progress of the batch in progress.
     pub progress: Mutex<Option<api::Progress>>,
     /// The last batch's summary.
@@ -185,6 +207,7 @@ impl App {
             checks: Semaphore::new(rayon::current_num_threads().max(1)),
             saving: tokio::sync::Mutex::new(()),
             pending: Mutex::default(),
+            withdrawn: Mutex::default(),
             progress: Mutex::default(),
             summary: Mutex::default(),
             quit: watch::channel(false).0,
@@ -291,6 +314,10 @@ impl App {
             volume: self.output.join(VOLUME_FILE).is_file(),
             summary_workbook: self.output.join(SUMMARY_FILE).is_file(),
             pending: self.questions(),
+            withdrawn: lock(&self.withdrawn)
+                .iter()
+                .map(|w| w.api(&self.backup))
+                .collect(),
         }
     }
 
@@ -327,7 +354,6 @@ impl App {
             Phase::Idle if entry.findings.is_none() => ("checking", "检查中"),
             Phase::Idle if errors > 0 => ("error", "有错误"),
             Phase::Idle if !current => ("missing", "未生成"),
-            Phase::Idle if !entry.built_now => ("current", "已是最新"),
             Phase::Idle if warnings > 0 => ("warning", "有警告"),
             Phase::Idle => ("passed", "通过"),
         };

@@ -10,17 +10,20 @@
 //!   names made by the server, replacing a department's workbook only after the page confirms,
 //!   with the old file moved to `backup/`.
 //! - [`findings`]: a workbook's findings as the server keeps them, bounded per sheet.
+//! - [`backup`]: the backup folder: replaced workbooks, withdrawn departments (撤下) and their
+//!   undo.
 //! - [`worker`]: the one build thread: checks, builds (the library's [`crate::build::Engine`],
 //!   fonts and typesetter loaded once), page previews, progress events.
 //! - [`app`]: what the server knows about each workbook of `input/`, and the queue to the build
 //!   thread.
 //!
 //! Modules depend in that order, upwards: `api` and `app` know no other (`app` uses `api`'s
-//! types), `worker` and `upload` know `app`, `routes` knows them all. The server binds
+//! types), `worker`, `upload` and `backup` know `app`, `routes` knows them all. The server binds
 //! 127.0.0.1 only. Nothing here is process-wide: a test can run several servers side by side.
 
 mod api;
 mod app;
+mod backup;
 mod config;
 mod findings;
 mod routes;

@@ -34,7 +34,7 @@ use super::api::{self, Detail, Done, Finding, Hello, Queued, SheetFindings, fail
 use super::app::{App, Job, Listed, Phase};
 use super::config::{SUMMARY_FILE, VOLUME_FILE};
 use super::findings::Kept;
-use super::{security, upload};
+use super::{backup, security, upload};
 use crate::check;
 use crate::check::report::{Findings, Group};
 use crate::diagnostic::Severity;
@@ -71,6 +71,8 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/api/uploads/{id}/confirm", post(upload::confirm))
         .route("/api/uploads/{id}/cancel", post(upload::cancel))
+        .route("/api/departments/{id}/withdraw", post(backup::withdraw))
+        .route("/api/withdrawn/{id}/restore", post(backup::restore))
         .route("/api/build", post(build_all))
         .route("/api/quit", post(quit))
         .fallback(not_found)

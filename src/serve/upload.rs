@@ -22,6 +22,7 @@ use tempfile::NamedTempFile;
 
 use super::api::{Done, Event, FileResult, Uploaded, failure};
 use super::app::{App, Job, Listed, Pending, Phase};
+use super::backup;
 use super::config::new_token;
 use super::findings::Kept;
 use crate::build::lock;
@@ -385,7 +386,7 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
         if !old.exists() {
             continue;
         }
-        match back_up(&app, old) {
+        match backup::back_up(&app, old, &backup::now()) {
             Ok(path) => {
                 backups.push(path.display().to_string());
                 app.entries().remove(old);
@@ -424,39 +425,6 @@ pub async fn cancel(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -
         .into_response(),
         None => failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）"),
     }
-}
-
-/// Moves `old` to `backup/{时间}-{文件名}` (a new name if taken).
-fn back_up(app: &App, old: &Path) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(&app.backup)
-        .map_err(|e| format!("无法创建备份文件夹 {}：{e}", app.backup.display()))?;
-    let time = jiff::ZonedDateTime::now()
-        .strftime("%Y%m%d-%H%M%S")
-        .to_string();
-    let name = old
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    for n in 1..1000 {
-        let candidate = if n == 1 {
-            format!("{time}-{name}")
-        } else {
-            format!("{time}-{n}-{name}")
-        };
-        let target = app.backup.join(candidate);
-        if target.exists() {
-            continue;
-        }
-        return match std::fs::rename(old, &target) {
-            Ok(()) => Ok(target),
-            // Another file system: copy, then remove the original only once the copy is whole.
-            Err(_) => std::fs::copy(old, &target)
-                .and_then(|_| std::fs::remove_file(old))
-                .map(|_| target)
-                .map_err(|e| format!("无法把 {} 移到备份文件夹：{e}", old.display())),
-        };
-    }
-    Err("备份文件夹中没有可用的文件名".into())
 }
 
 #[cfg(test)]

@@ -94,7 +94,6 @@ fn check_one(app: &App, file: &Path) {
         entry.phase = Phase::Idle;
         entry.stamp = before;
         entry.hash = hash;
-        entry.built_now = false;
         match checked {
             Ok(c) => {
                 entry.identity = c.department_name.zip(c.department_year);
@@ -158,7 +157,6 @@ impl Observer for Watch<'_> {
             e.first_page = None;
             match report.status {
                 Status::Built => {
-                    e.built_now = true;
                     e.pages = report.pages.clone();
                     e.hash = report.workbook_hash.clone();
                     e.findings = Some(Kept::new(report.diagnostics.clone()));
@@ -168,7 +166,6 @@ impl Observer for Watch<'_> {
                         .map(|c| changes::lines(c, changes::TERMINAL_LINES));
                 }
                 Status::Failed => {
-                    e.built_now = false;
                     e.pages = None;
                     e.findings = Some(Kept::new(report.diagnostics.clone()));
                 }

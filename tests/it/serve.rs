@@ -849,6 +849,76 @@ async fn findings_are_bounded_per_sheet_and_the_report_has_them_all() {
     assert_eq!(overview.height(), total + 1, "a header and every finding");
 }
 
+/// 撤下 moves the workbook and its PDF to backup/ and takes the department off the list;
+/// 撤销 puts them back, unless their places are taken meanwhile.
+#[tokio::test]
+async fn a_department_is_withdrawn_to_backup_and_restored() {
+    let site = Site::new(Limits::default());
+    site.upload(&[("first.xlsx", &reference_bytes())]).await;
+    let rows = site.settled().await;
+    let id = rows[0]["id"].as_str().unwrap().to_string();
+    let output = site.dir.path().join("output");
+    let pdf = format!("{REFERENCE}2021年部门预算绩效文本.pdf");
+    assert!(output.join(&pdf).is_file());
+    let pdf_bytes = std::fs::read(output.join(&pdf)).unwrap();
+
+    let (status, _, body) = site
+        .send(post(&format!("/api/departments/{id}/withdraw")))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let withdrawn: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(withdrawn["label"], format!("{REFERENCE} 2021 年度"));
+    assert!(site.input_files().is_empty());
+    assert!(!output.join(&pdf).exists());
+    let backups = names(&site.dir.path().join("backup"));
+    assert_eq!(backups.len(), 2, "{backups:?}");
+    assert!(backups.iter().any(|b| b.ends_with(&pdf)), "{backups:?}");
+    let list = site.json("/api/departments").await;
+    assert_eq!(list["departments"], json!([]));
+    assert_eq!(list["withdrawn"][0]["id"], withdrawn["id"]);
+
+    // 撤销: back where they were, checked again, the PDF still up to date.
+    let undo = withdrawn["id"].as_str().unwrap();
+    let (status, _, _) = site
+        .send(post(&format!("/api/withdrawn/{undo}/restore")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(site.input_files(), [format!("{REFERENCE}2021.xlsx")]);
+    assert_eq!(std::fs::read(output.join(&pdf)).unwrap(), pdf_bytes);
+    assert!(names(&site.dir.path().join("backup")).is_empty());
+    let rows = site.settled().await;
+    assert_eq!(rows[0]["status"], "passed", "{}", rows[0]);
+    assert_eq!(site.json("/api/departments").await["withdrawn"], json!([]));
+
+    // Withdrawn, then uploaded again: the undo would overwrite it, so it is refused.
+    let id = rows[0]["id"].as_str().unwrap().to_string();
+    let (_, _, body) = site
+        .send(post(&format!("/api/departments/{id}/withdraw")))
+        .await;
+    let withdrawn: Value = serde_json::from_slice(&body).unwrap();
+    site.upload(&[("again.xlsx", &reference_bytes())]).await;
+    site.settled().await;
+    let undo = withdrawn["id"].as_str().unwrap();
+    let (status, _, body) = site
+        .send(post(&format!("/api/withdrawn/{undo}/restore")))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(String::from_utf8_lossy(&body).contains("已有同名文件"));
+    assert_eq!(names(&site.dir.path().join("backup")).len(), 2);
+
+    // An unreadable file is withdrawn the same way.
+    let (_, result) = site
+        .upload(&[("坏.xlsx", b"PK\x03\x04 not really a zip")])
+        .await;
+    let bad = result["files"][0]["id"].as_str().unwrap().to_string();
+    site.settled().await;
+    let (status, _, _) = site
+        .send(post(&format!("/api/departments/{bad}/withdraw")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(site.input_files(), [format!("{REFERENCE}2021.xlsx")]);
+}
+
 #[tokio::test]
 async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     let site = Site::new(Limits::default());
@@ -922,8 +992,11 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
         dir: site.dir,
     };
     let rows = site.settled().await;
-    assert_eq!(row(&rows, "甲部门")["status"], "current");
-    assert_eq!(row(&rows, "甲部门")["label"], "已是最新");
+    // One state for one state of things: a PDF up to date without warnings is 通过, whoever
+    // built it.
+    assert_eq!(row(&rows, "甲部门")["status"], "passed");
+    assert_eq!(row(&rows, "甲部门")["label"], "通过");
+    assert_eq!(row(&rows, "甲部门")["pdf"]["current"], true);
     // Its preview is rendered on demand.
     let id = row(&rows, "甲部门")["id"].as_str().unwrap().to_string();
     let (status, _, png) = site.get(&format!("/api/departments/{id}/pages/1")).await;

@@ -70,34 +70,94 @@ function scheduleRefresh() {
   refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 150);
 }
 
+let list = null;
+
 async function refresh() {
   let data;
   try { data = await getJson('/api/departments'); } catch (e) { if (!closed) say('无法读取部门列表：' + e.message); return; }
-  const body = $('departments').tBodies[0];
-  const rows = data.departments.map((d) => {
-    const name = d.department || d.file;
-    const pdf = d.pdf ? el('a', { class: 'button', href: '/api/departments/' + d.id + '/pdf?download=1', download: '', 'aria-label': '下载 ' + name + ' 的 PDF' }, 'PDF') : null;
-    const view = el('button', { type: 'button', 'aria-label': '查看 ' + name, onclick: () => select(d.id, true) }, '查看');
-    return el('tr', { 'data-id': d.id, 'data-status': d.status, class: d.id === selected ? 'selected' : null },
-      el('td', { title: d.file + (d.original ? '（上传时名为 ' + d.original + '）' : '') }, name),
-      el('td', {}, d.year || ''),
-      el('td', {}, el('span', { class: 'status status-' + d.status }, d.label)),
-      el('td', { class: 'num' }, d.errors),
-      el('td', { class: 'num' }, d.warnings),
-      el('td', {}, d.pdf ? when(d.pdf.modified) + (d.pdf.current ? '' : '（旧版）') : ''),
-      el('td', {}, view, ' ', pdf));
-  });
-  const fragment = document.createDocumentFragment();
-  for (const r of rows) fragment.append(r);
-  body.replaceChildren(fragment);
-  $('empty').hidden = rows.length > 0;
+  list = data;
+  render();
   showProgress(data.progress);
   showQuestions(data.pending);
+  showWithdrawn(data.withdrawn);
   // 全部生成 writes the volume and the summary workbook; their links appear once they exist.
   $('volume').hidden = !data.volume;
   $('summary-workbook').hidden = !data.summary_workbook;
-  $('folders').textContent = '工作簿：' + data.input + '　PDF：' + data.output + '　被替换的工作簿：' + data.backup;
+  $('folders').textContent = '工作簿：' + data.input + '　PDF：' + data.output + '　被替换或撤下的文件：' + data.backup;
   if (selected) showDetail(data.departments.find((d) => d.id === selected));
+}
+
+const BUSY = ['checking', 'queued', 'building'];
+// Sorting by status: what needs the clerk first.
+const STATUS_ORDER = ['error', 'missing', 'warning', 'checking', 'queued', 'building', 'passed'];
+const nameOf = (d) => d.department || d.file;
+
+// The rows the search, the filter and the order leave, from the last list (no request).
+function render() {
+  if (!list) return;
+  const words = $('search').value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const filter = $('filter').value;
+  const shown = list.departments.filter((d) => {
+    const text = (nameOf(d) + ' ' + d.file + ' ' + (d.original || '') + ' ' + (d.year || '')).toLowerCase();
+    if (!words.every((w) => text.includes(w))) return false;
+    if (filter === 'busy') return BUSY.includes(d.status);
+    return !filter || d.status === filter;
+  });
+  const byName = (a, b) => nameOf(a).localeCompare(nameOf(b), 'zh-CN') || (a.year || 0) - (b.year || 0);
+  const sort = $('sort').value;
+  shown.sort((a, b) => {
+    if (sort === 'status') return STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || byName(a, b);
+    if (sort === 'time') return ((b.pdf && b.pdf.modified) || 0) - ((a.pdf && a.pdf.modified) || 0) || byName(a, b);
+    return byName(a, b);
+  });
+  const fragment = document.createDocumentFragment();
+  for (const d of shown) fragment.append(rowOf(d));
+  $('departments').tBodies[0].replaceChildren(fragment);
+  const all = list.departments.length;
+  $('empty').hidden = all > 0;
+  $('none-match').hidden = all === 0 || shown.length > 0;
+  $('count').textContent = all === 0 ? '' : (shown.length === all ? '共 ' + all + ' 个' : '显示 ' + shown.length + ' / ' + all + ' 个');
+}
+
+function rowOf(d) {
+  const name = nameOf(d);
+  const pdf = d.pdf ? el('a', { class: 'button', href: '/api/departments/' + d.id + '/pdf?download=1', download: '', 'aria-label': '下载 ' + name + ' 的 PDF' }, 'PDF') : null;
+  const view = el('button', { type: 'button', 'aria-label': '查看 ' + name, onclick: () => select(d.id, true) }, '查看');
+  return el('tr', { 'data-id': d.id, 'data-status': d.status, class: d.id === selected ? 'selected' : null },
+    el('td', { title: d.file + (d.original ? '（上传时名为 ' + d.original + '）' : '') }, name),
+    el('td', {}, d.year || ''),
+    el('td', {}, el('span', { class: 'status status-' + d.status }, d.label)),
+    el('td', { class: 'num' }, d.errors),
+    el('td', { class: 'num' }, d.warnings),
+    el('td', {}, d.pdf ? when(d.pdf.modified) + (d.pdf.current ? '' : '（旧版）') : ''),
+    el('td', {}, view, ' ', pdf));
+}
+
+function showWithdrawn(items) {
+  $('withdrawn').hidden = items.length === 0;
+  const fragment = document.createDocumentFragment();
+  for (const w of items) {
+    const undo = el('button', { type: 'button', class: 'quiet', 'aria-label': '撤销撤下 ' + w.label, onclick: async () => {
+      try { await post('/api/withdrawn/' + w.id + '/restore'); say(w.label + '：已放回，正在检查'); } catch (e) { if (!closed) say('无法撤销：' + e.message); }
+      refresh();
+    } }, '撤销');
+    fragment.append(el('li', {}, w.label + '（' + w.when + ' 撤下，文件在 backup/' + w.files[0] + (w.files.length > 1 ? ' 等 ' + w.files.length + ' 个' : '') + '）', undo));
+  }
+  $('withdrawn-list').replaceChildren(fragment);
+}
+
+async function withdraw() {
+  const d = list && list.departments.find((x) => x.id === selected);
+  if (!d) return;
+  const name = nameOf(d) + (d.year ? ' ' + d.year + ' 年度' : '');
+  if (!confirm('撤下“' + name + '”？它的工作簿' + (d.pdf ? '和 PDF ' : '') + '会移到 backup 文件夹，不再列出，也不收入汇编。可以撤销。')) return;
+  try {
+    await post('/api/departments/' + d.id + '/withdraw');
+    say(name + '：已撤下，文件移到 backup 文件夹');
+    selected = null;
+    $('detail').hidden = true;
+  } catch (e) { if (!closed) say('无法撤下：' + e.message); }
+  refresh();
 }
 
 function showProgress(p) {
@@ -161,7 +221,7 @@ async function showDetail(row) {
       el('h3', {}, d.changes.length === 0 ? '与上次生成相比：数据没有变化' : '与上次生成相比的改动'),
       ...d.changes.map((line) => el('div', { class: 'change' }, line)));
   }
-  const canPreview = row.pdf && row.pdf.current && d.errors === 0 && ['passed', 'warning', 'current'].includes(row.status);
+  const canPreview = row.pdf && row.pdf.current && d.errors === 0 && ['passed', 'warning'].includes(row.status);
   $('preview').hidden = !canPreview;
   if (canPreview) {
     if (d.pages) pageCount = d.pages;
@@ -271,6 +331,8 @@ document.addEventListener('DOMContentLoaded', () => {
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); upload([...e.dataTransfer.files]); });
+  for (const id of ['search', 'filter', 'sort']) $(id).addEventListener('input', render);
+  $('withdraw').addEventListener('click', withdraw);
   $('prev').addEventListener('click', () => turn(-1));
   $('next').addEventListener('click', () => turn(1));
   $('page').addEventListener('error', () => { if (pageCount === null && page > 1) { pageCount = page - 1; turn(-1); } });
