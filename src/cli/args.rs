@@ -203,6 +203,9 @@ pub struct BuildArgs {
     /// 汇编的标题（默认：{年度}年部门预算绩效文本汇编）
     #[arg(long, value_name = "标题", requires = "volume")]
     pub volume_title: Option<String>,
+    /// 汇编只收这个年度的部门（本次的部门分属几个年度时必须指定；其他年度的部门照常生成各自的 PDF）
+    #[arg(long, value_name = "年度", requires = "volume")]
+    pub volume_year: Option<i32>,
     /// 汇编封面上的编印单位（默认：各部门工作簿中最常见的审核单位，都没有时为“财政局”）
     #[arg(long, value_name = "单位", requires = "volume")]
     pub publisher: Option<String>,

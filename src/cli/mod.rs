@@ -152,11 +152,16 @@ pub fn build(args: BuildArgs) -> Exit {
         Exit::Interrupted,
     );
     let to_publish = PublishOptions {
-        volume: args.volume.map(|path| VolumeOptions {
-            path,
-            title: args.volume_title,
-            publisher: args.publisher,
-        }),
+        volumes: args
+            .volume
+            .map(|path| VolumeOptions {
+                path,
+                title: args.volume_title,
+                publisher: args.publisher,
+                year: args.volume_year,
+            })
+            .into_iter()
+            .collect(),
         summary: args.summary,
     };
     let progress = Progress::new(progress::Mode::detect(args.quiet));

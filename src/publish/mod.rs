@@ -23,8 +23,8 @@ pub use member::{Member, collect};
 /// What `build` was asked to publish besides the PDFs.
 #[derive(Debug, Clone, Default)]
 pub struct PublishOptions {
-    /// `--volume FILE.pdf` and its title and publisher.
-    pub volume: Option<volume::VolumeOptions>,
+    /// `--volume FILE.pdf` and its title, publisher and year (the page: one per year).
+    pub volumes: Vec<volume::VolumeOptions>,
     /// `--summary FILE.xlsx`.
     pub summary: Option<PathBuf>,
 }
@@ -32,7 +32,8 @@ pub struct PublishOptions {
 /// What was published.
 #[derive(Debug, Default)]
 pub struct Published {
-    pub volume: Option<Result<volume::Volume, Error>>,
+    /// One for each of [`PublishOptions::volumes`], in order.
+    pub volumes: Vec<Result<volume::Volume, Error>>,
     pub summary: Option<Result<PathBuf, Error>>,
     /// Workbooks left out of the volume and the summary's totals, because they have errors.
     pub left_out: Vec<PathBuf>,
@@ -42,25 +43,26 @@ impl Published {
     /// What was published, one line each, for the terminal and the local page.
     pub fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
-        match &self.volume {
-            Some(Ok(volume)) => {
-                lines.extend(volume.warnings.iter().map(|w| format!("汇编：{w}")));
-                lines.push(format!(
-                    "已写出汇编：{} 个部门，共 {} 页（{}）",
-                    volume.departments.len(),
-                    volume.pages,
-                    volume.path.display()
-                ));
+        for volume in &self.volumes {
+            match volume {
+                Ok(volume) => {
+                    lines.extend(volume.warnings.iter().map(|w| format!("汇编：{w}")));
+                    lines.push(format!(
+                        "已写出汇编：{} 个部门，共 {} 页（{}）",
+                        volume.departments.len(),
+                        volume.pages,
+                        volume.path.display()
+                    ));
+                }
+                Err(e) => lines.push(format!("未生成汇编：{e}")),
             }
-            Some(Err(e)) => lines.push(format!("未生成汇编：{e}")),
-            None => {}
         }
         match &self.summary {
             Some(Ok(path)) => lines.push(format!("已写出汇总表（{}）", path.display())),
             Some(Err(e)) => lines.push(format!("未生成汇总表：{e}")),
             None => {}
         }
-        if !self.left_out.is_empty() && self.volume.is_some() {
+        if !self.left_out.is_empty() && !self.volumes.is_empty() {
             let names: Vec<String> = self
                 .left_out
                 .iter()
@@ -77,13 +79,13 @@ impl Published {
 
     /// True when something asked for could not be written.
     pub fn failed(&self) -> bool {
-        matches!(self.volume, Some(Err(_))) || matches!(self.summary, Some(Err(_)))
+        self.volumes.iter().any(Result::is_err) || matches!(self.summary, Some(Err(_)))
     }
 }
 
 /// Writes the volume and the summary workbook asked for by `options`, from a run's reports.
 pub fn publish(engine: &Engine, reports: &[Report], options: &PublishOptions) -> Published {
-    if options.volume.is_none() && options.summary.is_none() {
+    if options.volumes.is_empty() && options.summary.is_none() {
         return Published::default();
     }
     let members = collect(engine, reports);
@@ -92,11 +94,12 @@ pub fn publish(engine: &Engine, reports: &[Report], options: &PublishOptions) ->
         .filter(|m| m.department.is_none())
         .map(|m| m.report.file.clone())
         .collect();
-    let volume = options
-        .volume
-        .as_ref()
+    let volumes = options
+        .volumes
+        .iter()
         .filter(|_| !engine.cancel().is_stopped())
-        .map(|o| volume::write(engine, &members, o));
+        .map(|o| volume::write(engine, &members, o))
+        .collect();
     let summary = options
         .summary
         .as_ref()
@@ -108,7 +111,7 @@ pub fn publish(engine: &Engine, reports: &[Report], options: &PublishOptions) ->
             summary::write(&members, path).map(|()| path.clone())
         });
     Published {
-        volume,
+        volumes,
         summary,
         left_out,
     }

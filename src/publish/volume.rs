@@ -33,6 +33,9 @@ pub struct VolumeOptions {
     pub title: Option<String>,
     /// `--publisher`; default the 审核单位 most departments name, else [`DEFAULT_PUBLISHER`].
     pub publisher: Option<String>,
+    /// `--volume-year`: only this year's departments. Without it the departments must all be of
+    /// one year: a volume is one year's publication, and its cover names the year.
+    pub year: Option<i32>,
 }
 
 /// The most departments one volume takes. Typst lays the whole volume out at once and holds
@@ -80,6 +83,21 @@ fn too_many(departments: usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// The one year of a volume's departments; refuses several, naming them and the way out.
+fn one_year(departments: &[&Department]) -> Result<i32, Error> {
+    let years: std::collections::BTreeSet<i32> = departments.iter().map(|d| d.year).collect();
+    match years.iter().collect::<Vec<_>>()[..] {
+        [year] => Ok(*year),
+        _ => {
+            let listed: Vec<String> = years.iter().map(|y| format!("{y} 年度")).collect();
+            Err(Error::failed(format!(
+                "本次的部门分属 {}，一本汇编只收一个年度的部门。请用 --volume-year 指定年度                 （其他年度的部门照常生成各自的 PDF），或把各年度的工作簿放在不同的文件夹",
+                listed.join("、")
+            )))
+        }
+    }
+}
+
 /// The value most of `values` have (the first in sort order among equals), if any.
 fn most_common<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T> {
     let mut counts: BTreeMap<T, usize> = BTreeMap::new();
@@ -100,13 +118,19 @@ pub fn write(
     let mut departments: Vec<&Department> = members
         .iter()
         .filter_map(|m| m.department.as_deref())
+        .filter(|d| options.year.is_none_or(|y| d.year == y))
         .collect();
     if departments.is_empty() {
-        return Err(Error::failed("没有可以收入汇编的部门（全部有错误）"));
+        return Err(Error::failed(match options.year {
+            Some(year) => {
+                format!("没有可以收入汇编的 {year} 年度部门（没有这个年度的部门，或都有错误）")
+            }
+            None => "没有可以收入汇编的部门（全部有错误）".to_string(),
+        }));
     }
+    let year = one_year(&departments)?;
     too_many(departments.len())?;
     order(&mut departments);
-    let year = most_common(departments.iter().map(|d| d.year)).expect("not empty");
     let title = options.title.clone().unwrap_or_else(|| default_title(year));
     let publisher = options
         .publisher

@@ -47,8 +47,8 @@ pub struct List {
     pub input: String,
     pub output: String,
     pub backup: String,
-    /// The volume 全部生成 writes is in `output/`.
-    pub volume: bool,
+    /// The volumes 全部生成 wrote into `output/`, one per year.
+    pub volumes: Vec<VolumeLink>,
     /// The summary workbook 全部生成 writes is in `output/`.
     pub summary_workbook: bool,
     /// Replacements waiting for an answer (they survive a reload of the page, until they
@@ -56,6 +56,15 @@ pub struct List {
     pub pending: Vec<Question>,
     /// Departments withdrawn in this run, oldest first: each can be undone.
     pub withdrawn: Vec<Withdrawn>,
+}
+
+/// A volume (汇编) of one year, at `/api/volumes/{year}`; `stale` when that year's departments
+/// changed since it was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct VolumeLink {
+    pub year: i32,
+    pub file: String,
+    pub stale: bool,
 }
 
 /// A department withdrawn (撤下): `files` are in the backup folder now; undone at

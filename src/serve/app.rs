@@ -11,7 +11,7 @@ use tempfile::NamedTempFile;
 use tokio::sync::{Semaphore, broadcast, watch};
 
 use super::api::{self, Event, PdfInfo, Row};
-use super::config::{BACKUP_DIR, Config, Limits, SUMMARY_FILE, VOLUME_FILE, folder_id};
+use super::config::{BACKUP_DIR, Config, Limits, SUMMARY_FILE, folder_id};
 use super::findings::Kept;
 use crate::build::{Cancel, PageImages, lock};
 use crate::diagnostic::Severity;
@@ -311,7 +311,8 @@ impl App {
             input: self.input.display().to_string(),
             output: self.output.display().to_string(),
             backup: self.backup.display().to_string(),
-            volume: self.output.join(VOLUME_FILE).is_file(),
+            // Filled in by the route: `volumes` looks at the entries through `App`.
+            volumes: Vec::new(),
             summary_workbook: self.output.join(SUMMARY_FILE).is_file(),
             pending: self.questions(),
             withdrawn: lock(&self.withdrawn)

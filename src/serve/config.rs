@@ -14,9 +14,8 @@ pub const PORT_TRIES: u16 = 10;
 /// (`backup/{时间}-{文件名}`). Outside `input/`, so no build ever reads it.
 pub const BACKUP_DIR: &str = "backup";
 
-/// What 全部生成 writes into `output/` besides the PDFs: the combined volume of every department
-/// without errors, and the summary workbook (as `jixiao build --volume --summary` does).
-pub const VOLUME_FILE: &str = "部门预算绩效文本汇编.pdf";
+/// What 全部生成 writes into `output/` besides the PDFs and the volumes (see `volumes`): the
+/// summary workbook (as `jixiao build --summary` does).
 pub const SUMMARY_FILE: &str = "部门预算绩效汇总表.xlsx";
 
 /// Upload limits, checked while the request streams in.

@@ -12,13 +12,14 @@
 //! - [`findings`]: a workbook's findings as the server keeps them, bounded per sheet.
 //! - [`backup`]: the backup folder: replaced workbooks, withdrawn departments (撤下) and their
 //!   undo.
+//! - [`volumes`]: the volumes 全部生成 writes, one per year, and whether each is stale.
 //! - [`worker`]: the one build thread: checks, builds (the library's [`crate::build::Engine`],
 //!   fonts and typesetter loaded once), page previews, progress events.
 //! - [`app`]: what the server knows about each workbook of `input/`, and the queue to the build
 //!   thread.
 //!
 //! Modules depend in that order, upwards: `api` and `app` know no other (`app` uses `api`'s
-//! types), `worker`, `upload` and `backup` know `app`, `routes` knows them all. The server binds
+//! types), `worker`, `upload`, `backup` and `volumes` know `app`, `routes` knows them all. The server binds
 //! 127.0.0.1 only. Nothing here is process-wide: a test can run several servers side by side.
 
 mod api;
@@ -29,6 +30,7 @@ mod findings;
 mod routes;
 mod security;
 mod upload;
+mod volumes;
 mod worker;
 
 use std::io::{Read, Write};
@@ -45,8 +47,7 @@ use crate::error::{Error, Result};
 
 pub use app::App;
 pub use config::{
-    BACKUP_DIR, Config, DEFAULT_PORT, Limits, PORT_TRIES, SUMMARY_FILE, VOLUME_FILE, folder_id,
-    new_token,
+    BACKUP_DIR, Config, DEFAULT_PORT, Limits, PORT_TRIES, SUMMARY_FILE, folder_id, new_token,
 };
 pub use findings::PER_SHEET as FINDINGS_PER_SHEET;
 

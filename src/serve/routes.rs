@@ -32,9 +32,9 @@ use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use super::api::{self, Detail, Done, Finding, Hello, Queued, SheetFindings, failure};
 use super::app::{App, Job, Listed, Phase};
-use super::config::{SUMMARY_FILE, VOLUME_FILE};
+use super::config::SUMMARY_FILE;
 use super::findings::Kept;
-use super::{backup, security, upload};
+use super::{backup, security, upload, volumes};
 use crate::check;
 use crate::check::report::{Findings, Group};
 use crate::diagnostic::Severity;
@@ -59,7 +59,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/departments/{id}/pdf", get(pdf))
         .route("/api/departments/{id}/pages/{n}", get(page))
         .route("/api/departments/{id}/report", get(report))
-        .route("/api/volume", get(volume))
+        .route("/api/volumes/{year}", get(volume))
         .route("/api/summary", get(summary_workbook))
         .route("/api/template", get(template))
         .route("/api/example", get(example))
@@ -131,7 +131,9 @@ async fn list(State(app): State<Arc<App>>) -> Response {
         if !stale.is_empty() {
             app.submit(Job::Check(stale));
         }
-        app.list()
+        let mut list = app.list();
+        list.volumes = volumes::list(&app);
+        list
     })
     .await;
     match result {
@@ -427,20 +429,20 @@ async fn quit(State(app): State<Arc<App>>) -> Json<Done> {
     Json(Done { result: "quitting" })
 }
 
-/// `GET /api/volume`: the combined volume 全部生成 wrote into `output/`.
-async fn volume(State(app): State<Arc<App>>) -> Response {
-    published(&app, VOLUME_FILE, "application/pdf").await
+/// `GET /api/volumes/{year}`: the volume of that year 全部生成 wrote into `output/`.
+async fn volume(State(app): State<Arc<App>>, UrlPath(year): UrlPath<i32>) -> Response {
+    published(&app, volumes::file_name(year), "application/pdf").await
 }
 
 /// `GET /api/summary`: the summary workbook 全部生成 wrote into `output/`.
 async fn summary_workbook(State(app): State<Arc<App>>) -> Response {
-    published(&app, SUMMARY_FILE, XLSX).await
+    published(&app, SUMMARY_FILE.to_string(), XLSX).await
 }
 
-async fn published(app: &App, name: &'static str, content_type: &'static str) -> Response {
-    let path = app.output.join(name);
+async fn published(app: &App, name: String, content_type: &'static str) -> Response {
+    let path = app.output.join(&name);
     match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
-        Ok(Ok(bytes)) => file_response(content_type, "attachment", name, bytes),
+        Ok(Ok(bytes)) => file_response(content_type, "attachment", &name, bytes),
         _ => missing("还没有生成：请先点“全部生成”"),
     }
 }

@@ -13,13 +13,14 @@ use std::sync::mpsc::Receiver;
 
 use super::api::{self, Event};
 use super::app::{App, Job, Phase};
-use super::config::{SUMMARY_FILE, VOLUME_FILE};
+use super::config::SUMMARY_FILE;
 use super::findings::Kept;
+use super::volumes;
 use crate::build::{Engine, Observer, Report, STACK_SIZE, Status, lock, summary};
 use crate::changes;
 use crate::check;
 use crate::output::manifest;
-use crate::publish::{self, PublishOptions, volume::VolumeOptions};
+use crate::publish::{self, PublishOptions};
 use crate::read::{self, Stamp};
 
 pub fn spawn(app: Arc<App>, engine: Engine, jobs: Receiver<Job>) -> std::thread::JoinHandle<()> {
@@ -178,17 +179,22 @@ impl Observer for Watch<'_> {
     }
 }
 
-/// 全部生成's volume and summary workbook, in `output/` under fixed names; what was written, as
-/// lines to add to the run's summary.
+/// 全部生成's volumes (one per year) and summary workbook, in `output/` under fixed names; what
+/// was written, as lines to add to the run's summary.
 fn publish_all(app: &App, engine: &Engine, reports: &[Report]) -> String {
     let options = PublishOptions {
-        volume: Some(VolumeOptions {
-            path: app.output.join(VOLUME_FILE),
-            ..VolumeOptions::default()
-        }),
+        volumes: volumes::to_write(app),
         summary: Some(app.output.join(SUMMARY_FILE)),
     };
     let published = publish::publish(engine, reports, &options);
+    let written: Vec<i32> = options
+        .volumes
+        .iter()
+        .zip(&published.volumes)
+        .filter(|(_, v)| v.is_ok())
+        .filter_map(|(o, _)| o.year)
+        .collect();
+    volumes::record(app, &written);
     published.lines().iter().map(|l| format!("\n{l}")).collect()
 }
 

@@ -305,6 +305,63 @@ fn the_volume_holds_every_good_department_with_contents_and_outline() {
 
 /// A cell as an exact decimal (numbers as Excel stores them, read back by their shortest
 /// representation).
+/// A volume is one year's: departments of several years are refused with the years named,
+/// unless `--volume-year` picks one (the other years' PDFs are built all the same).
+#[test]
+fn a_volume_of_mixed_years_is_refused_unless_a_year_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    let output = dir.path().join("output");
+    write(&department("甲部门", Some("001"), 0), &input.join("a.xlsx"));
+    let mut later = department("乙部门", Some("002"), 0);
+    later.year = 2025;
+    later.title = Department::default_title("乙部门", 2025);
+    write(&later, &input.join("b.xlsx"));
+    let volume = dir.path().join("汇编.pdf");
+
+    let out = build(&input, &output, &["--volume", volume.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("本次的部门分属 2021 年度、2025 年度，一本汇编只收一个年度的部门"),
+        "{err}"
+    );
+    assert!(err.contains("--volume-year"), "{err}");
+    assert!(!volume.exists());
+    assert_eq!(
+        std::fs::read_dir(&output)
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "pdf"))
+            .count(),
+        2,
+        "both departments' PDFs are built"
+    );
+
+    let out = build(
+        &input,
+        &output,
+        &[
+            "--volume",
+            volume.to_str().unwrap(),
+            "--volume-year",
+            "2025",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cover: String = page_text(&volume, 1).split_whitespace().collect();
+    assert!(cover.contains("2025年部门预算绩效文本汇编"), "{cover}");
+    let contents = page_text(&volume, 2);
+    assert!(
+        contents.contains("乙部门") && !contents.contains("甲部门"),
+        "{contents}"
+    );
+}
+
 fn decimal(cell: &Data) -> Decimal {
     match cell {
         Data::Float(f) => Decimal::from_str(&f.to_string()).unwrap(),

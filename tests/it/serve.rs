@@ -924,6 +924,16 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     let site = Site::new(Limits::default());
     std::fs::write(site.input().join("a.xlsx"), workbook("甲部门", false)).unwrap();
     std::fs::write(site.input().join("b.xlsx"), workbook("乙部门", true)).unwrap();
+    // A department of another year: its own volume.
+    let mut later = jixiao::reference::department();
+    later.name = "丙部门".into();
+    later.year = 2025;
+    later.title = "丙部门2025年部门预算绩效文本".into();
+    let later = jixiao::xlsx::fill_in::form(Some(&later))
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    std::fs::write(site.input().join("c.xlsx"), later).unwrap();
     let rows = site.settled().await;
     assert_eq!(row(&rows, "甲部门")["status"], "missing");
     assert_eq!(row(&rows, "甲部门")["label"], "未生成");
@@ -931,13 +941,13 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     // No volume or summary workbook before 全部生成.
     let list = site.json("/api/departments").await;
     assert_eq!(
-        (&list["volume"], &list["summary_workbook"]),
-        (&json!(false), &json!(false))
+        (&list["volumes"], &list["summary_workbook"]),
+        (&json!([]), &json!(false))
     );
-    assert_eq!(site.get("/api/volume").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(site.get("/api/volumes/2021").await.0, StatusCode::NOT_FOUND);
     let (status, _, body) = site.send(post("/api/build")).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["queued"], 2);
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["queued"], 3);
     let rows = site.settled().await;
     assert!(
         matches!(
@@ -950,19 +960,38 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     assert_eq!(row(&rows, "乙部门")["status"], "error");
     let list = site.json("/api/departments").await;
     assert!(
-        list["summary"].as_str().unwrap().contains("生成 1 个"),
+        list["summary"].as_str().unwrap().contains("生成 2 个"),
         "{list}"
     );
-    // 全部生成 also wrote the volume (the department without errors) and the summary workbook.
+    // 全部生成 also wrote a volume per year (the departments without errors) and the summary
+    // workbook.
     let summary = list["summary"].as_str().unwrap();
-    assert!(summary.contains("已写出汇编：1 个部门"), "{summary}");
+    assert_eq!(
+        summary.matches("已写出汇编：1 个部门").count(),
+        2,
+        "{summary}"
+    );
+    assert!(
+        summary.contains("2021年部门预算绩效文本汇编.pdf"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("2025年部门预算绩效文本汇编.pdf"),
+        "{summary}"
+    );
     assert!(summary.contains("已写出汇总表"), "{summary}");
     assert!(summary.contains("未收入汇编的工作簿 1 个"), "{summary}");
     assert_eq!(
-        (&list["volume"], &list["summary_workbook"]),
-        (&json!(true), &json!(true))
+        (&list["volumes"], &list["summary_workbook"]),
+        (
+            &json!([
+                {"year": 2021, "file": "2021年部门预算绩效文本汇编.pdf", "stale": false},
+                {"year": 2025, "file": "2025年部门预算绩效文本汇编.pdf", "stale": false}
+            ]),
+            &json!(true)
+        )
     );
-    let (status, headers, pdf) = site.get("/api/volume").await;
+    let (status, headers, pdf) = site.get("/api/volumes/2021").await;
     assert_eq!(status, StatusCode::OK);
     assert!(pdf.starts_with(b"%PDF-"));
     assert!(
@@ -997,6 +1026,29 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     assert_eq!(row(&rows, "甲部门")["status"], "passed");
     assert_eq!(row(&rows, "甲部门")["label"], "通过");
     assert_eq!(row(&rows, "甲部门")["pdf"]["current"], true);
+    // The volumes are still what the departments are, after the restart too; withdrawing the
+    // 2025 department makes that year's volume stale, and only that one.
+    let volumes = |list: &Value| -> Vec<(i64, bool)> {
+        list["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| (v["year"].as_i64().unwrap(), v["stale"].as_bool().unwrap()))
+            .collect()
+    };
+    assert_eq!(
+        volumes(&site.json("/api/departments").await),
+        [(2021, false), (2025, false)]
+    );
+    let later = row(&rows, "丙部门")["id"].as_str().unwrap().to_string();
+    let (status, _, _) = site
+        .send(post(&format!("/api/departments/{later}/withdraw")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        volumes(&site.json("/api/departments").await),
+        [(2021, false), (2025, true)]
+    );
     // Its preview is rendered on demand.
     let id = row(&rows, "甲部门")["id"].as_str().unwrap().to_string();
     let (status, _, png) = site.get(&format!("/api/departments/{id}/pages/1")).await;

@@ -80,8 +80,8 @@ async function refresh() {
   showProgress(data.progress);
   showQuestions(data.pending);
   showWithdrawn(data.withdrawn);
-  // 全部生成 writes the volume and the summary workbook; their links appear once they exist.
-  $('volume').hidden = !data.volume;
+  // 全部生成 writes a volume per year and the summary workbook; their links appear once they exist.
+  showVolumes(data.volumes);
   $('summary-workbook').hidden = !data.summary_workbook;
   $('folders').textContent = '工作簿：' + data.input + '　PDF：' + data.output + '　被替换或撤下的文件：' + data.backup;
   if (selected) showDetail(data.departments.find((d) => d.id === selected));
@@ -131,6 +131,17 @@ function rowOf(d) {
     el('td', { class: 'num' }, d.warnings),
     el('td', {}, d.pdf ? when(d.pdf.modified) + (d.pdf.current ? '' : '（旧版）') : ''),
     el('td', {}, view, ' ', pdf));
+}
+
+function showVolumes(volumes) {
+  const fragment = document.createDocumentFragment();
+  for (const v of volumes) {
+    fragment.append(el('a', {
+      class: 'button' + (v.stale ? ' stale' : ''), href: '/api/volumes/' + v.year, download: '',
+      title: v.stale ? '生成汇编后，这个年度的部门又有改动（更正、上传或撤下）。请点“全部生成”重新生成汇编。' : v.file,
+    }, '下载 ' + v.year + ' 年汇编' + (v.stale ? '（已过时）' : '')));
+  }
+  $('volumes').replaceChildren(fragment);
 }
 
 function showWithdrawn(items) {
