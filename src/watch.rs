@@ -120,8 +120,12 @@ impl Observer for Retrying<'_> {
         self.inner.started(file, department);
     }
 
-    fn first_page(&self, file: &Path, png: &[u8]) {
-        self.inner.first_page(file, png);
+    fn shown_before(&self, file: &Path) -> Option<crate::build::PageImages> {
+        self.inner.shown_before(file)
+    }
+
+    fn early_page(&self, file: &Path, page: usize, png: &[u8]) {
+        self.inner.early_page(file, page, png);
     }
 
     fn finished(&self, report: &Report) {

@@ -37,7 +37,7 @@ use crate::render::Attach;
 pub use cancel::Cancel;
 pub use engine::{Config, Engine, PAGE_SCALE, Pages};
 pub use parallel::{STACK_SIZE, guarded, lock, parallel_map};
-pub use report::{Batch, Observer, PageImages, Report, Status, summary};
+pub use report::{Batch, Observer, PageImages, PageSet, Report, Status, first_changed, summary};
 
 use plan::Plan;
 
@@ -154,6 +154,11 @@ impl Engine {
             .typesetter
             .compile(rendered.source, &identity, &rendered.files)
             .ok()?;
-        (!compiled.pngs.is_empty()).then(|| std::sync::Arc::new(compiled.pngs))
+        (!compiled.pngs.is_empty()).then(|| {
+            std::sync::Arc::new(PageSet {
+                pngs: compiled.pngs,
+                texts: compiled.texts,
+            })
+        })
     }
 }

@@ -8,9 +8,9 @@ use super::cancel::Registration;
 use super::engine::{Engine, Pages};
 use super::parallel::guarded;
 use super::plan::Plan;
-use super::report::{Observer, PageImages, Report, Status};
+use super::report::{Observer, PageImages, PageSet, Report, Status, first_changed};
 use crate::changes::{self, Change, Node};
-use crate::compile::DocumentIdentity;
+use crate::compile::{DocumentIdentity, EarlyPage};
 use crate::contract::RuleId;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::Department;
@@ -23,6 +23,25 @@ use crate::render::{Attach, Rendered};
 pub(super) type Previous<'a> = (&'a Store<Node>, &'a Registration<'a>);
 
 /// A document written: where its PDF is, and its pages when kept.
+/// The observer told of the page a rebuild changed first, as soon as it is laid out.
+struct Early<'a> {
+    observer: &'a dyn Observer,
+    file: &'a Path,
+}
+
+impl EarlyPage for Early<'_> {
+    fn choose(&self, texts: &[String]) -> usize {
+        self.observer
+            .shown_before(self.file)
+            .and_then(|before| first_changed(&before.texts, texts))
+            .unwrap_or(0)
+    }
+
+    fn ready(&self, page: usize, png: &[u8]) {
+        self.observer.early_page(self.file, page, png);
+    }
+}
+
 struct Written {
     pdf: PathBuf,
     pages: Option<PageImages>,
@@ -186,12 +205,12 @@ impl Engine {
             }
         };
         let identity = DocumentIdentity::department(&department.name, department.year);
-        let first_page = |png: &[u8]| observer.first_page(file, png);
+        let early = Early { observer, file };
         let compiled = match self.typesetter.compile_observed(
             rendered.source,
             &identity,
             &rendered.files,
-            &first_page,
+            &early,
         ) {
             Ok(compiled) => compiled,
             Err(errors) => {
@@ -228,7 +247,12 @@ impl Engine {
         let mut pages = None;
         match self.config.pages {
             Pages::None => {}
-            Pages::Kept => pages = Some(Arc::new(compiled.pngs)),
+            Pages::Kept => {
+                pages = Some(Arc::new(PageSet {
+                    pngs: compiled.pngs,
+                    texts: compiled.texts,
+                }))
+            }
             Pages::Beside => {
                 // `{标题}-{页}.png`: the page number after the title made safe (and cut), so
                 // that it is never cut off.

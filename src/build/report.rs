@@ -20,8 +20,27 @@ pub enum Status {
     Failed,
 }
 
-/// Every page of a document as PNG (shared: the page keeps them while a report goes by).
-pub type PageImages = Arc<Vec<Vec<u8>>>;
+/// Every page of a document as PNG, with its text (shared: the page keeps them while a report
+/// goes by).
+pub type PageImages = Arc<PageSet>;
+
+/// A document's pages as the local page shows them.
+#[derive(Debug, Default)]
+pub struct PageSet {
+    pub pngs: Vec<Vec<u8>>,
+    /// Each page's text runs, concatenated: compared to tell which pages a rebuild changed.
+    pub texts: Vec<String>,
+}
+
+/// The first page (0-based) whose text differs between two versions of a document, or the
+/// first page that one of them lacks; `None` when they read the same.
+pub fn first_changed(old: &[String], new: &[String]) -> Option<usize> {
+    match old.iter().zip(new).position(|(a, b)| a != b) {
+        Some(page) => Some(page),
+        None if old.len() != new.len() => Some(old.len().min(new.len())),
+        None => None,
+    }
+}
 
 /// What building one workbook gave.
 #[derive(Debug)]
@@ -82,9 +101,15 @@ pub trait Observer: Sync {
     fn planned(&self, _total: usize) {}
     /// A department's document is about to be rendered and compiled.
     fn started(&self, _file: &Path, _department: &str) {}
-    /// The first page of a department's new document, as PNG, as soon as it is laid out
-    /// (before its PDF is made or written); only when pages are rendered.
-    fn first_page(&self, _file: &Path, _png: &[u8]) {}
+    /// The pages of the department's document as the observer last showed them, if it has
+    /// them: a rebuild then renders first the first page that changed (see [`first_changed`]).
+    fn shown_before(&self, _file: &Path) -> Option<PageImages> {
+        None
+    }
+    /// A page (0-based) of a department's new document, as PNG, as soon as it is laid out
+    /// (before its PDF is made or written): the first that changed since
+    /// [`Observer::shown_before`], else the first; only when pages are rendered.
+    fn early_page(&self, _file: &Path, _page: usize, _png: &[u8]) {}
     /// A workbook is done with (built, unchanged or failed).
     fn finished(&self, _report: &Report) {}
 }

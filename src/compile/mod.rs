@@ -59,6 +59,9 @@ pub struct Compiled {
     pub pages: usize,
     /// One PNG per page, when [`CompileOptions::png_scale`] is set.
     pub pngs: Vec<Vec<u8>>,
+    /// The text of each page (its text runs in order, without spaces between them), when pages
+    /// are rendered: what tells which pages a correction changed.
+    pub texts: Vec<String>,
     /// Typst's warnings, except the expected ones about font families missing from a stack.
     pub warnings: Vec<String>,
 }
@@ -116,18 +119,19 @@ impl Typesetter {
         identity: &DocumentIdentity,
         files: &[VirtualFile],
     ) -> Result<Compiled, TypesetError> {
-        self.compile_observed(source, identity, files, &|_| {})
+        self.compile_observed(source, identity, files, &())
     }
 
-    /// As [`Typesetter::compile`]; when pages are rendered, `first_page` is given the first
-    /// page's PNG as soon as the document is laid out, before the PDF is made and the other
-    /// pages are rendered (the local page shows it while the rest is still being done).
+    /// As [`Typesetter::compile`]; when pages are rendered, `early` picks one page from the
+    /// pages' texts as soon as the document is laid out, and is given its PNG before the PDF is
+    /// made and the other pages are rendered (the local page shows the page a correction
+    /// changed while the rest is still being done).
     pub fn compile_observed(
         &self,
         source: String,
         identity: &DocumentIdentity,
         files: &[VirtualFile],
-        first_page: &dyn Fn(&[u8]),
+        early: &dyn EarlyPage,
     ) -> Result<Compiled, TypesetError> {
         let date = Datetime::from_ymd(identity.year, 1, 1).ok_or_else(|| {
             TypesetError(vec![format!("年度 {} 无法作为文档日期", identity.year)])
@@ -152,21 +156,33 @@ impl Typesetter {
                     standards: self.standards.clone(),
                     ..PdfOptions::default()
                 };
-                let mut pngs = Vec::new();
                 let render = self.options.png_scale.map(png_options);
-                let mut pages = document.pages().iter();
-                if let (Some(render), Some(page)) = (&render, pages.next()) {
-                    pngs.push(render_png(page, render)?);
-                    first_page(&pngs[0]);
+                let pages = document.pages();
+                let texts: Vec<String> = match render {
+                    Some(_) => pages.iter().map(|p| page_text(&p.frame)).collect(),
+                    None => Vec::new(),
+                };
+                let mut pngs: Vec<Option<Vec<u8>>> = vec![None; pages.len()];
+                if let Some(render) = &render
+                    && !pages.is_empty()
+                {
+                    let first = early.choose(&texts).min(pages.len() - 1);
+                    let png = render_png(&pages[first], render)?;
+                    early.ready(first, &png);
+                    pngs[first] = Some(png);
                 }
                 let pdf = typst_pdf::pdf(&document, &options)
                     .map_err(|errors| describe(&world, &errors))?;
+                let mut rendered = Vec::new();
                 if let Some(render) = &render {
-                    for page in pages {
-                        pngs.push(render_png(page, render)?);
+                    for (page, png) in pages.iter().zip(pngs) {
+                        rendered.push(match png {
+                            Some(png) => png,
+                            None => render_png(page, render)?,
+                        });
                     }
                 }
-                Ok((pdf, pngs, document.pages().len()))
+                Ok((pdf, rendered, texts, pages.len()))
             });
         let warnings = warned
             .warnings
@@ -180,13 +196,43 @@ impl Typesetter {
         typst::comemo::evict(CACHE_AGE);
         result
             .map_err(TypesetError)
-            .map(|(pdf, pngs, pages)| Compiled {
+            .map(|(pdf, pngs, texts, pages)| Compiled {
                 pdf,
                 pages,
                 pngs,
+                texts,
                 warnings,
             })
     }
+}
+
+/// Told about a document's pages as soon as it is laid out (when pages are rendered).
+pub trait EarlyPage {
+    /// Which page (0-based) to render first, from every page's text.
+    fn choose(&self, _texts: &[String]) -> usize {
+        0
+    }
+    /// That page's PNG, before the PDF is made and the other pages are rendered.
+    fn ready(&self, _page: usize, _png: &[u8]) {}
+}
+
+/// The first page first, and nobody told.
+impl EarlyPage for () {}
+
+/// A page's text: its text runs in reading order, concatenated.
+fn page_text(frame: &typst::layout::Frame) -> String {
+    fn walk(frame: &typst::layout::Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(group) => walk(&group.frame, out),
+                typst::layout::FrameItem::Text(text) => out.push_str(&text.text),
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(frame, &mut out);
+    out
 }
 
 fn png_options(scale: f32) -> typst_render::RenderOptions {

@@ -144,6 +144,10 @@ pub struct Detail {
     pub pages: Option<usize>,
     /// What changed since the department's build before, one line each.
     pub changes: Option<Vec<String>>,
+    /// The page each line of `changes` shows on (1-based), when found.
+    pub change_pages: Vec<Option<usize>>,
+    /// The first page the last rebuild changed: the preview opens there.
+    pub first_changed: Option<usize>,
 }
 
 /// The findings in one sheet (`sheet` is `null` for the whole file).
@@ -223,8 +227,9 @@ pub enum Event {
         total: usize,
         current: String,
     },
-    /// The first page of a document being built is ready.
-    FirstPage,
+    /// A page of the document being built is ready: the first that changed (else the first),
+    /// at `/api/departments/{id}/pages/{page}`, before the rest is.
+    FirstPage { id: String, page: usize },
     /// A batch ended, with its summary.
     Done { summary: String },
 }

@@ -13,6 +13,7 @@ use tokio::sync::{Semaphore, broadcast, watch};
 use super::api::{self, Event, PdfInfo, Row};
 use super::config::{BACKUP_DIR, Config, Limits, SUMMARY_FILE, folder_id};
 use super::findings::Kept;
+use super::pages::Located;
 use crate::build::{Cancel, PageImages, lock};
 use crate::diagnostic::Severity;
 use crate::output::manifest::{self, Environment, Inputs, Manifest};
@@ -67,7 +68,13 @@ pub struct Listed {
     pub pages: Option<PageImages>,
     /// The first page of the document being built, as soon as it is laid out: served before
     /// the build ends (the other pages come with `pages` when it does).
-    pub first_page: Option<std::sync::Arc<Vec<u8>>>,
+    /// (its 1-based number, its PNG): the first page that changed, else the first.
+    pub first_page: Option<(usize, std::sync::Arc<Vec<u8>>)>,
+    /// Where the last rebuild's changes show (see [`super::pages`]).
+    pub located: Located,
+    /// The pages of the document before its workbook changed (on disk, or replaced by an
+    /// upload), kept while `pages` is empty: what its rebuild is compared with.
+    pub before: Option<PageImages>,
     /// What changed since the department's build before, as the terminal lines of
     /// [`crate::changes::lines`], when this server run built it from a workbook it had built
     /// before.
@@ -89,6 +96,8 @@ impl Listed {
             phase: Phase::Idle,
             pages: None,
             first_page: None,
+            located: Located::default(),
+            before: None,
             changes: None,
         }
     }
@@ -293,7 +302,7 @@ impl App {
                 .or_insert_with(|| Listed::new(&self.input, file.clone()));
             if entry.phase == Phase::Idle && entry.stamp != now {
                 entry.phase = Phase::Checking;
-                entry.pages = None;
+                entry.before = entry.pages.take().or(entry.before.take());
                 stale.push(file);
             }
         }

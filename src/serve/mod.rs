@@ -13,6 +13,7 @@
 //! - [`backup`]: the backup folder: replaced workbooks, withdrawn departments (撤下) and their
 //!   undo.
 //! - [`volumes`]: the volumes 全部生成 writes, one per year, and whether each is stale.
+//! - [`pages`]: where a correction shows: the first page it changed, the page of each change.
 //! - [`worker`]: the one build thread: checks, builds (the library's [`crate::build::Engine`],
 //!   fonts and typesetter loaded once), page previews, progress events.
 //! - [`app`]: what the server knows about each workbook of `input/`, and the queue to the build
@@ -27,6 +28,7 @@ mod app;
 mod backup;
 mod config;
 mod findings;
+mod pages;
 mod routes;
 mod security;
 mod upload;

@@ -179,7 +179,7 @@ async fn detail(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
         errors: e.count(Severity::Error),
         warnings: e.count(Severity::Warning),
         groups: e.findings.as_ref().map(grouped).unwrap_or_default(),
-        pages: e.pages.as_ref().map(|p| p.len()),
+        pages: e.pages.as_ref().map(|p| p.pngs.len()),
         checked: e.findings.is_some(),
         department: e.identity.as_ref().map(|i| i.0.clone()),
         year: e.identity.as_ref().map(|i| i.1),
@@ -187,6 +187,8 @@ async fn detail(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
         file: e.shown,
         original: e.original,
         changes: e.changes,
+        change_pages: e.located.changes,
+        first_changed: e.located.first,
     })
     .into_response()
 }
@@ -266,9 +268,9 @@ async fn page(State(app): State<Arc<App>>, UrlPath((id, n)): UrlPath<(String, us
             Ok(e) => e,
             Err(r) => return r,
         };
-        if n == 1
-            && e.phase == Phase::Building
-            && let Some(png) = &e.first_page
+        if e.phase == Phase::Building
+            && let Some((early, png)) = &e.first_page
+            && *early == n
         {
             return typed("image/png", png.as_ref().clone());
         }
@@ -296,7 +298,7 @@ async fn page(State(app): State<Arc<App>>, UrlPath((id, n)): UrlPath<(String, us
             }
         }
     };
-    match n.checked_sub(1).and_then(|i| pages.get(i)) {
+    match n.checked_sub(1).and_then(|i| pages.pngs.get(i)) {
         Some(png) => typed("image/png", png.clone()),
         None => missing("没有这一页"),
     }

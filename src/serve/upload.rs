@@ -382,6 +382,8 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
         return failure(StatusCode::NOT_FOUND, "没有这个待确认的上传（可能已处理）");
     };
     let mut backups = Vec::new();
+    // The replaced document's pages: its rebuild shows first the page that changed.
+    let mut before = None;
     for old in &pending.replaces {
         if !old.exists() {
             continue;
@@ -389,7 +391,9 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
         match backup::back_up(&app, old, &backup::now()) {
             Ok(path) => {
                 backups.push(path.display().to_string());
-                app.entries().remove(old);
+                if let Some(e) = app.entries().remove(old) {
+                    before = before.or(e.pages).or(e.before);
+                }
             }
             Err(e) => return failure(StatusCode::INTERNAL_SERVER_ERROR, e),
         }
@@ -402,7 +406,7 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
     };
     let mut result = record(
         &app,
-        file,
+        file.clone(),
         pending.original,
         identity,
         pending.findings,
@@ -412,6 +416,7 @@ pub async fn confirm(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) 
     if let FileResult::Saved { backups: b, .. } = &mut result {
         *b = Some(backups);
     }
+    app.update(&file, |e| e.before = before);
     build_saved(&app, to_build);
     Json(result).into_response()
 }

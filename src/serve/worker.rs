@@ -15,8 +15,9 @@ use super::api::{self, Event};
 use super::app::{App, Job, Phase};
 use super::config::SUMMARY_FILE;
 use super::findings::Kept;
+use super::pages::{self, Located};
 use super::volumes;
-use crate::build::{Engine, Observer, Report, STACK_SIZE, Status, lock, summary};
+use crate::build::{Engine, Observer, PageImages, Report, STACK_SIZE, Status, lock, summary};
 use crate::changes;
 use crate::check;
 use crate::output::manifest;
@@ -146,10 +147,21 @@ impl Observer for Watch<'_> {
         self.progress(department);
     }
 
-    fn first_page(&self, file: &Path, png: &[u8]) {
-        self.app
-            .update(file, |e| e.first_page = Some(Arc::new(png.to_vec())));
-        self.app.notify(Event::FirstPage);
+    fn shown_before(&self, file: &Path) -> Option<PageImages> {
+        let entries = self.app.entries();
+        let entry = entries.get(file)?;
+        entry.pages.clone().or_else(|| entry.before.clone())
+    }
+
+    fn early_page(&self, file: &Path, page: usize, png: &[u8]) {
+        let mut id = None;
+        self.app.update(file, |e| {
+            e.first_page = Some((page + 1, Arc::new(png.to_vec())));
+            id = Some(e.id.clone());
+        });
+        if let Some(id) = id {
+            self.app.notify(Event::FirstPage { id, page: page + 1 });
+        }
     }
 
     fn finished(&self, report: &Report) {
@@ -158,6 +170,15 @@ impl Observer for Watch<'_> {
             e.first_page = None;
             match report.status {
                 Status::Built => {
+                    let before = e.pages.take().or(e.before.take());
+                    e.located = match (&before, &report.pages) {
+                        (Some(old), Some(new)) => {
+                            let all = report.changes.as_deref().unwrap_or_default();
+                            let listed = &all[..all.len().min(changes::TERMINAL_LINES)];
+                            pages::locate(old, new, listed)
+                        }
+                        _ => Located::default(),
+                    };
                     e.pages = report.pages.clone();
                     e.hash = report.workbook_hash.clone();
                     e.findings = Some(Kept::new(report.diagnostics.clone()));
@@ -168,6 +189,7 @@ impl Observer for Watch<'_> {
                 }
                 Status::Failed => {
                     e.pages = None;
+                    e.located = Located::default();
                     e.findings = Some(Kept::new(report.diagnostics.clone()));
                 }
                 Status::Unchanged => {}

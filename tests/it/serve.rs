@@ -726,6 +726,16 @@ async fn the_same_department_replaces_only_when_confirmed_and_the_old_file_is_ke
         serde_json::json!(["总体绩效目标!A4：新增第3段“新增的一段总体目标。”"]),
         "{detail}"
     );
+    // Where the change shows: the first page that differs from the document before, and the
+    // page of the change line; the new paragraph is printed on it.
+    let first = detail["first_changed"].as_u64().expect("a changed page") as usize;
+    assert!(first > 1, "the cover does not change: {detail}");
+    assert_eq!(detail["change_pages"], json!([first]));
+    let (status, _, png) = site
+        .get(&format!("/api/departments/{id}/pages/{first}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(png.starts_with(b"\x89PNG"));
 }
 
 #[tokio::test]

@@ -6,6 +6,10 @@ const $ = (id) => document.getElementById(id);
 let selected = null;
 let page = 1;
 let pageCount = null;
+// The PDF version whose first changed page was opened: a new build opens its own once.
+let openedStamp = null;
+// The page of a build in progress shown early ({id, page}), until the build ends.
+let early = null;
 let refreshTimer = null;
 let closed = false;
 let events = null;
@@ -67,7 +71,22 @@ async function post(path, body) {
 
 function scheduleRefresh() {
   if (refreshTimer || closed) return;
-  refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 150);
+  // The department looked at while it is rebuilt: no delay, its new pages are awaited.
+  const row = list && list.departments.find((d) => d.id === selected);
+  const wait = row && BUSY.includes(row.status) ? 0 : 150;
+  refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, wait);
+}
+
+// The server's early page of a build in progress: the first page the correction changed.
+function showEarly(n) {
+  early = { id: selected, page: n };
+  page = n;
+  openedStamp = null;
+  const img = $('page');
+  img.src = '/api/departments/' + selected + '/pages/' + n + '?early=' + Date.now();
+  img.alt = '第 ' + n + ' 页（新版本）';
+  $('preview').hidden = false;
+  $('page-no').textContent = '第 ' + n + (pageCount ? ' / ' + pageCount : '') + ' 页（新版本；其余页正在生成）';
 }
 
 let list = null;
@@ -180,9 +199,11 @@ function showProgress(p) {
 }
 
 async function select(id, focus) {
+  if (id !== selected) openedStamp = null;
   selected = id;
   page = 1;
   pageCount = null;
+  early = null;
   await refresh();
   if (focus) {
     $('detail-title').focus({ preventScroll: true });
@@ -228,15 +249,31 @@ async function showDetail(row) {
   const changes = $('changes');
   changes.hidden = !d.changes;
   if (d.changes) {
-    changes.replaceChildren(
-      el('h3', {}, d.changes.length === 0 ? '与上次生成相比：数据没有变化' : '与上次生成相比的改动'),
-      ...d.changes.map((line) => el('div', { class: 'change' }, line)));
+    const lines = document.createDocumentFragment();
+    lines.append(el('h3', {}, d.changes.length === 0 ? '与上次生成相比：数据没有变化' : '与上次生成相比的改动'));
+    d.changes.forEach((line, i) => {
+      const at = d.change_pages[i];
+      lines.append(el('div', { class: 'change' }, line, at ? ' ' : null,
+        at ? el('button', { type: 'button', class: 'quiet page-link', onclick: () => { page = at; early = null; refresh(); } }, '第 ' + at + ' 页') : null));
+    });
+    changes.replaceChildren(lines);
   }
+  const busy = BUSY.includes(row.status);
   const canPreview = row.pdf && row.pdf.current && d.errors === 0 && ['passed', 'warning'].includes(row.status);
+  // While it is rebuilt, the pages shown stay until the new ones come.
+  if (busy && !$('preview').hidden) {
+    $('page-no').textContent = '第 ' + page + (pageCount ? ' / ' + pageCount : '') + ' 页（正在生成新版本）';
+    return;
+  }
+  if (!canPreview) early = null;
   $('preview').hidden = !canPreview;
   if (canPreview) {
     if (d.pages) pageCount = d.pages;
     const stamp = row.pdf.modified || 0;
+    // A new build opens at the first page it changed.
+    if (openedStamp !== null && stamp !== openedStamp && d.first_changed) page = d.first_changed;
+    openedStamp = stamp;
+    early = null;
     const src = '/api/departments/' + d.id + '/pages/' + page + '?v=' + stamp;
     if ($('page').getAttribute('src') !== src) {
       $('page').src = src;
@@ -301,7 +338,8 @@ function ask(r) {
       if (action === 'confirm') {
         say(r.original + '：已替换，原文件移到 ' + (result.backups || []).join('、') +
           (result.errors ? '；新工作簿有 ' + result.errors + ' 个错误，未生成 PDF' : '，正在生成'));
-        select(result.id, false);
+        // Already looked at: stay on its page, the new version's changed page comes by itself.
+        if (selected === result.id) refresh(); else select(result.id, false);
       } else {
         say(r.original + '：未替换，原工作簿保持不变');
       }
@@ -327,6 +365,7 @@ function listen() {
   events.onmessage = (e) => {
     const ev = JSON.parse(e.data);
     if (ev.type === 'progress') showProgress(ev.total ? ev : null);
+    if (ev.type === 'first-page' && ev.id === selected) { showEarly(ev.page); return; }
     // The batch's summary has its own line: the messages about uploaded files stay.
     if (ev.type === 'done') { showProgress(null); $('batch').textContent = ev.summary.split('\n')[0]; }
     scheduleRefresh();
