@@ -2,13 +2,14 @@
 """Real-browser test of `jixiao serve`, driven by Debian's chromium through chromedriver and
 python3-selenium. Run by tests/it/browser.rs (which builds the workbooks and the binary):
 
-    test_serve.py JIXIAO REFERENCE.xlsx DEFECTIVE.xlsx DEFECTIVE-REFERENCE.xlsx WORKDIR SCREENSHOT.png
+    test_serve.py JIXIAO REFERENCE.xlsx DEFECTIVE.xlsx DEFECTIVE-REFERENCE.xlsx CORRECTED.xlsx WORKDIR SCREENSHOT.png
 
 Starts `jixiao serve WORKDIR --no-open`, opens the tokened address it prints, uploads the
 reference workbook and a defective one, waits for 通过 and for the defective one's finding at its
 cell, downloads the PDF, saves a screenshot; asks to replace the reference with a defective copy
 (the question survives a reload), re-uploads an identical file; then ends the server with the
-page's 退出 button while a second tab watches.
+page's 退出 button while a second tab watches. In between, a correction of the reference opens the
+preview at the page it changed.
 """
 
 import os
@@ -31,7 +32,7 @@ DEFECTIVE = "测试缺陷部门"
 
 
 def main():
-    jixiao, reference, defective, defective_reference, workdir, screenshot = sys.argv[1:7]
+    jixiao, reference, defective, defective_reference, corrected, workdir, screenshot = sys.argv[1:8]
     server = subprocess.Popen(
         [jixiao, "serve", workdir, "--no-open"],
         stderr=subprocess.PIPE,
@@ -130,6 +131,7 @@ def main():
         assert REFERENCE in os.path.basename(pdf), pdf
 
         honest_state(driver, wait, reference, defective_reference)
+        correction(driver, wait, corrected)
 
         # A second tab on the same server: it learns that the page has ended when the first quits.
         first = driver.current_window_handle
@@ -188,6 +190,23 @@ def honest_state(driver, wait, reference, defective_reference):
     wait.until(lambda d: d.find_element(By.ID, "batch").text.strip() != ""
                and "已开始" not in d.find_element(By.ID, "batch").text)
     assert "相同，未作改动" in driver.find_element(By.ID, "message").text
+
+
+def correction(driver, wait, corrected):
+    """A correction of the reference department, looked at: after 替换 the preview shows the page
+    the correction changed (not the cover), and the change line links to it."""
+    wait.until(lambda d: click_row(d, REFERENCE))
+    wait.until(lambda d: d.execute_script(
+        "const i = document.getElementById('page'); return !document.getElementById('preview').hidden && i.complete && i.naturalWidth > 0;"))
+    upload(driver, corrected)
+    box = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#confirms .confirm"))
+    [b for b in box.find_elements(By.TAG_NAME, "button") if b.text == "替换"][0].click()
+    link = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#changes .page-link"))
+    changed = int(re.search(r"第 (\d+) 页", link.text).group(1))
+    assert changed > 1, "a correction of 总体绩效目标 does not change the cover"
+    wait.until(lambda d: re.search(r"/pages/%d\?" % changed, d.find_element(By.ID, "page").get_attribute("src")))
+    wait.until(lambda d: d.execute_script("const i = document.getElementById('page'); return i.complete && i.naturalWidth > 0;"))
+    assert "新增的一段总体目标" in driver.find_element(By.ID, "changes").text
 
 
 def upload(driver, path):

@@ -68,6 +68,18 @@ fn the_page_in_a_real_browser() {
             .unwrap(),
     )
     .unwrap();
+    // A correction of the reference: one more paragraph of 总体绩效目标.
+    let mut department = jixiao::reference::department();
+    department.overall_goals.push("新增的一段总体目标。".into());
+    let corrected = dir.path().join("唐山高新区行政服务中心-更正.xlsx");
+    std::fs::write(
+        &corrected,
+        jixiao::xlsx::fill_in::form(Some(&department))
+            .unwrap()
+            .save_to_buffer()
+            .unwrap(),
+    )
+    .unwrap();
     let screenshot = std::env::var_os("JIXIAO_SCREENSHOT")
         .map(Into::into)
         .unwrap_or_else(|| dir.path().join("serve.png"));
@@ -77,6 +89,7 @@ fn the_page_in_a_real_browser() {
         .arg(&reference)
         .arg(&defective)
         .arg(&defective_reference)
+        .arg(&corrected)
         .arg(&work)
         .arg(&screenshot)
         .output()
@@ -96,4 +109,62 @@ fn the_page_in_a_real_browser() {
             .is_file()
     );
     assert!(work.join("input/唐山高新区行政服务中心2021.xlsx").is_file());
+}
+
+/// The layout at 1366 and 800 px with 1 and with 200 departments (`tests/browser/test_layout.py`):
+/// nothing wider than the window, hidden elements take no space, every 查看 clickable, the
+/// details in view. Screenshots go to `$JIXIAO_SCREENSHOTS` when set.
+#[test]
+fn the_layout_holds_at_both_widths_with_1_and_200_departments() {
+    let missing = missing();
+    assert!(
+        missing.is_empty(),
+        "the browser test needs chromium, chromium-driver and python3-selenium: missing {missing:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let folder = |name: &str, names: &[String]| {
+        let work = dir.path().join(name);
+        std::fs::create_dir_all(work.join("input")).unwrap();
+        for (i, department) in names.iter().enumerate() {
+            let mut d = jixiao::reference::department();
+            d.name = department.clone();
+            d.title = format!("{department}2021年部门预算绩效文本");
+            let bytes = jixiao::xlsx::fill_in::form(Some(&d))
+                .unwrap()
+                .save_to_buffer()
+                .unwrap();
+            std::fs::write(work.join(format!("input/{i:03}.xlsx")), bytes).unwrap();
+        }
+        work
+    };
+    // Long names with and without break points, Chinese and Latin, among plain ones.
+    let mut names: Vec<String> = (0..197).map(|i| format!("测试部门{i}")).collect();
+    names.push("TangshanHighTechZoneAdministrativeServiceCenterOfficeOfTheDirector".into());
+    names.push("唐山高新技术产业开发区管理委员会行政审批局政务服务中心综合窗口科".repeat(2));
+    names.push("某部门".into());
+    let one = folder("one", &names[197..198]);
+    let many = folder("many", &names);
+    let shots = std::env::var_os("JIXIAO_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("shots"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = Command::new(PYTHON)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/test_layout.py"))
+        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .arg(&shots)
+        .arg(&one)
+        .arg(&many)
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "layout test failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}\n{stderr}");
+    for shot in ["1-1366.png", "1-800.png", "200-1366.png", "200-800.png"] {
+        let png = std::fs::read(shots.join(shot)).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{shot}");
+    }
 }

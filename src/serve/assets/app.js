@@ -122,7 +122,8 @@ function render() {
     if (filter === 'busy') return BUSY.includes(d.status);
     return !filter || d.status === filter;
   });
-  const byName = (a, b) => nameOf(a).localeCompare(nameOf(b), 'zh-CN') || (a.year || 0) - (b.year || 0);
+  // 拼音 order, numbers by value (部门2 before 部门10).
+  const byName = (a, b) => nameOf(a).localeCompare(nameOf(b), 'zh-CN', { numeric: true }) || (a.year || 0) - (b.year || 0);
   const sort = $('sort').value;
   shown.sort((a, b) => {
     if (sort === 'status') return STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || byName(a, b);
