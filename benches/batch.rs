@@ -286,17 +286,19 @@ fn child(n: usize, workbooks: &Path) -> Measured {
         let engine = engine(&output);
         let reports = engine.build_all(&files, &()).reports;
         let options = PublishOptions {
-            volume: Some(VolumeOptions {
+            volumes: vec![VolumeOptions {
                 path: dir.path().join("volume.pdf"),
                 ..VolumeOptions::default()
-            }),
+            }],
             summary: None,
         };
         let start = Instant::now();
         let published = jixiao::publish::publish(&engine, &reports, &options);
         let seconds = start.elapsed().as_secs_f64();
         let written = published
-            .volume
+            .volumes
+            .into_iter()
+            .next()
             .expect("asked for")
             .expect("volume written");
         assert_eq!(written.departments.len(), n);

@@ -13,10 +13,16 @@
 //!    (`performance.now()`), over 12 rounds (`tests/browser/correction_latency.py`). With
 //!    `busy`, two processes keep both cores busy meanwhile.
 //!
+//! 4. **Findings** (`-- findings`): a workbook with 99,900 junk indicator rows (about 300,000
+//!    findings) uploaded; the server's memory (this process's RSS) before, after its check, and
+//!    after the department is withdrawn; the size and time of the detail the page loads and of
+//!    the findings workbook.
+//!
 //! ```sh
 //! cargo bench --profile dev --bench serve
 //! cargo bench --profile dev --bench serve -- latency         # the latency only
 //! cargo bench --profile dev --bench serve -- browser [busy]  # in Chromium
+//! cargo bench --profile dev --bench serve -- findings        # 300,000 findings
 //! ```
 
 use std::io::{Read, Write};
@@ -62,7 +68,9 @@ fn main() {
     let client = Client { addr };
 
     let mode = |name: &str| std::env::args().any(|a| a == name);
-    if mode("browser") {
+    if mode("findings") {
+        findings(&client);
+    } else if mode("browser") {
         browser(&client, dir.path(), mode("busy"));
     } else {
         latency(&client);
@@ -221,6 +229,79 @@ fn latency(client: &Client) {
     println!(
         "latency, corrected upload → the page it changed served ({ROUNDS} rounds): {}",
         stats(times)
+    );
+}
+
+/// This process's resident memory, in MB (Linux).
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// A workbook of junk: the reference with 99,900 more indicator rows, each wrong several ways.
+fn findings(client: &Client) {
+    let mut d = jixiao::reference::department();
+    let template = d.projects[0].indicators[0].clone();
+    for i in 0..99_900 {
+        let mut junk = template.clone();
+        junk.level1 = format!("垃圾{i}");
+        junk.level2 = String::new();
+        junk.level3 = String::new();
+        junk.description = String::new();
+        junk.basis = String::new();
+        junk.value = jixiao::model::IndicatorValue::parse("");
+        d.projects[0].indicators.push(junk);
+    }
+    let bytes = workbook(&d);
+    drop(d);
+    if let Ok(path) = std::env::var("JIXIAO_JUNK") {
+        std::fs::write(path, &bytes).unwrap();
+    }
+    let baseline = rss_mb();
+    let t = Instant::now();
+    let answer = client.upload("junk.xlsx", &bytes);
+    let id = answer["files"][0]["id"].as_str().unwrap().to_string();
+    client.settle();
+    let checked = t.elapsed();
+    let after_check = rss_mb();
+    let t = Instant::now();
+    let (status, detail) = client.get(&format!("/api/departments/{id}"));
+    let detail_time = t.elapsed();
+    assert_eq!(status, 200);
+    let parsed: Value = serde_json::from_slice(&detail).unwrap();
+    let total = parsed["errors"].as_u64().unwrap() + parsed["warnings"].as_u64().unwrap();
+    let listed: usize = parsed["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["findings"].as_array().unwrap().len())
+        .sum();
+    let t = Instant::now();
+    let (status, report) = client.get(&format!("/api/departments/{id}/report"));
+    let report_time = t.elapsed();
+    assert_eq!(status, 200);
+    let after_report = rss_mb();
+    client.json("POST", &format!("/api/departments/{id}/withdraw"));
+    std::thread::sleep(Duration::from_millis(500));
+    let after_removal = rss_mb();
+    println!(
+        "findings: workbook {} KB, {total} findings, {listed} listed; checked in {:.1} s",
+        bytes.len() / 1024,
+        checked.as_secs_f64()
+    );
+    println!(
+        "findings: detail {} KB in {} ms; findings workbook {} KB in {:.1} s",
+        detail.len() / 1024,
+        detail_time.as_millis(),
+        report.len() / 1024,
+        report_time.as_secs_f64()
+    );
+    println!(
+        "findings: memory (RSS) {baseline:.0} MB before, {after_check:.0} MB after the check, {after_report:.0} MB after the findings workbook, {after_removal:.0} MB after withdrawing it"
     );
 }
 

@@ -334,7 +334,10 @@ async fn report(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
                 checked: true,
             }],
         };
-        crate::xlsx::findings::workbook(&findings).and_then(|mut b| b.save_to_buffer())
+        let made = crate::xlsx::findings::workbook(&findings).and_then(|mut b| b.save_to_buffer());
+        drop(findings);
+        crate::platform::release_memory();
+        made
     })
     .await;
     match made {

@@ -117,6 +117,8 @@ pub async fn upload(
             }),
         }
     }
+    // The full lists of findings were dropped with the checks.
+    crate::platform::release_memory();
     let _saving = app.saving.lock().await;
     let stale = app.rescan();
     if !stale.is_empty() {

@@ -78,6 +78,9 @@ fn work(app: &App, engine: &mut Engine, batch: Vec<Job>) {
         engine.set_force(force);
         run_build(app, engine, &files, publish);
     }
+    // A workbook of junk checked or a large batch built: its memory goes back, not only to
+    // this process's allocator.
+    crate::platform::release_memory();
 }
 
 /// Reads and checks one workbook; records its identity, hash and findings.

@@ -3,11 +3,12 @@
 
     test_layout.py JIXIAO SCREENSHOTS WORKDIR...
 
-For each working folder (one with a single department, one with 200, names long and short,
-Chinese and Latin without break points), starts `jixiao serve WORKDIR --no-open` and, at
+For each working folder (one with a single department, one with 201, names long and short,
+Chinese and Latin without break points, one workbook of junk rows), starts `jixiao serve WORKDIR --no-open` and, at
 1366×768 and 800×900: nothing is wider than the window, `hidden` elements take no space, every
 查看 of the list can be clicked where it is (no other element over it), and after 查看 on the last
-row the details are in view. Saves a screenshot per folder and width into SCREENSHOTS.
+row the details are in view; the junk workbook lists its first findings and 另有 N 处. Saves a
+screenshot per folder and width into SCREENSHOTS.
 """
 
 import os
@@ -90,6 +91,21 @@ def check(driver, wait, count, shots, label):
         driver.save_screenshot(os.path.join(shots, "%s-%d.png" % (label, width)))
 
 
+def junk(driver, wait):
+    """A department with tens of thousands of findings: its list shows the first ones of the
+    sheet and counts the rest, and the page stays whole."""
+    rows = driver.find_elements(By.CSS_SELECTOR, '#departments tr[data-status="error"]')
+    for row in rows:
+        row.find_element(By.TAG_NAME, "button").click()
+        more = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#findings .more"))
+        assert "另有" in more[0].text, more[0].text
+        count = len(driver.find_elements(By.CSS_SELECTOR, "#findings .finding"))
+        assert 100 <= count <= 1000, "%d findings listed" % count
+        # No script error (a list of tens of thousands once overflowed the call stack).
+        errors = [e for e in driver.get_log("browser") if e.get("source") == "javascript"]
+        assert not errors, errors
+
+
 def main():
     jixiao, shots, workdirs = sys.argv[1], sys.argv[2], sys.argv[3:]
     options = webdriver.ChromeOptions()
@@ -112,6 +128,7 @@ def main():
             wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#departments tbody tr")) == count
                        and not d.find_elements(By.CSS_SELECTOR, '#departments tr[data-status="checking"]'))
             check(driver, wait, count, shots, "%d" % count)
+            junk(driver, wait)
             server.terminate()
             server.wait(timeout=60)
     finally:

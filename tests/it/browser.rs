@@ -113,9 +113,10 @@ fn the_page_in_a_real_browser() {
 
 /// The layout at 1366 and 800 px with 1 and with 200 departments (`tests/browser/test_layout.py`):
 /// nothing wider than the window, hidden elements take no space, every 查看 clickable, the
-/// details in view. Screenshots go to `$JIXIAO_SCREENSHOTS` when set.
+/// details in view; a workbook of 20,000 junk rows lists its first findings and 另有 N 处.
+/// Screenshots go to `$JIXIAO_SCREENSHOTS` when set.
 #[test]
-fn the_layout_holds_at_both_widths_with_1_and_200_departments() {
+fn the_layout_holds_at_both_widths_with_1_and_201_departments() {
     let missing = missing();
     assert!(
         missing.is_empty(),
@@ -144,6 +145,24 @@ fn the_layout_holds_at_both_widths_with_1_and_200_departments() {
     names.push("某部门".into());
     let one = folder("one", &names[197..198]);
     let many = folder("many", &names);
+    // And a workbook of junk rows: its findings list shows the first ones and 另有 N 处.
+    let mut junk = jixiao::reference::department();
+    junk.name = "垃圾行部门".into();
+    junk.title = "垃圾行部门2021年部门预算绩效文本".into();
+    let template = junk.projects[0].indicators[0].clone();
+    for i in 0..20_000 {
+        let mut row = template.clone();
+        row.level1 = format!("垃圾{i}");
+        row.level2 = String::new();
+        row.level3 = String::new();
+        row.value = jixiao::model::IndicatorValue::parse("");
+        junk.projects[0].indicators.push(row);
+    }
+    let bytes = jixiao::xlsx::fill_in::form(Some(&junk))
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    std::fs::write(many.join("input/junk.xlsx"), bytes).unwrap();
     let shots = std::env::var_os("JIXIAO_SCREENSHOTS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.path().join("shots"));
@@ -163,7 +182,7 @@ fn the_layout_holds_at_both_widths_with_1_and_200_departments() {
         "layout test failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("1 passed, 0 failed"), "{stdout}\n{stderr}");
-    for shot in ["1-1366.png", "1-800.png", "200-1366.png", "200-800.png"] {
+    for shot in ["1-1366.png", "1-800.png", "201-1366.png", "201-800.png"] {
         let png = std::fs::read(shots.join(shot)).unwrap();
         assert!(png.starts_with(b"\x89PNG"), "{shot}");
     }
