@@ -6,6 +6,7 @@
 //! cargo bench --bench batch                 # N = 40, 200, 1000
 //! cargo bench --bench batch -- 40 200       # chosen sizes
 //! cargo bench --bench batch -- --write DIR 100   # only write 100 synthetic workbooks into DIR
+//! JIXIAO_BENCH_STANDARDS=ua-1 cargo bench --bench batch -- 40   # with --pdf-standard ua-1
 //! ```
 //!
 //! Each N runs in a child process, so that its peak RSS (`VmHWM`) is its own. Reported per N:
@@ -215,10 +216,18 @@ impl Observer for Timer {
     }
 }
 
-/// What `jixiao build` sets up: fonts discovered, default templates, output folder.
+/// What `jixiao build` sets up: fonts discovered, default templates, output folder; with
+/// `JIXIAO_BENCH_STANDARDS=ua-1,a-2a`, those PDF standards (`--pdf-standard`).
 fn engine(output: &Path) -> Engine {
+    let standards = std::env::var("JIXIAO_BENCH_STANDARDS")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| jixiao::compile::parse_standard(s).unwrap())
+        .collect();
     Engine::new(Config {
         output: output.to_path_buf(),
+        standards,
         ..Config::default()
     })
     .unwrap()

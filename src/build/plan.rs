@@ -7,7 +7,7 @@ use super::engine::Engine;
 use super::parallel::guarded;
 use crate::changes::{self, Node};
 use crate::check::{self, duplicates, glyphs};
-use crate::diagnostic::{Diagnostic, Severity, has_errors};
+use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Department;
 use crate::output;
 use crate::output::manifest::{self, Inputs, Manifest};
@@ -113,7 +113,7 @@ impl Engine {
     }
 
     /// Reads and checks a workbook's bytes, then checks that the fonts can draw every character
-    /// (an error with `--strict`, a warning otherwise); `keep` makes what is kept of a department
+    /// (an error with `--strict` or a PDF standard that refuses such text, a warning otherwise); `keep` makes what is kept of a department
     /// without errors. Never panics: a panic is an `internal` finding.
     pub(super) fn check_bytes<T>(
         &self,
@@ -122,10 +122,17 @@ impl Engine {
         keep: impl FnOnce(Department, &Origins) -> T,
     ) -> Checked<T> {
         let fonts = self.typesetter.fonts();
-        let severity = if self.config.strict {
-            Severity::Error
+        let standards = self.typesetter.refusing_missing_glyphs();
+        let private_use = self.typesetter.refusing_private_use();
+        let refused = if self.config.strict {
+            Some("按 --strict 视为错误".to_string())
+        } else if !standards.is_empty() {
+            Some(format!(
+                "所选的 PDF 标准（{}）不允许无法显示的字符",
+                standards.join("、")
+            ))
         } else {
-            Severity::Warning
+            None
         };
         let (checked, diagnostics) = guarded(file, || {
             let checked = check::check_reading(file, read::read_bytes(file, bytes));
@@ -140,8 +147,16 @@ impl Engine {
                 &department,
                 &origins,
                 &covers,
-                severity,
+                refused.as_deref(),
             ));
+            if !private_use.is_empty() {
+                diagnostics.extend(glyphs::private_use(
+                    file,
+                    &department,
+                    &origins,
+                    &private_use.join("、"),
+                ));
+            }
             let kept = (!has_errors(&diagnostics)).then(|| keep(department, &origins));
             (Some((kept, name)), diagnostics)
         });

@@ -103,14 +103,45 @@ fn indicator_texts<'a>(
     }
 }
 
-/// A finding of `severity` (a warning, an error with `--strict`) for every cell with characters
-/// that no loaded face `covers`.
+/// A finding for every cell with private-use characters (造字), which the PDF standards named in
+/// `standards` refuse.
+pub fn private_use(
+    file: &Path,
+    department: &Department,
+    origins: &Origins,
+    standards: &str,
+) -> Vec<Diagnostic> {
+    let private =
+        |c: char| matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
+    texts(department, origins)
+        .into_iter()
+        .filter_map(|(location, text)| {
+            let found: BTreeSet<char> = text.chars().filter(|&c| private(c)).collect();
+            if found.is_empty() {
+                return None;
+            }
+            let listed: Vec<String> = found
+                .iter()
+                .map(|c| format!("“{c}”(U+{:04X})", *c as u32))
+                .collect();
+            let message = format!(
+                "字符 {} 是私用区字符（造字），所选的 PDF 标准（{standards}）不允许，不生成 PDF；请改用标准汉字或改选其他标准",
+                listed.join("、")
+            );
+            Some(Diagnostic::error(file, location, RuleId::PrivateUse, message))
+        })
+        .collect()
+}
+
+/// A finding for every cell with characters that no loaded face `covers`: a warning (the PDF
+/// shows a blank box), or an error when `refused` says why the document must not be made so
+/// (`--strict`, or a PDF standard that forbids such text).
 pub fn check(
     file: &Path,
     department: &Department,
     origins: &Origins,
     covers: &dyn Fn(char) -> bool,
-    severity: Severity,
+    refused: Option<&str>,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (location, text) in texts(department, origins) {
@@ -126,8 +157,12 @@ pub fn check(
             .iter()
             .map(|c| format!("“{c}”(U+{:04X})", *c as u32))
             .collect();
+        let (severity, consequence) = match refused {
+            None => (Severity::Warning, "PDF 中将显示为空白方框".to_string()),
+            Some(why) => (Severity::Error, format!("{why}，不生成 PDF")),
+        };
         let message = format!(
-            "已加载的字体都无法显示字符 {}，PDF 中将显示为空白方框；请改用常用字或安装包含该字的字体（--font-path）",
+            "已加载的字体都无法显示字符 {}，{consequence}；请改用常用字或安装包含该字的字体（--font-path）",
             listed.join("、")
         );
         let mut finding = Diagnostic::error(file, location, RuleId::MissingGlyph, message);

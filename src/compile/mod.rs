@@ -95,6 +95,48 @@ impl Typesetter {
         &self.shared.fonts
     }
 
+    /// The PDF standards asked for that refuse text no font can draw (every PDF/A level and
+    /// PDF/UA-1), by name (`ua-1`); empty when none does.
+    pub fn refusing_missing_glyphs(&self) -> Vec<String> {
+        self.options
+            .standards
+            .iter()
+            .filter(|s| {
+                !matches!(
+                    s,
+                    PdfStandard::V_1_4
+                        | PdfStandard::V_1_5
+                        | PdfStandard::V_1_6
+                        | PdfStandard::V_1_7
+                        | PdfStandard::V_2_0
+                )
+            })
+            .filter_map(|s| serde_json::to_value(s).ok())
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
+    /// The PDF standards asked for that refuse private-use characters (造字, U+E000–U+F8FF and
+    /// the private planes) in the text: PDF/A-2a, PDF/A-3a and PDF/A-4 (as Typst checks them).
+    pub fn refusing_private_use(&self) -> Vec<String> {
+        self.options
+            .standards
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s,
+                    PdfStandard::A_2a
+                        | PdfStandard::A_3a
+                        | PdfStandard::A_4
+                        | PdfStandard::A_4f
+                        | PdfStandard::A_4e
+                )
+            })
+            .filter_map(|s| serde_json::to_value(s).ok())
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
     /// True when the PDF standards asked for allow attached files: PDF/A-1, PDF/A-2 and plain
     /// PDF/A-4 refuse them; PDF/A-3, PDF/A-4f/4e and plain PDF allow them.
     pub fn allows_attachments(&self) -> bool {
@@ -265,6 +307,28 @@ fn describe_refs(world: &DocumentWorld, diagnostics: &[&SourceDiagnostic]) -> Ve
                 Severity::Error => "排版错误",
                 Severity::Warning => "排版警告",
             };
+            if let Some(text) = private_codepoint(&d.message) {
+                let codes: Vec<String> = text
+                    .chars()
+                    .map(|c| format!("“{c}”(U+{:04X})", c as u32))
+                    .collect();
+                return format!(
+                    "{kind}：字符 {} 是私用区字符（造字），所选的 PDF 标准不允许，不生成 PDF；请在工作簿中改用标准汉字，或改选其他标准",
+                    codes.join("、")
+                );
+            }
+            if let Some(text) = undrawable(&d.message) {
+                // What the workbook's check says for a character no font has (it is caught there
+                // first; this is for one a face claims but cannot draw): in the clerk's terms.
+                let codes: Vec<String> = text
+                    .chars()
+                    .map(|c| format!("“{c}”(U+{:04X})", c as u32))
+                    .collect();
+                return format!(
+                    "{kind}：字符 {} 无法用已加载的字体显示，所选的 PDF 标准不允许，不生成 PDF；请在工作簿中改用常用字，或安装包含该字的字体（--font-path）",
+                    codes.join("、")
+                );
+            }
             let line = world
                 .range(d.span)
                 .and_then(|r| world.main_source().lines().byte_to_line(r.start))
@@ -276,6 +340,45 @@ fn describe_refs(world: &DocumentWorld, diagnostics: &[&SourceDiagnostic]) -> Ve
         .collect()
 }
 
+/// The character of Typst's "the PDF contains the codepoint "…"" (a PDF/A level refuses a
+/// private-use character).
+fn private_codepoint(message: &str) -> Option<String> {
+    let rest = message.split_once("contains the codepoint `")?.1;
+    rust_string(rest.split_once('`')?.0)
+}
+
+/// A string as Rust's `Debug` writes it (`"a\u{e001}"`), read back.
+fn rust_string(quoted: &str) -> Option<String> {
+    let inner = quoted.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'u' => {
+                let hex: String = chars.by_ref().skip(1).take_while(|&c| c != '}').collect();
+                out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+            }
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+/// The text of Typst's "the text "…" could not be displayed with font …" (a PDF standard refuses
+/// a glyph the font lacks).
+fn undrawable(message: &str) -> Option<String> {
+    let rest = message.split_once("the text `")?.1;
+    let (quoted, after) = rest.split_once('`')?;
+    after.contains("could not be displayed").then_some(())?;
+    rust_string(quoted)
+}
+
 /// Parses a `--pdf-standard` value (`a-2b`, `ua-1`, `1.7`, …).
 pub fn parse_standard(name: &str) -> Result<PdfStandard, Error> {
     serde_json::from_value(serde_json::Value::String(name.to_string())).map_err(|_| {
@@ -283,4 +386,26 @@ pub fn parse_standard(name: &str) -> Result<PdfStandard, Error> {
             "未知的 PDF 标准：{name}（可用：1.4–2.0、a-1b、a-2b、a-2u、a-3b、a-3u、a-4、ua-1 等）"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typst_refusals_of_a_character_are_read_back() {
+        assert_eq!(
+            undrawable(
+                "PDF/UA-1 error: the text `\"𪛖\"` could not be displayed with font `\"Noto Serif CJK SC\"`"
+            )
+            .as_deref(),
+            Some("𪛖")
+        );
+        assert_eq!(
+            private_codepoint("PDF/A-3a error: the PDF contains the codepoint `\"\\u{e001}\"`")
+                .as_deref(),
+            Some("\u{e001}")
+        );
+        assert_eq!(undrawable("heading levels must be consecutive"), None);
+    }
 }

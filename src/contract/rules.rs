@@ -15,7 +15,7 @@ pub enum Level {
     Error,
     /// 警告.
     Warning,
-    /// 警告, an error with `--strict`.
+    /// 警告, an error with `--strict` or a PDF standard that refuses what it finds.
     WarningUnlessStrict,
     /// 错误或警告 (the typesetter says which).
     Either,
@@ -27,7 +27,7 @@ impl Level {
         match self {
             Level::Error => "错误",
             Level::Warning => "警告",
-            Level::WarningUnlessStrict => "警告；`--strict` 时为错误",
+            Level::WarningUnlessStrict => "警告；`--strict` 或 PDF/A、PDF/UA 标准时为错误",
             Level::Either => "错误或警告",
         }
     }
@@ -116,6 +116,7 @@ rules! {
     DuplicateDepartment => "duplicate-department", Error, "同一部门同一年度的工作簿不止一个";
     DuplicateTitle => "duplicate-title", Error, "两个工作簿会生成同名的 PDF";
     MissingGlyph => "missing-glyph", WarningUnlessStrict, "字体无法显示某个字符";
+    PrivateUse => "private-use", Error, "所选的 PDF 标准不允许私用区字符（造字）";
     Typeset => "typeset", Either, "模板渲染或排版出错";
     Interrupted => "interrupted", Error, "运行被中断，文档未生成";
     ChangeRecord => "change-record", Warning, "更正记录无法写入（PDF 已生成）";

@@ -126,8 +126,12 @@ fn accessible_pdfs_of_both_references_and_their_volume() {
         ("唐山高新区行政服务中心2021年部门预算绩效文本.pdf", 2),
         ("唐山市科学技术局2024年部门预算绩效文本.pdf", 3),
     ];
-    for standards in [vec!["ua-1"], vec!["a-2a"], vec!["ua-1", "a-3a"]] {
-        let out = dir.path().join(standards.join("+"));
+    // The default (no standard) first: its PDFs carry the same structure, without the claim.
+    for standards in [vec![], vec!["ua-1"], vec!["a-2a"], vec!["ua-1", "a-3a"]] {
+        let out = dir.path().join(match standards.join("+") {
+            s if s.is_empty() => "default".to_string(),
+            s => s,
+        });
         let ua = standards.contains(&"ua-1");
         // A volume per year (one year's departments each); the second run finds the PDFs
         // unchanged and takes its department from the data inside.
@@ -145,5 +149,50 @@ fn accessible_pdfs_of_both_references_and_their_volume() {
         for (pdf, tables) in documents {
             readable(&out.join(pdf), tables, ua);
         }
+    }
+}
+
+/// What a PDF standard refuses in a workbook's text is a finding at its cell, in the clerk's
+/// terms, found before typesetting: a character no font has (every PDF/A and PDF/UA) and a
+/// private-use character (PDF/A-2a, -3a, -4). Without a standard the same workbook builds.
+#[test]
+fn content_a_standard_refuses_is_a_finding_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir_all(&input).unwrap();
+    let mut department = jixiao::reference::department();
+    department.overall_goals.push("含有生僻字𪛖的一段。".into());
+    department
+        .overall_goals
+        .push("含有造字\u{E001}的一段。".into());
+    jixiao::xlsx::department::write_department(&department, &input.join("a.xlsx")).unwrap();
+
+    let plain = build(&input, &dir.path().join("plain"), &[]);
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+
+    for (standard, refused) in [("ua-1", false), ("a-3a", true)] {
+        let out = build(
+            &input,
+            &dir.path().join(standard),
+            &["--pdf-standard", standard],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{standard}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "总体绩效目标!A4: 错误: 已加载的字体都无法显示字符 “𪛖”(U+2A6D6)，所选的 PDF 标准（{standard}）不允许无法显示的字符"
+            )),
+            "{standard}: {stderr}"
+        );
+        assert_eq!(
+            stderr.contains("总体绩效目标!A5: 错误: 字符 “\u{E001}”(U+E001) 是私用区字符（造字）"),
+            refused,
+            "{standard}: {stderr}"
+        );
+        assert!(!stderr.contains("Typst 源"), "{standard}: {stderr}");
     }
 }
