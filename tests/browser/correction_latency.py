@@ -13,14 +13,13 @@ median and spread; fails if a round does not show its page within 30 s.
 import os
 import statistics
 import sys
-import time
 
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+
+from browser import PREVIEW_LOADED, chrome
 
 # Installed before the click: the time from the click until the preview loads page `changed`
 # of a new version (another src than the one shown), in ms.
@@ -46,13 +45,7 @@ yes.click();
 
 def main():
     address, department, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--lang=zh-CN"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chrome()
     times = []
     try:
         wait = WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException])
@@ -61,8 +54,7 @@ def main():
         view = wait.until(lambda d: d.find_element(
             By.CSS_SELECTOR, '#departments tr[data-id="%s"] button' % department))
         view.click()
-        wait.until(lambda d: d.execute_script(
-            "const i = document.getElementById('page'); return !document.getElementById('preview').hidden && i.complete && i.naturalWidth > 0;"))
+        wait.until(lambda d: d.execute_script(PREVIEW_LOADED))
         changed = None
         for n, path in enumerate(files):
             driver.find_element(By.ID, "files").send_keys(os.path.realpath(path))

@@ -12,18 +12,15 @@ screenshot per folder and width into SCREENSHOTS.
 """
 
 import os
-import re
-import subprocess
 import sys
-import threading
 import time
 
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+
+from browser import chrome, serve
 
 WIDTHS = [(1366, 768), (800, 900)]
 
@@ -40,24 +37,6 @@ for (const b of document.querySelectorAll('#departments tbody button')) {
 }
 return out;
 """
-
-
-def serve(jixiao, workdir):
-    server = subprocess.Popen([jixiao, "serve", workdir, "--no-open"], stderr=subprocess.PIPE,
-                              stdout=subprocess.DEVNULL, text=True)
-    lines, address = [], None
-    deadline = time.time() + 120
-    while address is None and time.time() < deadline:
-        line = server.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+", line)
-        if found:
-            address = found.group(0)
-    assert address, "no address printed: " + "".join(lines)
-    threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True).start()
-    return server, address
 
 
 def check(driver, wait, count, shots, label):
@@ -108,19 +87,13 @@ def junk(driver, wait):
 
 def main():
     jixiao, shots, workdirs = sys.argv[1], sys.argv[2], sys.argv[3:]
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--lang=zh-CN"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chrome()
     servers = []
     try:
         wait = WebDriverWait(driver, 120, ignored_exceptions=[StaleElementReferenceException])
         for workdir in workdirs:
             count = len([f for f in os.listdir(os.path.join(workdir, "input")) if f.endswith(".xlsx")])
-            server, address = serve(jixiao, workdir)
+            server, address, _ = serve(jixiao, workdir)
             servers.append(server)
             driver.get(address)
             wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "部门预算绩效文本"))

@@ -14,18 +14,16 @@ preview at the page it changed.
 
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+
+from browser import PREVIEW_LOADED, chrome, serve
 
 REFERENCE = "唐山高新区行政服务中心"
 DEFECTIVE = "测试缺陷部门"
@@ -33,44 +31,10 @@ DEFECTIVE = "测试缺陷部门"
 
 def main():
     jixiao, reference, defective, defective_reference, corrected, workdir, screenshot = sys.argv[1:8]
-    server = subprocess.Popen(
-        [jixiao, "serve", workdir, "--no-open"],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    lines = []
-    address = None
-    deadline = time.time() + 120
-    while address is None and time.time() < deadline:
-        line = server.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+", line)
-        if found:
-            address = found.group(0)
-    assert address, "no address printed: " + "".join(lines)
-    # Keep reading the server's messages so that it never blocks on a full pipe.
-    reader = threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True)
-    reader.start()
-
+    server, address, lines = serve(jixiao, workdir)
     downloads = tempfile.mkdtemp(prefix="jixiao-downloads-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in [
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--lang=zh-CN",
-    ]:
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {
-        "download.default_directory": downloads,
-        "download.prompt_for_download": False,
-    })
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chrome(downloads)
     try:
-        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
         # The list is re-rendered as builds progress: an element found a moment ago may be gone.
         wait = WebDriverWait(
             driver, 120, ignored_exceptions=[StaleElementReferenceException]
@@ -196,8 +160,7 @@ def correction(driver, wait, corrected):
     """A correction of the reference department, looked at: after 替换 the preview shows the page
     the correction changed (not the cover), and the change line links to it."""
     wait.until(lambda d: click_row(d, REFERENCE))
-    wait.until(lambda d: d.execute_script(
-        "const i = document.getElementById('page'); return !document.getElementById('preview').hidden && i.complete && i.naturalWidth > 0;"))
+    wait.until(lambda d: d.execute_script(PREVIEW_LOADED))
     upload(driver, corrected)
     box = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#confirms .confirm"))
     [b for b in box.find_elements(By.TAG_NAME, "button") if b.text == "替换"][0].click()

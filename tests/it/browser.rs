@@ -48,38 +48,17 @@ fn the_page_in_a_real_browser() {
     department.title = "测试缺陷部门2021年部门预算绩效文本".into();
     department.projects[0].budget += rust_decimal::Decimal::TEN;
     let defective = dir.path().join("缺陷部门.xlsx");
-    std::fs::write(
-        &defective,
-        jixiao::xlsx::fill_in::form(Some(&department))
-            .unwrap()
-            .save_to_buffer()
-            .unwrap(),
-    )
-    .unwrap();
+    jixiao::xlsx::department::write_department(&department, &defective).unwrap();
     // The reference department with the same defect: a replacement that would build no PDF.
     let mut department = jixiao::reference::department();
     department.projects[0].budget += rust_decimal::Decimal::TEN;
     let defective_reference = dir.path().join("唐山高新区行政服务中心-有错.xlsx");
-    std::fs::write(
-        &defective_reference,
-        jixiao::xlsx::fill_in::form(Some(&department))
-            .unwrap()
-            .save_to_buffer()
-            .unwrap(),
-    )
-    .unwrap();
+    jixiao::xlsx::department::write_department(&department, &defective_reference).unwrap();
     // A correction of the reference: one more paragraph of 总体绩效目标.
     let mut department = jixiao::reference::department();
     department.overall_goals.push("新增的一段总体目标。".into());
     let corrected = dir.path().join("唐山高新区行政服务中心-更正.xlsx");
-    std::fs::write(
-        &corrected,
-        jixiao::xlsx::fill_in::form(Some(&department))
-            .unwrap()
-            .save_to_buffer()
-            .unwrap(),
-    )
-    .unwrap();
+    jixiao::xlsx::department::write_department(&department, &corrected).unwrap();
     let screenshot = std::env::var_os("JIXIAO_SCREENSHOT")
         .map(Into::into)
         .unwrap_or_else(|| dir.path().join("serve.png"));
@@ -130,11 +109,11 @@ fn the_layout_holds_at_both_widths_with_1_and_201_departments() {
             let mut d = jixiao::reference::department();
             d.name = department.clone();
             d.title = format!("{department}2021年部门预算绩效文本");
-            let bytes = jixiao::xlsx::fill_in::form(Some(&d))
-                .unwrap()
-                .save_to_buffer()
-                .unwrap();
-            std::fs::write(work.join(format!("input/{i:03}.xlsx")), bytes).unwrap();
+            jixiao::xlsx::department::write_department(
+                &d,
+                &work.join(format!("input/{i:03}.xlsx")),
+            )
+            .unwrap();
         }
         work
     };
@@ -158,11 +137,7 @@ fn the_layout_holds_at_both_widths_with_1_and_201_departments() {
         row.value = jixiao::model::IndicatorValue::parse("");
         junk.projects[0].indicators.push(row);
     }
-    let bytes = jixiao::xlsx::fill_in::form(Some(&junk))
-        .unwrap()
-        .save_to_buffer()
-        .unwrap();
-    std::fs::write(many.join("input/junk.xlsx"), bytes).unwrap();
+    jixiao::xlsx::department::write_department(&junk, &many.join("input/junk.xlsx")).unwrap();
     let shots = std::env::var_os("JIXIAO_SCREENSHOTS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.path().join("shots"));
