@@ -8,7 +8,7 @@ use std::path::Path;
 use hayro_syntax::Pdf;
 use hayro_syntax::object::{Dict, Name, Object, String as PdfString};
 
-use crate::common::{build, jixiao};
+use crate::common::{both_references, build};
 
 /// The structure elements of a tagged PDF, in reading order: (depth, type).
 fn structure(pdf: &Path) -> (Dict<'static>, Vec<(usize, String)>) {
@@ -105,22 +105,7 @@ fn readable(pdf: &Path, tables: usize, ua: bool) {
 #[test]
 fn accessible_pdfs_of_both_references_and_their_volume() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("input/唐山高新区行政服务中心2021.xlsx"),
-        input.join("reference.xlsx"),
-    )
-    .unwrap();
-    let full = input.join("full.xlsx");
-    let made = jixiao(&[
-        "template",
-        "--example",
-        "--full",
-        "-o",
-        full.to_str().unwrap(),
-    ]);
-    assert!(made.status.success());
+    let input = both_references(dir.path());
     // The reference has 2 project tables, the v2 department 2 and its 部门整体支出绩效目标表.
     let documents = [
         ("唐山高新区行政服务中心2021年部门预算绩效文本.pdf", 2),

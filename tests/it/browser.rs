@@ -31,13 +31,31 @@ fn missing() -> Vec<String> {
     missing
 }
 
-#[test]
-fn the_page_in_a_real_browser() {
+/// Runs `tests/browser/{name}` with the binary and `args`; it must pass.
+fn script(name: &str, args: &[&std::ffi::OsStr]) {
     let missing = missing();
     assert!(
         missing.is_empty(),
-        "the browser test needs chromium, chromium-driver and python3-selenium (`.ci/run` installs them): missing {missing:?}"
+        "the browser tests need chromium, chromium-driver and python3-selenium (`.ci/run` installs them): missing {missing:?}"
     );
+    let out = Command::new(PYTHON)
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/browser")
+                .join(name),
+        )
+        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{name} failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}\n{stderr}");
+}
+
+#[test]
+fn the_page_in_a_real_browser() {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().join("work");
     std::fs::create_dir(&work).unwrap();
@@ -62,24 +80,17 @@ fn the_page_in_a_real_browser() {
     let screenshot = std::env::var_os("JIXIAO_SCREENSHOT")
         .map(Into::into)
         .unwrap_or_else(|| dir.path().join("serve.png"));
-    let out = Command::new(PYTHON)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/test_serve.py"))
-        .arg(env!("CARGO_BIN_EXE_jixiao"))
-        .arg(&reference)
-        .arg(&defective)
-        .arg(&defective_reference)
-        .arg(&corrected)
-        .arg(&work)
-        .arg(&screenshot)
-        .output()
-        .expect("run python3");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{stdout}\n{stderr}"
+    script(
+        "test_serve.py",
+        &[
+            reference.as_os_str(),
+            defective.as_os_str(),
+            defective_reference.as_os_str(),
+            corrected.as_os_str(),
+            work.as_os_str(),
+            screenshot.as_os_str(),
+        ],
     );
-    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}\n{stderr}");
     let png = std::fs::read(&screenshot).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
     // The PDF the page built is in the folder's output/, as `jixiao build` would write it.
@@ -96,11 +107,6 @@ fn the_page_in_a_real_browser() {
 /// Screenshots go to `$JIXIAO_SCREENSHOTS` when set.
 #[test]
 fn the_layout_holds_at_both_widths_with_1_and_201_departments() {
-    let missing = missing();
-    assert!(
-        missing.is_empty(),
-        "the browser test needs chromium, chromium-driver and python3-selenium: missing {missing:?}"
-    );
     let dir = tempfile::tempdir().unwrap();
     let folder = |name: &str, names: &[String]| {
         let work = dir.path().join(name);
@@ -142,21 +148,10 @@ fn the_layout_holds_at_both_widths_with_1_and_201_departments() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.path().join("shots"));
     std::fs::create_dir_all(&shots).unwrap();
-    let out = Command::new(PYTHON)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/test_layout.py"))
-        .arg(env!("CARGO_BIN_EXE_jixiao"))
-        .arg(&shots)
-        .arg(&one)
-        .arg(&many)
-        .output()
-        .expect("run python3");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "layout test failed:\n{stdout}\n{stderr}"
+    script(
+        "test_layout.py",
+        &[shots.as_os_str(), one.as_os_str(), many.as_os_str()],
     );
-    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}\n{stderr}");
     for shot in ["1-1366.png", "1-800.png", "201-1366.png", "201-800.png"] {
         let png = std::fs::read(shots.join(shot)).unwrap();
         assert!(png.starts_with(b"\x89PNG"), "{shot}");

@@ -5,31 +5,12 @@ use std::path::Path;
 
 use jixiao::compile::{CompileOptions, DocumentIdentity, FontOptions, Fonts, Typesetter};
 
-use crate::common::{build, jixiao};
+use crate::common::{both_references, build};
 
 #[test]
 fn an_emitted_source_compiles_on_its_own_into_the_same_pdf() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir(&input).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("input/唐山高新区行政服务中心2021.xlsx"),
-        input.join("reference.xlsx"),
-    )
-    .unwrap();
-    let full = input.join("full.xlsx");
-    let made = jixiao(&[
-        "template",
-        "--example",
-        "--full",
-        "-o",
-        full.to_str().unwrap(),
-    ]);
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let input = both_references(dir.path());
     let out = dir.path().join("out");
     let built = build(&input, &out, &["--emit", "typ"]);
     assert!(

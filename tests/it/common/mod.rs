@@ -249,3 +249,29 @@ pub fn build(input: &Path, output: &Path, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     jixiao(&args)
 }
+
+/// A folder `dir/in` holding both reference departments: the shipped workbook (contract v1) and
+/// `jixiao template --example --full` (every optional part of contract v2).
+pub fn both_references(dir: &Path) -> PathBuf {
+    let input = dir.join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("input/唐山高新区行政服务中心2021.xlsx"),
+        input.join("reference.xlsx"),
+    )
+    .unwrap();
+    let full = input.join("full.xlsx");
+    let made = jixiao(&[
+        "template",
+        "--example",
+        "--full",
+        "-o",
+        full.to_str().unwrap(),
+    ]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    input
+}
