@@ -98,40 +98,39 @@ impl Typesetter {
     /// The PDF standards asked for that refuse text no font can draw (every PDF/A level and
     /// PDF/UA-1), by name (`ua-1`); empty when none does.
     pub fn refusing_missing_glyphs(&self) -> Vec<String> {
-        self.options
-            .standards
-            .iter()
-            .filter(|s| {
-                !matches!(
-                    s,
-                    PdfStandard::V_1_4
-                        | PdfStandard::V_1_5
-                        | PdfStandard::V_1_6
-                        | PdfStandard::V_1_7
-                        | PdfStandard::V_2_0
-                )
-            })
-            .filter_map(|s| serde_json::to_value(s).ok())
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
+        self.standards_named(|s| {
+            !matches!(
+                s,
+                PdfStandard::V_1_4
+                    | PdfStandard::V_1_5
+                    | PdfStandard::V_1_6
+                    | PdfStandard::V_1_7
+                    | PdfStandard::V_2_0
+            )
+        })
     }
 
     /// The PDF standards asked for that refuse private-use characters (造字, U+E000–U+F8FF and
     /// the private planes) in the text: PDF/A-2a, PDF/A-3a and PDF/A-4 (as Typst checks them).
     pub fn refusing_private_use(&self) -> Vec<String> {
+        self.standards_named(|s| {
+            matches!(
+                s,
+                PdfStandard::A_2a
+                    | PdfStandard::A_3a
+                    | PdfStandard::A_4
+                    | PdfStandard::A_4f
+                    | PdfStandard::A_4e
+            )
+        })
+    }
+
+    /// The names (`a-3a`) of the standards asked for that `which` picks.
+    fn standards_named(&self, which: impl Fn(&PdfStandard) -> bool) -> Vec<String> {
         self.options
             .standards
             .iter()
-            .filter(|s| {
-                matches!(
-                    s,
-                    PdfStandard::A_2a
-                        | PdfStandard::A_3a
-                        | PdfStandard::A_4
-                        | PdfStandard::A_4f
-                        | PdfStandard::A_4e
-                )
-            })
+            .filter(|s| which(s))
             .filter_map(|s| serde_json::to_value(s).ok())
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect()
