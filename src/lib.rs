@@ -13,6 +13,7 @@ pub mod compile;
 pub mod contract;
 pub mod diagnostic;
 pub mod error;
+pub mod evaluation;
 pub mod model;
 pub mod output;
 pub mod platform;

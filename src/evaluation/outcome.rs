@@ -1,0 +1,121 @@
+//! What a department reports after the year: its money (资金来源 and the three amounts) and each
+//! indicator's outcome, with the grade a total earns.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::model::IndicatorValue;
+
+/// 资金来源: a row of 项目资金执行 (or 部门资金执行).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum FundSource {
+    /// 年度资金总额: the sum of the sources below.
+    Total,
+    /// 当年财政拨款 (财政拨款, 本年财政拨款)
+    Appropriation,
+    /// 上年结转资金 (上年结转)
+    CarriedOver,
+    /// 其他资金
+    Other,
+    /// 基本支出 (部门资金执行 only)
+    Basic,
+    /// 项目支出 (部门资金执行 only)
+    Project,
+}
+
+impl FundSource {
+    /// The name printed, and written in the workbook.
+    pub fn label(self) -> &'static str {
+        match self {
+            FundSource::Total => "年度资金总额",
+            FundSource::Appropriation => "当年财政拨款",
+            FundSource::CarriedOver => "上年结转资金",
+            FundSource::Other => "其他资金",
+            FundSource::Basic => "基本支出",
+            FundSource::Project => "项目支出",
+        }
+    }
+}
+
+/// A source's three amounts (万元).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amounts {
+    /// 年初预算数
+    pub initial: Decimal,
+    /// 全年预算数 (调整后预算数)
+    pub full_year: Decimal,
+    /// 全年执行数 (预算执行数)
+    pub executed: Decimal,
+}
+
+impl std::ops::Add for Amounts {
+    type Output = Amounts;
+    fn add(self, other: Amounts) -> Amounts {
+        Amounts {
+            initial: self.initial + other.initial,
+            full_year: self.full_year + other.full_year,
+            executed: self.executed + other.executed,
+        }
+    }
+}
+
+/// One row of 项目资金执行: a source of a project's money and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundRow {
+    pub source: FundSource,
+    pub amounts: Amounts,
+    /// 原因: why execution fell short or the budget was adjusted (may be empty).
+    pub reason: String,
+}
+
+/// What became of an indicator (绩效指标) by the year's end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// 实际完成值, read as leniently as 指标值.
+    pub actual: IndicatorValue,
+    /// 分值: the indicator's share of the 90 points.
+    pub points: Decimal,
+    /// 得分 as written; `None` when left blank (then computed, see [`score::indicator`]).
+    pub score: Option<Decimal>,
+    /// 偏差原因分析及改进措施 (may be empty).
+    pub deviation: String,
+    /// 调整后指标值: the target scored against instead of 指标值, when given.
+    pub adjusted_target: Option<IndicatorValue>,
+}
+
+/// 自评等级
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Grade {
+    /// 差: below 60
+    Poor,
+    /// 中: 60 or more
+    Fair,
+    /// 良: 80 or more
+    Good,
+    /// 优: 90 or more
+    Excellent,
+}
+
+impl Grade {
+    /// The grade of a total score (of 100).
+    pub fn of(total: Decimal) -> Grade {
+        if total >= Decimal::from(90) {
+            Grade::Excellent
+        } else if total >= Decimal::from(80) {
+            Grade::Good
+        } else if total >= Decimal::from(60) {
+            Grade::Fair
+        } else {
+            Grade::Poor
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Grade::Excellent => "优",
+            Grade::Good => "良",
+            Grade::Fair => "中",
+            Grade::Poor => "差",
+        }
+    }
+}

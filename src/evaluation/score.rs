@@ -1,0 +1,224 @@
+//! The Ministry's scoring rules (财预〔2020〕10号), exactly: 预算执行率 worth 10 points, the
+//! indicators worth 90, every computed score rounded half-up to two decimals, and the total the
+//! sum of the scores as printed, so that the printed column adds up to the printed total.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::outcome::{Amounts, Grade};
+use crate::model::{Comparator, IndicatorValue};
+
+/// 预算执行率's 分值.
+pub const EXECUTION_POINTS: Decimal = Decimal::TEN;
+
+/// The indicators' 分值 together.
+pub const INDICATOR_POINTS: Decimal = Decimal::from_parts(90, 0, 0, false, 0);
+
+/// A score or rate as printed: half-up to two decimals.
+pub fn printed(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// 预算执行率 = 全年执行数 ÷ 全年预算数 of 年度资金总额, as a fraction (1 = 100 %), unrounded;
+/// `None` when nothing was budgeted for the year.
+pub fn execution_rate(total: &Amounts) -> Option<Decimal> {
+    (!total.full_year.is_zero()).then(|| total.executed / total.full_year)
+}
+
+/// 预算执行率's 得分: 10 × min(执行率, 100 %), printed. Nothing budgeted scores nothing.
+pub fn execution_score(total: &Amounts) -> Decimal {
+    match execution_rate(total) {
+        Some(rate) => printed(EXECUTION_POINTS * rate.min(Decimal::ONE)),
+        None => Decimal::ZERO,
+    }
+}
+
+/// The 得分 of an indicator whose 得分 was left blank, when the rules can compute it: both the
+/// target and the 实际完成值 numbers in the same unit (a 实际完成值 without one takes the
+/// target's). `None` otherwise (定性 values, words): then the 得分 must be written.
+///
+/// - `≥`, `>`, `=` (or no comparator, as in `100%`) of a positive quantity: 分值 × min(实际 ÷
+///   目标, 1);
+/// - `≤`, `<`: 分值 × min(目标 ÷ 实际, 1), full when 实际 is 0;
+/// - a target of exactly 0 (`=0次`, `≤0`): full when 实际 meets it, 0 otherwise.
+pub fn indicator(
+    target: &IndicatorValue,
+    actual: &IndicatorValue,
+    points: Decimal,
+) -> Option<Decimal> {
+    let (goal, got) = (target.number?, actual.number?);
+    if !(actual.unit.is_empty() || actual.unit == target.unit) {
+        return None;
+    }
+    let comparator = target.comparator.unwrap_or(Comparator::Equal);
+    let share = if goal.is_zero() {
+        let meets = match comparator {
+            Comparator::AtLeast => got >= goal,
+            Comparator::Greater => got > goal,
+            Comparator::Equal => got == goal,
+            Comparator::AtMost | Comparator::Less => got <= goal,
+        };
+        if meets { Decimal::ONE } else { Decimal::ZERO }
+    } else {
+        match comparator {
+            Comparator::AtLeast | Comparator::Greater | Comparator::Equal => {
+                (got / goal).min(Decimal::ONE).max(Decimal::ZERO)
+            }
+            Comparator::AtMost | Comparator::Less if got.is_zero() => Decimal::ONE,
+            Comparator::AtMost | Comparator::Less => {
+                (goal / got).min(Decimal::ONE).max(Decimal::ZERO)
+            }
+        }
+    };
+    Some(printed(points * share))
+}
+
+/// A scored table: the 执行率 score and each indicator's score as printed, their total and grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scored {
+    pub execution: Decimal,
+    pub indicators: Vec<Decimal>,
+    /// 总分 = 执行率得分 + Σ 得分 as printed.
+    pub total: Decimal,
+    pub grade: Grade,
+}
+
+/// Totals the printed scores: what the table prints adds up to what it prints as 总分.
+pub fn total(execution: Decimal, indicators: Vec<Decimal>) -> Scored {
+    let execution = printed(execution);
+    let indicators: Vec<Decimal> = indicators.into_iter().map(printed).collect();
+    let total = execution + indicators.iter().copied().sum::<Decimal>();
+    Scored {
+        execution,
+        indicators,
+        total,
+        grade: Grade::of(total),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+
+    fn value(text: &str) -> IndicatorValue {
+        IndicatorValue::parse(text)
+    }
+
+    #[test]
+    fn execution_is_ten_points_times_the_rate_capped_at_full() {
+        let total = Amounts {
+            initial: dec!(90),
+            full_year: dec!(90),
+            executed: dec!(89.974),
+        };
+        assert_eq!(execution_rate(&total), Some(dec!(89.974) / dec!(90)));
+        assert_eq!(execution_score(&total), dec!(10.00));
+        let half = Amounts {
+            full_year: dec!(80),
+            executed: dec!(76),
+            ..Amounts::default()
+        };
+        assert_eq!(execution_score(&half), dec!(9.50));
+        let over = Amounts {
+            full_year: dec!(10),
+            executed: dec!(12),
+            ..Amounts::default()
+        };
+        assert_eq!(execution_score(&over), dec!(10));
+        assert_eq!(execution_score(&Amounts::default()), dec!(0));
+    }
+
+    #[test]
+    fn indicators_score_by_their_comparator() {
+        let points = dec!(20);
+        assert_eq!(
+            indicator(&value("≥95%"), &value("96.5%"), points),
+            Some(dec!(20))
+        );
+        assert_eq!(
+            indicator(&value("≥95%"), &value("90%"), points),
+            Some(dec!(18.95))
+        );
+        assert_eq!(
+            indicator(&value("100%"), &value("98%"), points),
+            Some(dec!(19.60))
+        );
+        assert_eq!(
+            indicator(&value("=22次"), &value("22"), points),
+            Some(dec!(20))
+        );
+        assert_eq!(
+            indicator(&value("≤5天"), &value("8天"), points),
+            Some(dec!(12.50))
+        );
+        assert_eq!(
+            indicator(&value("≤5天"), &value("0天"), points),
+            Some(dec!(20))
+        );
+        assert_eq!(
+            indicator(&value("=0次"), &value("0次"), points),
+            Some(dec!(20))
+        );
+        assert_eq!(
+            indicator(&value("=0次"), &value("1次"), points),
+            Some(dec!(0))
+        );
+        assert_eq!(indicator(&value("≤0"), &value("0"), points), Some(dec!(20)));
+        // Other units, words: not computable.
+        assert_eq!(indicator(&value("≥95%"), &value("96次"), points), None);
+        assert_eq!(
+            indicator(&value("达成预期指标"), &value("达成"), points),
+            None
+        );
+        assert_eq!(indicator(&value("≥95%"), &value("好"), points), None);
+    }
+
+    #[test]
+    fn grades_are_at_90_80_and_60() {
+        assert_eq!(Grade::of(dec!(90)), Grade::Excellent);
+        assert_eq!(Grade::of(dec!(89.99)), Grade::Good);
+        assert_eq!(Grade::of(dec!(80)), Grade::Good);
+        assert_eq!(Grade::of(dec!(60)), Grade::Fair);
+        assert_eq!(Grade::of(dec!(59.99)), Grade::Poor);
+    }
+
+    proptest! {
+        /// Whatever the scores, the printed column adds up to the printed total, which is at
+        /// most 100 when each score is at most its points.
+        #[test]
+        fn the_printed_scores_add_up_to_the_printed_total(
+            executed in 0u32..2_000_000,
+            budget in 1u32..2_000_000,
+            shares in proptest::collection::vec((1u32..10_000, 0u32..=1000), 1..30),
+        ) {
+            let amounts = Amounts {
+                initial: Decimal::new(budget.into(), 3),
+                full_year: Decimal::new(budget.into(), 3),
+                executed: Decimal::new(executed.into(), 3),
+            };
+            // Split 90 points by the weights, the remainder on the last, as the form suggests.
+            let weight: u32 = shares.iter().map(|s| s.0).sum();
+            let mut points: Vec<Decimal> = shares
+                .iter()
+                .map(|s| printed(INDICATOR_POINTS * Decimal::from(s.0) / Decimal::from(weight)))
+                .collect();
+            let rest = INDICATOR_POINTS - points.iter().copied().sum::<Decimal>();
+            *points.last_mut().unwrap() += rest;
+            let targets: Vec<Decimal> = shares
+                .iter()
+                .zip(&points)
+                .map(|(s, p)| {
+                    let actual = IndicatorValue::parse(&format!("{}%", Decimal::from(s.1) / Decimal::TEN));
+                    indicator(&value("≥100%"), &actual, *p).unwrap()
+                })
+                .collect();
+            let scored = total(execution_score(&amounts), targets);
+            let column: Decimal = scored.execution + scored.indicators.iter().copied().sum::<Decimal>();
+            prop_assert_eq!(column, scored.total);
+            prop_assert!(scored.total <= Decimal::ONE_HUNDRED);
+            prop_assert!(scored.indicators.iter().zip(&points).all(|(s, p)| s <= p));
+            prop_assert_eq!(scored.total.scale() <= 2, true);
+        }
+    }
+}
