@@ -7,6 +7,7 @@ use super::engine::Engine;
 use super::parallel::guarded;
 use crate::changes::{self, Node};
 use crate::check::{self, duplicates, glyphs};
+use crate::contract::{self, RuleId};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Department;
 use crate::output;
@@ -141,6 +142,17 @@ impl Engine {
             let (Some(department), Some(origins)) = (checked.department, checked.origins) else {
                 return (Some((None, name)), diagnostics);
             };
+            if checked.evaluation.is_some() {
+                // Checked in full; its own document is not typeset yet (issue 25), and a goals
+                // text from a self-evaluation's workbook would be a wrong document.
+                diagnostics.push(Diagnostic::error(
+                    file,
+                    origins.info[contract::DOCUMENT_KIND].clone(),
+                    RuleId::BadDocumentKind,
+                    "本工作簿是绩效自评（“文档类型”为绩效自评）：本版本可以检查它（jixiao check），但还不能生成自评报告 PDF",
+                ));
+                return (Some((None, name)), diagnostics);
+            }
             let covers = |c: char| fonts.covers(c);
             diagnostics.extend(glyphs::check(
                 file,

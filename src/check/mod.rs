@@ -10,16 +10,19 @@
 //! therefore drops every finding of the rules that points into a sheet row where the reader
 //! already reported an error.
 //!
+//! - `context`: what a rule looks at.
+//! - `evaluation`: the rules of a self-evaluation (绩效自评, contract v3), run with [`RULES`].
 //! - `rules`: the rules on one workbook ([`RULES`]), and [`check_path`] / [`check_reading`].
 //! - [`glyphs`]: characters no loaded font can draw (run by the build, which has the fonts).
 //! - [`duplicates`]: the checks across the workbooks of one run.
 //! - [`report`]: the findings of many workbooks, as `jixiao check` prints them.
 
+mod context;
 pub mod duplicates;
+mod evaluation;
 pub mod glyphs;
 pub mod report;
 mod rules;
 
-pub use rules::{
-    Checked, Context, RULES, Rule, check, check_path, check_reading, without_knock_on,
-};
+pub use context::Context;
+pub use rules::{Checked, RULES, Rule, check, check_path, check_reading, without_knock_on};

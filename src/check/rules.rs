@@ -7,10 +7,13 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
+use super::context::Context;
+use super::evaluation;
 use crate::contract::{self, RuleId};
 use crate::diagnostic::{Diagnostic, Location, has_errors};
-use crate::model::{Department, Indicator, Period, Project};
-use crate::read::{self, Origins, Reading, RowOrigin, Workbook};
+use crate::evaluation::Evaluation;
+use crate::model::{Department, Period};
+use crate::read::{self, Origins, Reading, Workbook};
 use crate::text::{closest, fold_name};
 
 /// What reading and checking one workbook gave.
@@ -24,6 +27,8 @@ pub struct Checked {
     pub department: Option<Department>,
     /// Where the model's values came from, with the model.
     pub origins: Option<Origins>,
+    /// A self-evaluation's additions, with the model when the workbook is one.
+    pub evaluation: Option<Evaluation>,
     /// Every finding: the reader's, then the rules'.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -46,6 +51,7 @@ pub fn check_reading(path: &Path, reading: Reading) -> Checked {
             department_year,
             department: None,
             origins: None,
+            evaluation: None,
             diagnostics,
         };
     };
@@ -61,16 +67,21 @@ pub fn check_reading(path: &Path, reading: Reading) -> Checked {
             "检查该文件时发生内部错误（请把该文件交给开发人员）",
         )),
     }
-    let (department, origins) = if has_errors(&diagnostics) {
-        (None, None)
+    let (department, origins, evaluation) = if has_errors(&diagnostics) {
+        (None, None, None)
     } else {
-        (Some(workbook.department), Some(workbook.origins))
+        (
+            Some(workbook.department),
+            Some(workbook.origins),
+            workbook.evaluation,
+        )
     };
     Checked {
         department_name,
         department_year,
         department,
         origins,
+        evaluation,
         diagnostics,
     }
 }
@@ -89,65 +100,6 @@ pub fn without_knock_on(reader: &[Diagnostic], findings: Vec<Diagnostic>) -> Vec
             _ => true,
         })
         .collect()
-}
-
-/// What a rule looks at.
-pub struct Context<'a> {
-    pub file: &'a Path,
-    pub department: &'a Department,
-    pub origins: &'a Origins,
-}
-
-/// A list of indicators and the rows they came from: a project's, or the department's own.
-struct IndicatorList<'a> {
-    /// `项目“…”` or `部门整体指标`, as messages name it.
-    owner: String,
-    indicators: &'a [Indicator],
-    origins: &'a [RowOrigin],
-}
-
-impl<'a> Context<'a> {
-    /// Each project with its index.
-    fn projects(&self) -> impl Iterator<Item = (usize, &'a Project)> {
-        self.department.projects.iter().enumerate()
-    }
-
-    /// Every list of indicators the rules on indicators apply to: each project's, then the
-    /// department's own (`部门整体指标`, contract v2).
-    fn indicator_lists(&self) -> Vec<IndicatorList<'a>> {
-        let mut lists: Vec<IndicatorList<'a>> = self
-            .projects()
-            .map(|(i, p)| IndicatorList {
-                owner: format!("项目“{}”", p.name),
-                indicators: &p.indicators,
-                origins: &self.origins.indicators[i],
-            })
-            .collect();
-        lists.push(IndicatorList {
-            owner: contract::DEPARTMENT_INDICATORS.to_string(),
-            indicators: &self.department.department_indicators,
-            origins: &self.origins.department_indicators,
-        });
-        lists
-    }
-
-    fn error(&self, project: usize, column: &str, rule: RuleId, message: String) -> Diagnostic {
-        Diagnostic::error(
-            self.file,
-            self.origins.projects[project].cell(column),
-            rule,
-            message,
-        )
-    }
-
-    fn warning(&self, project: usize, column: &str, rule: RuleId, message: String) -> Diagnostic {
-        Diagnostic::warning(
-            self.file,
-            self.origins.projects[project].cell(column),
-            rule,
-            message,
-        )
-    }
 }
 
 /// A rule: inspects the department and returns its findings.
@@ -169,6 +121,11 @@ pub const RULES: &[Rule] = &[
     task_sums,
     indicator_weights,
     indicator_units,
+    evaluation::fund_source_sum,
+    evaluation::initial_budget,
+    evaluation::execution,
+    evaluation::weights,
+    evaluation::scores,
 ];
 
 /// Runs every rule on a workbook.
@@ -177,6 +134,7 @@ pub fn check(file: &Path, workbook: &Workbook) -> Vec<Diagnostic> {
         file,
         department: &workbook.department,
         origins: &workbook.origins,
+        evaluation: workbook.evaluation.as_ref(),
     };
     RULES.iter().flat_map(|rule| rule(&context)).collect()
 }
@@ -553,7 +511,7 @@ fn task_sums(cx: &Context) -> Vec<Diagnostic> {
 }
 
 /// 权重 lies within 0–100 (error); a project's 权重, when any is given, add up to 100 in each
-/// period (warning): the 实施期 and the 年度 indicators are scored separately.
+/// period (warning; not in a self-evaluation, whose 分值 add up to 90): the 实施期 and the 年度 indicators are scored separately.
 fn indicator_weights(cx: &Context) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for list in cx.indicator_lists() {
@@ -583,8 +541,10 @@ fn indicator_weights(cx: &Context) -> Vec<Diagnostic> {
                     ));
                 }
             }
+            // A self-evaluation's 分值 add up to 90 (its own rule, score-weights).
             if let Some(k) = first
                 && total != Decimal::ONE_HUNDRED
+                && cx.evaluation.is_none()
             {
                 findings.push(Diagnostic::warning(
                     cx.file,
@@ -684,6 +644,7 @@ mod tests {
         Workbook {
             department,
             origins,
+            evaluation: None,
         }
     }
 

@@ -23,6 +23,16 @@ pub enum Since {
     V1,
     /// The optional parts found in other regions' texts.
     V2,
+    /// The year-end self-evaluation (绩效自评): read only from a workbook whose 文档类型 says so.
+    V3,
+}
+
+impl Since {
+    /// Whether the goals form writes an element of this contract: v1 always, v2 when `full`,
+    /// v3 never (it belongs to the self-evaluation's form).
+    pub fn in_goals_form(self, full: bool) -> bool {
+        self == Since::V1 || full && self == Since::V2
+    }
 }
 
 /// What a column holds: how it is read, and how the form formats it.
@@ -93,6 +103,15 @@ impl Column {
         }
     }
 
+    /// The same column, a part of the self-evaluation (contract v3) known also by `aliases`.
+    const fn v3(self, aliases: &'static [&'static str]) -> Column {
+        Column {
+            aliases,
+            since: Since::V3,
+            ..self
+        }
+    }
+
     /// The header the form writes: the name, with the unit for money (`预算数（万元）`).
     pub fn header(&self) -> String {
         match self.kind {
@@ -134,11 +153,12 @@ impl Sheet {
             .unwrap_or_else(|| panic!("“{}”表没有列“{name}”", self.name))
     }
 
-    /// The columns a workbook of contract v1 has (`full` = false), or every column.
+    /// The columns the goals form writes: those of contract v1 (`full` = false), or of v1 and
+    /// v2.
     pub fn columns_for(&self, full: bool) -> impl Iterator<Item = &'static Column> + '_ {
         self.columns
             .iter()
-            .filter(move |c| full || c.since == Since::V1)
+            .filter(move |c| c.since.in_goals_form(full))
     }
 
     /// The 0-based position of column `name` in the order the form writes them.
@@ -180,6 +200,11 @@ pub const INDICATORS: &str = "项目指标";
 /// Optional (v2): the 部门整体支出绩效目标表's tasks and indicators.
 pub const TASKS: &str = "年度主要任务";
 pub const DEPARTMENT_INDICATORS: &str = "部门整体指标";
+/// The self-evaluation (v3): how the overall goals were met, each project's money by source, and
+/// the department's.
+pub const RESULTS: &str = "总体完成情况";
+pub const PROJECT_FUNDS: &str = "项目资金执行";
+pub const DEPARTMENT_FUNDS: &str = "部门资金执行";
 
 // Column names.
 /// `基本信息`: the field's name.
@@ -253,6 +278,19 @@ pub const INDICATOR_NATURE: &str = "指标性质";
 pub const MEASURE_UNIT: &str = "度量单位";
 pub const WEIGHT: &str = "权重";
 pub const REMARK: &str = "备注";
+/// `项目资金执行`, `部门资金执行` (v3).
+pub const FUND_SOURCE: &str = "资金来源";
+pub const INITIAL_BUDGET: &str = "年初预算数";
+pub const FULL_YEAR_BUDGET: &str = "全年预算数";
+pub const EXECUTED: &str = "全年执行数";
+pub const REASON: &str = "原因";
+/// `项目目标` (v3).
+pub const ACHIEVED: &str = "实际完成情况";
+/// `项目指标`, `部门整体指标` (v3); 分值 is v2's [`WEIGHT`] under its other name.
+pub const ACTUAL: &str = "实际完成值";
+pub const SCORE: &str = "得分";
+pub const DEVIATION: &str = "偏差原因分析及改进措施";
+pub const ADJUSTED_VALUE: &str = "调整后指标值";
 /// `年度主要任务` (v2).
 pub const TASK_NAME: &str = "任务名称";
 pub const TASK_CONTENT: &str = "主要内容";
@@ -266,6 +304,10 @@ pub const DEPARTMENT_CODE: &str = "部门编码";
 pub const TITLE: &str = "文档标题";
 /// Optional (v2): `万元` or `元`, the unit the document prints money in.
 pub const MONEY_UNIT: &str = "金额单位";
+/// Optional (v3): [`GOALS_KIND`] (the default) or [`EVALUATION_KIND`].
+pub const DOCUMENT_KIND: &str = "文档类型";
+pub const GOALS_KIND: &str = "绩效目标";
+pub const EVALUATION_KIND: &str = "绩效自评";
 
 /// 基本信息 fields, in the order the form lists them.
 pub const FIELDS: &[Field] = &[
@@ -297,6 +339,14 @@ pub const FIELDS: &[Field] = &[
             MONEY_UNIT,
             false,
             "可以不填。文档中金额的单位：万元或元。不填时按“项目”表预算数列标题的单位（不写即为万元）。",
+        )
+    },
+    Field {
+        since: Since::V3,
+        ..field(
+            DOCUMENT_KIND,
+            false,
+            "可以不填。绩效目标（不填即为绩效目标，生成部门预算绩效文本）或绩效自评（年度结束后的自评，生成预算绩效自评报告）。",
         )
     },
 ];
@@ -525,6 +575,14 @@ const GOAL_COLUMNS: &[Column] = &[
         "必填。每行一个目标；同一项目的多个目标按顺序印为目标1、目标2……每个项目至少一个目标。",
     ),
     period_column(),
+    column(
+        ACHIEVED,
+        false,
+        Kind::LongText,
+        60.0,
+        "绩效自评必填（年度目标）。该目标的实际完成情况（文字），印在自评表“实际完成情况”一栏。",
+    )
+    .v3(&[]),
 ];
 
 /// 期间 of 项目目标 and 项目指标.
@@ -600,6 +658,10 @@ const INDICATOR_COLUMNS: &[Column] = &[
     measure_unit(),
     weight(),
     remark(),
+    actual(),
+    score(),
+    deviation(),
+    adjusted_value(),
 ];
 
 /// The optional indicator columns of contract v2, shared by 项目指标 and 部门整体指标.
@@ -641,6 +703,123 @@ const fn remark() -> Column {
         .wrapped()
         .v2(&[])
 }
+
+/// The self-evaluation's indicator columns (v3), shared by 项目指标 and 部门整体指标.
+const fn actual() -> Column {
+    column(
+        ACTUAL,
+        false,
+        Kind::Text,
+        12.0,
+        "绩效自评必填。年度结束时的实际完成值，写法同指标值，如 96.5%、22次、达成预期指标。",
+    )
+    .v3(&["完成值", "全年实际值"])
+}
+
+const fn score() -> Column {
+    column(
+        SCORE,
+        false,
+        Kind::Number,
+        8.0,
+        "绩效自评填写。该指标的得分，0 到分值之间；留空时按指标值和实际完成值计算（定量指标），定性指标须填写。",
+    )
+    .v3(&[])
+}
+
+const fn deviation() -> Column {
+    column(
+        DEVIATION,
+        false,
+        Kind::LongText,
+        30.0,
+        "绩效自评：得分低于分值时必填，说明未完成的原因和改进措施。",
+    )
+    .v3(&["未完成原因分析", "偏差原因"])
+}
+
+const fn adjusted_value() -> Column {
+    column(
+        ADJUSTED_VALUE,
+        false,
+        Kind::Text,
+        10.0,
+        "可以不填。年中按程序调整了指标值时填写调整后的值，自评按它计分。",
+    )
+    .v3(&["全年调整指标值"])
+}
+
+const RESULT_COLUMNS: &[Column] = &[column(
+    CONTENT,
+    true,
+    Kind::LongText,
+    100.0,
+    "可以不填。绩效自评：年度总体绩效目标的完成情况，每行一段；不填时印总体绩效目标。",
+)
+.v3(&[])];
+
+/// The columns of 项目资金执行 (with 项目名称) and 部门资金执行 (without).
+macro_rules! fund_columns {
+    ($($first:expr)?) => {
+        &[
+            $($first,)?
+            column(
+                FUND_SOURCE,
+                true,
+                Kind::Text,
+                16.0,
+                "必填。年度资金总额、当年财政拨款、上年结转资金或其他资金（部门资金执行还有基本支出、项目支出）。年度资金总额可以不填，即各来源之和。",
+            )
+            .v3(&[]),
+            column(
+                INITIAL_BUDGET,
+                false,
+                Kind::Money,
+                14.0,
+                "单位万元。当年财政拨款、其他资金的年初预算数应等于“项目”表的财政资金、其他资金。",
+            )
+            .v3(&[]),
+            column(
+                FULL_YEAR_BUDGET,
+                true,
+                Kind::Money,
+                14.0,
+                "必填。单位万元，年中调整后的全年预算数。",
+            )
+            .v3(&["调整后预算数"]),
+            column(
+                EXECUTED,
+                true,
+                Kind::Money,
+                14.0,
+                "必填。单位万元，全年实际执行（支出）数。",
+            )
+            .v3(&["预算执行数"]),
+            column(
+                REASON,
+                false,
+                Kind::LongText,
+                30.0,
+                "可以不填。执行率低于 90% 或预算有调整时说明原因。",
+            )
+            .v3(&[]),
+        ]
+    };
+}
+
+const PROJECT_FUND_COLUMNS: &[Column] = fund_columns!(
+    column(
+        PROJECT_NAME,
+        true,
+        Kind::Text,
+        24.0,
+        "须与“项目”表中的项目名称一致。每个项目每种资金来源一行；留空表示与上一行相同。",
+    )
+    .wrapped()
+    .v3(&[])
+);
+
+const DEPARTMENT_FUND_COLUMNS: &[Column] = fund_columns!();
 
 const TASK_COLUMNS: &[Column] = &[
     column(
@@ -744,6 +923,10 @@ const DEPARTMENT_INDICATOR_COLUMNS: &[Column] = &[
     measure_unit(),
     weight(),
     remark(),
+    actual(),
+    score(),
+    deviation(),
+    adjusted_value(),
 ];
 
 const fn sheet(name: &'static str, presence: Presence, columns: &'static [Column]) -> Sheet {
@@ -774,6 +957,22 @@ pub const SHEETS: &[Sheet] = &[
             DEPARTMENT_INDICATORS,
             Presence::Optional,
             DEPARTMENT_INDICATOR_COLUMNS,
+        )
+    },
+    Sheet {
+        since: Since::V3,
+        ..sheet(RESULTS, Presence::Optional, RESULT_COLUMNS)
+    },
+    Sheet {
+        since: Since::V3,
+        ..sheet(PROJECT_FUNDS, Presence::Optional, PROJECT_FUND_COLUMNS)
+    },
+    Sheet {
+        since: Since::V3,
+        ..sheet(
+            DEPARTMENT_FUNDS,
+            Presence::Optional,
+            DEPARTMENT_FUND_COLUMNS,
         )
     },
 ];

@@ -112,6 +112,20 @@ rules! {
     WeightRange => "weight-range", Error, "权重超出 0–100";
     WeightSum => "weight-sum", Warning, "项目的权重合计不是 100";
     UnitMismatch => "unit-mismatch", Warning, "度量单位与指标值中的单位不一致";
+    // 绩效自评
+    BadDocumentKind => "bad-document-kind", Error, "文档类型不是绩效目标或绩效自评，或本版本还不能生成该类文档";
+    BadFundSource => "bad-fund-source", Error, "资金来源无法识别，或同一项目同一来源有两行";
+    FundSourceSum => "fund-source-sum", Error, "年度资金总额不等于各来源之和";
+    InitialBudget => "initial-budget", Error, "年初预算数与“项目”表的财政资金或其他资金不一致";
+    OverExecution => "over-execution", Warning, "全年执行数大于全年预算数";
+    LowExecution => "low-execution", Warning, "预算执行率低于 90% 且未说明原因";
+    ScoreRange => "score-range", Error, "得分小于 0 或大于分值";
+    ScoreWeights => "score-weights", Error, "执行率 10 分加各指标分值不等于 100";
+    WeightSplit => "weight-split", Warning, "一级指标分值不是产出 50、效益 30、满意度 10";
+    ScoreMissing => "score-missing", Error, "得分为空且无法计算";
+    ScoreFormula => "score-formula", Warning, "填写的得分与按规则计算的相差 0.5 分以上";
+    DeviationReason => "deviation-reason", Error, "得分低于分值而未写偏差原因分析及改进措施";
+    ActualUnit => "actual-unit", Warning, "实际完成值的单位与指标值的不一致";
     // 运行中的发现
     DuplicateDepartment => "duplicate-department", Error, "同一部门同一年度的工作簿不止一个";
     DuplicateTitle => "duplicate-title", Error, "两个工作簿会生成同名的 PDF";

@@ -7,4 +7,4 @@
 mod outcome;
 pub mod score;
 
-pub use outcome::{Amounts, FundRow, FundSource, Grade, Outcome};
+pub use outcome::{Amounts, Evaluation, FundRow, FundSource, Grade, Outcome, ProjectEvaluation};

@@ -24,6 +24,23 @@ pub enum FundSource {
 }
 
 impl FundSource {
+    /// The source a 资金来源 cell names, in any of its spellings (folded text); `None` when it
+    /// names none. `department` admits 基本支出 and 项目支出 (部门资金执行).
+    pub fn parse(text: &str, department: bool) -> Option<FundSource> {
+        let source = match text.trim() {
+            "年度资金总额" | "资金总额" | "合计" => FundSource::Total,
+            "当年财政拨款" | "财政拨款" | "本年财政拨款" | "其中：当年财政拨款" => {
+                FundSource::Appropriation
+            }
+            "上年结转资金" | "上年结转" => FundSource::CarriedOver,
+            "其他资金" => FundSource::Other,
+            "基本支出" if department => FundSource::Basic,
+            "项目支出" if department => FundSource::Project,
+            _ => return None,
+        };
+        Some(source)
+    }
+
     /// The name printed, and written in the workbook.
     pub fn label(self) -> &'static str {
         match self {
@@ -73,14 +90,70 @@ pub struct FundRow {
 pub struct Outcome {
     /// 实际完成值, read as leniently as 指标值.
     pub actual: IndicatorValue,
-    /// 分值: the indicator's share of the 90 points.
-    pub points: Decimal,
-    /// 得分 as written; `None` when left blank (then computed, see [`score::indicator`]).
+    /// 得分 as written; `None` when left blank (then computed, see `score::indicator`). Its
+    /// 分值 is the indicator's 权重 (`IndicatorDetails::weight`), the same column.
     pub score: Option<Decimal>,
     /// 偏差原因分析及改进措施 (may be empty).
     pub deviation: String,
     /// 调整后指标值: the target scored against instead of 指标值, when given.
     pub adjusted_target: Option<IndicatorValue>,
+}
+
+/// 绩效自评: what a department reports after the year against the goals its [`Department`]
+/// holds. Its vectors run parallel to the department's.
+///
+/// [`Department`]: crate::model::Department
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// 总体完成情况: one paragraph each (empty: the document prints the 总体绩效目标).
+    pub results: Vec<String>,
+    /// One per project.
+    pub projects: Vec<ProjectEvaluation>,
+    /// 部门资金执行 (empty when the workbook has none).
+    pub department_funds: Vec<FundRow>,
+    /// One per 部门整体指标.
+    pub department_indicators: Vec<Outcome>,
+}
+
+impl Evaluation {
+    /// The default 文档标题 of a self-evaluation.
+    pub fn default_title(name: &str, year: i32) -> String {
+        format!("{name}{year}年度预算绩效自评报告")
+    }
+}
+
+/// A project's year: its money by source and what became of its goals and indicators.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectEvaluation {
+    /// 项目资金执行, in workbook order (年度资金总额 only when written).
+    pub funds: Vec<FundRow>,
+    /// 实际完成情况, one per 年度 goal.
+    pub achieved: Vec<String>,
+    /// One per indicator (those of the 实施期 are not scored).
+    pub indicators: Vec<Outcome>,
+}
+
+impl ProjectEvaluation {
+    /// The row of `source`, when written.
+    pub fn fund(&self, source: FundSource) -> Option<&FundRow> {
+        self.funds.iter().find(|f| f.source == source)
+    }
+
+    /// 年度资金总额: as written, or the exact sum of the sources.
+    pub fn total(&self) -> Amounts {
+        match self.fund(FundSource::Total) {
+            Some(row) => row.amounts,
+            None => self.sources_sum(),
+        }
+    }
+
+    /// The sum of the sources (every row but 年度资金总额).
+    pub fn sources_sum(&self) -> Amounts {
+        self.funds
+            .iter()
+            .filter(|f| f.source != FundSource::Total)
+            .fold(Amounts::default(), |sum, f| sum + f.amounts)
+    }
 }
 
 /// 自评等级

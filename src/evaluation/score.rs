@@ -4,8 +4,8 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::outcome::{Amounts, Grade};
-use crate::model::{Comparator, IndicatorValue};
+use super::outcome::{Amounts, Grade, Outcome};
+use crate::model::{Comparator, Indicator, IndicatorValue};
 
 /// 预算执行率's 分值.
 pub const EXECUTION_POINTS: Decimal = Decimal::TEN;
@@ -70,6 +70,50 @@ pub fn indicator(
         }
     };
     Some(printed(points * share))
+}
+
+/// An indicator's 得分 as the document prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scoring {
+    /// Written in the workbook, kept as written.
+    Given(Decimal),
+    /// Left blank and computed by the rules.
+    Computed(Decimal),
+    /// Left blank where the rules cannot compute it (定性, words, other units).
+    Missing,
+}
+
+impl Scoring {
+    /// The score printed; `None` when missing.
+    pub fn value(self) -> Option<Decimal> {
+        match self {
+            Scoring::Given(s) | Scoring::Computed(s) => Some(s),
+            Scoring::Missing => None,
+        }
+    }
+}
+
+/// The target an indicator is scored against: its 调整后指标值 when given, else its 指标值.
+pub fn target<'a>(indicator: &'a Indicator, outcome: &'a Outcome) -> &'a IndicatorValue {
+    outcome.adjusted_target.as_ref().unwrap_or(&indicator.value)
+}
+
+/// The 得分 of a 年度 indicator: as written, else computed (see [`indicator`]) from its 分值
+/// (`权重`; 0 when blank, which the reader has reported).
+pub fn scoring(indicator: &Indicator, outcome: &Outcome) -> Scoring {
+    if let Some(given) = outcome.score {
+        return Scoring::Given(given);
+    }
+    let points = indicator.details.weight.unwrap_or_default();
+    // A target written without its unit has the 度量单位's.
+    let mut goal = target(indicator, outcome).clone();
+    if goal.unit.is_empty() {
+        goal.unit = indicator.details.unit.clone();
+    }
+    match self::indicator(&goal, &outcome.actual, points) {
+        Some(computed) => Scoring::Computed(computed),
+        None => Scoring::Missing,
+    }
 }
 
 /// A scored table: the 执行率 score and each indicator's score as printed, their total and grade.

@@ -38,7 +38,7 @@ impl Reader {
     }
 
     /// A sheet of paragraphs (总体绩效目标, 工作保障措施): one a row, with where each came from.
-    fn paragraphs(&mut self, t: &Table<'_>) -> (Vec<String>, Vec<RowOrigin>) {
+    pub(super) fn paragraphs(&mut self, t: &Table<'_>) -> (Vec<String>, Vec<RowOrigin>) {
         let mut paragraphs = (Vec::new(), Vec::new());
         for &row in &t.rows {
             if let Some(text) = t.text(&mut self.ctx, row, CONTENT, Need::Required) {

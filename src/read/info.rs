@@ -12,6 +12,7 @@ use crate::contract::{
     TITLE, YEAR,
 };
 use crate::diagnostic::Location;
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 use crate::text::{closest, fold_name};
 
@@ -65,6 +66,19 @@ impl Reader {
         dept.reviewed_by = content(ctx, REVIEWED_BY);
         dept.code = content(ctx, DEPARTMENT_CODE);
         let title = content(ctx, TITLE);
+        if let Some(kind) = content(ctx, contract::DOCUMENT_KIND) {
+            match fold_name(&kind).as_str() {
+                "绩效目标" | "预算绩效目标" | "目标" => {}
+                "绩效自评" | "自评" | "绩效自评报告" | "预算绩效自评" => {
+                    self.evaluation = Some(Evaluation::default());
+                }
+                _ => ctx.error(
+                    t.location(found[contract::DOCUMENT_KIND], CONTENT),
+                    RuleId::BadDocumentKind,
+                    format!("“文档类型”应为“绩效目标”或“绩效自评”，实际为“{kind}”"),
+                ),
+            }
+        }
         if let Some(unit) = content(ctx, contract::MONEY_UNIT) {
             match value::MoneyUnit::from_header(&fold_name(&unit)) {
                 Some(u) => dept.money_unit = u,
@@ -98,7 +112,10 @@ impl Reader {
                 },
             }
         }
-        dept.title = title.unwrap_or_else(|| Department::default_title(&dept.name, dept.year));
+        dept.title = title.unwrap_or_else(|| match self.evaluation {
+            Some(_) => Evaluation::default_title(&dept.name, dept.year),
+            None => Department::default_title(&dept.name, dept.year),
+        });
     }
 }
 

@@ -21,7 +21,8 @@
 //! - `table`: a table abstraction (header row → columns by folded name with an optional unit in
 //!   brackets, data rows, merged cells, absolute A1 addresses).
 //! - `info`, `department`, `projects`: each sheet's rows into the model, with [`Origins`] (the
-//!   cell of every value).
+//!   cell of every value); `evaluation`: a self-evaluation's additions (contract v3), read only
+//!   when 基本信息's 文档类型 says 绩效自评.
 //! - `value`: text, number, money, percent and year parsing without float artefacts.
 //!
 //! **Percentages.** xlsx: a numeric cell whose number format shows `%` holds the fraction
@@ -46,6 +47,7 @@
 mod archive;
 mod book;
 mod department;
+mod evaluation;
 mod files;
 mod info;
 mod ods_span;
@@ -63,6 +65,7 @@ use std::sync::Arc;
 
 use crate::contract::RuleId;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 
 pub use files::{Stamp, discover, is_workbook};
@@ -78,6 +81,8 @@ use table::Ctx;
 pub struct Workbook {
     pub department: Department,
     pub origins: Origins,
+    /// What happened in the year, when the workbook is a self-evaluation (绩效自评).
+    pub evaluation: Option<Evaluation>,
 }
 
 /// What reading a file gave: the model when one could be built (possibly with placeholders where
@@ -160,17 +165,20 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         ctx,
         department: Department::default(),
         origins: Origins::default(),
+        evaluation: None,
         complete: loaded.complete,
     };
     // In this order, which is the order of the findings.
     reader.info(&loaded);
     reader.department_sheets(&loaded);
     reader.projects(&loaded, &sheets);
+    reader.evaluation(&loaded, &sheets);
 
     let Reader {
         ctx,
         department,
         origins,
+        evaluation,
         complete,
     } = reader;
     let department_name = Some(department.name.clone()).filter(|n| !n.is_empty());
@@ -179,6 +187,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         workbook: complete.then_some(Workbook {
             department,
             origins,
+            evaluation,
         }),
         diagnostics: ctx.diagnostics,
         department_name,

@@ -50,4 +50,10 @@ pub struct Origins {
     pub department_indicators: Vec<RowOrigin>,
     /// Per project, one per indicator, in `项目指标`.
     pub indicators: Vec<Vec<RowOrigin>>,
+    /// A self-evaluation's (contract v3): one per paragraph, in `总体完成情况`.
+    pub results: Vec<RowOrigin>,
+    /// Per project, one per row of `项目资金执行`.
+    pub project_funds: Vec<Vec<RowOrigin>>,
+    /// One per row of `部门资金执行`.
+    pub department_funds: Vec<RowOrigin>,
 }

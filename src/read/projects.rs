@@ -141,13 +141,13 @@ impl Reader {
 }
 
 /// Finds projects by name for 项目目标 and 项目指标, reporting unknown names once per cell.
-struct Resolver<'a> {
-    index: &'a HashMap<String, usize>,
-    names: &'a [String],
-    has_sheet: bool,
+pub(super) struct Resolver<'a> {
+    pub(super) index: &'a HashMap<String, usize>,
+    pub(super) names: &'a [String],
+    pub(super) has_sheet: bool,
     /// False when 项目 could not be read: unknown names are then not reported.
-    report: bool,
-    suggested: std::cell::Cell<usize>,
+    pub(super) report: bool,
+    pub(super) suggested: std::cell::Cell<usize>,
 }
 
 /// Names longer than this (in characters) get no suggestion: edit distance is quadratic.
@@ -172,7 +172,13 @@ impl Resolver<'_> {
         )
     }
 
-    fn resolve(&self, ctx: &mut Ctx, sheet: &str, cell: CellRef, name: &str) -> Option<usize> {
+    pub(super) fn resolve(
+        &self,
+        ctx: &mut Ctx,
+        sheet: &str,
+        cell: CellRef,
+        name: &str,
+    ) -> Option<usize> {
         if let Some(&i) = self.index.get(&fold_name(name)) {
             return Some(i);
         }

@@ -6,6 +6,7 @@ use super::origins::Origins;
 use super::sheets::Loaded;
 use super::table::{Ctx, Table};
 use crate::contract;
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 
 /// What reading a workbook builds up, sheet by sheet: the findings, the model, where its values
@@ -14,6 +15,8 @@ pub struct Reader {
     pub ctx: Ctx,
     pub department: Department,
     pub origins: Origins,
+    /// A self-evaluation's additions, once 基本信息 has said it is one (文档类型 = 绩效自评).
+    pub evaluation: Option<Evaluation>,
     pub complete: bool,
 }
 

@@ -9,6 +9,7 @@
 //! 指标值 are given as written in the seed (`>=95%`, `≤5天`) and go through
 //! [`IndicatorValue::parse`].
 
+pub mod evaluation;
 pub mod full;
 
 use rust_decimal::Decimal;
@@ -301,6 +302,11 @@ pub fn department() -> Department {
         tasks: Vec::new(),
         department_indicators: Vec::new(),
     }
+}
+
+/// The reference department as its 2021 self-evaluation workbook has it (see [`evaluation`]).
+pub fn self_evaluation_department() -> Department {
+    evaluation::with_points(department())
 }
 
 fn strings(texts: &[&str]) -> Vec<String> {

@@ -20,8 +20,9 @@ use rust_xlsxwriter::{
 
 use crate::contract::{
     self, BASIS, Column, DESCRIPTION, FIELDS, GOALS, INDICATORS, INFO, Kind, LEVEL1, LEVEL2,
-    LEVEL3, MEASURES, OVERALL, PROJECTS, SUB_GOALS, VALUE,
+    LEVEL3, MEASURES, OVERALL, PROJECTS, SUB_GOALS, Since, VALUE,
 };
+use crate::evaluation::{Evaluation, FundRow, Outcome};
 use crate::model::{Department, Indicator, MoneyUnit, Period, Project};
 use crate::xlsx::style::{self, RowHeights};
 
@@ -34,6 +35,32 @@ pub fn write_department(department: &Department, path: &Path) -> Result<(), Xlsx
 pub fn to_workbook(department: &Department) -> Result<Workbook, XlsxError> {
     let mut workbook = new_workbook(&department.title, &department.compiled_by)?;
     write_sheets(&mut workbook, department, Layout::Plain, false)?;
+    Ok(workbook)
+}
+
+/// Writes a department's self-evaluation (绩效自评, contract v3) as a workbook at `path`: the
+/// goals with every column of v1 and v2, the columns v3 adds, and its sheets.
+pub fn write_evaluation(
+    department: &Department,
+    evaluation: &Evaluation,
+    path: &Path,
+) -> Result<(), XlsxError> {
+    evaluation_to_workbook(department, evaluation)?.save(path)
+}
+
+/// [`write_evaluation`]'s workbook in memory, for callers (tests) that change a cell first.
+pub fn evaluation_to_workbook(
+    department: &Department,
+    evaluation: &Evaluation,
+) -> Result<Workbook, XlsxError> {
+    let mut workbook = new_workbook(&department.title, &department.compiled_by)?;
+    write_all(
+        &mut workbook,
+        department,
+        Some(evaluation),
+        Layout::Plain,
+        true,
+    )?;
     Ok(workbook)
 }
 
@@ -73,10 +100,23 @@ pub(crate) fn write_sheets(
     layout: Layout,
     full: bool,
 ) -> Result<(), XlsxError> {
+    write_all(workbook, department, None, layout, full)
+}
+
+/// [`write_sheets`], and a self-evaluation's columns and sheets when there is one (its
+/// workbook has every v2 column: 分值 is one, and the v3 columns come after them).
+fn write_all(
+    workbook: &mut Workbook,
+    department: &Department,
+    evaluation: Option<&Evaluation>,
+    layout: Layout,
+    full: bool,
+) -> Result<(), XlsxError> {
     let w = Writer {
         styles: Styles::new(layout),
         layout,
-        full: full || department.has_optional_parts(),
+        full: full || evaluation.is_some() || department.has_optional_parts(),
+        evaluation,
     };
     w.basic_info(workbook.add_worksheet(), department)?;
     w.content_sheet(
@@ -98,6 +138,25 @@ pub(crate) fn write_sheets(
     if w.full {
         w.tasks(workbook.add_worksheet(), department)?;
         w.department_indicators(workbook.add_worksheet(), department)?;
+    }
+    if let Some(e) = evaluation {
+        let results = contract::RESULTS;
+        w.content_sheet(
+            workbook.add_worksheet(),
+            results,
+            w.columns(results),
+            &e.results,
+        )?;
+        let funds = department
+            .projects
+            .iter()
+            .zip(&e.projects)
+            .flat_map(|(p, pe)| pe.funds.iter().map(move |f| (Some(p.name.as_str()), f)));
+        w.funds(workbook.add_worksheet(), contract::PROJECT_FUNDS, funds)?;
+        if !e.department_funds.is_empty() {
+            let funds = e.department_funds.iter().map(|f| (None, f));
+            w.funds(workbook.add_worksheet(), contract::DEPARTMENT_FUNDS, funds)?;
+        }
     }
     Ok(())
 }
@@ -173,11 +232,13 @@ fn money(d: Decimal) -> f64 {
     d.normalize().to_f64().unwrap_or(f64::NAN)
 }
 
-struct Writer {
+struct Writer<'e> {
     styles: Styles,
     layout: Layout,
     /// Whether the optional columns of contract v2 are written.
     full: bool,
+    /// A self-evaluation's additions, written too when given.
+    evaluation: Option<&'e Evaluation>,
 }
 
 /// One sheet being written: its columns, and the heights of the rows gathered from the text
@@ -285,13 +346,77 @@ impl<'a> SheetWriter<'a> {
     }
 }
 
-impl Writer {
+impl Writer<'_> {
     /// The columns of contract sheet `name` that are written, in order.
     fn columns(&self, name: &str) -> Vec<Column> {
+        let evaluation = self.evaluation.is_some();
         contract::sheet_named(name)
-            .columns_for(self.full)
+            .columns
+            .iter()
+            .filter(|c| c.since.in_goals_form(self.full) || evaluation && c.since == Since::V3)
             .copied()
             .collect()
+    }
+
+    /// 项目资金执行 or 部门资金执行: one row per source, 项目名称 (when the sheet has it) left
+    /// blank when it repeats the row above.
+    fn funds<'f>(
+        &self,
+        ws: &mut Worksheet,
+        name: &str,
+        rows: impl Iterator<Item = (Option<&'f str>, &'f FundRow)>,
+    ) -> Result<(), XlsxError> {
+        let rows: Vec<_> = rows.collect();
+        let mut sheet = self.table(ws, name, self.columns(name), Some(rows.len()))?;
+        let at = |column| contract::sheet_named(name).position(column);
+        let mut above = None;
+        for (row, (project, fund)) in (1u32..).zip(rows) {
+            if let Some(project) = project {
+                if above == Some(project) {
+                    sheet.blank(row, at(contract::PROJECT_NAME))?;
+                } else {
+                    sheet.text(row, at(contract::PROJECT_NAME), project)?;
+                }
+                above = Some(project);
+            }
+            sheet.text(row, at(contract::FUND_SOURCE), fund.source.label())?;
+            let a = fund.amounts;
+            for (column, amount) in [
+                (contract::INITIAL_BUDGET, a.initial),
+                (contract::FULL_YEAR_BUDGET, a.full_year),
+                (contract::EXECUTED, a.executed),
+            ] {
+                sheet.number(row, at(column), money(amount), &self.styles.money)?;
+            }
+            if !fund.reason.is_empty() {
+                sheet.text(row, at(contract::REASON), &fund.reason)?;
+            }
+        }
+        sheet.finish()
+    }
+
+    /// The columns v3 adds to an indicator row (项目指标, 部门整体指标).
+    fn outcome(
+        &self,
+        sheet: &mut SheetWriter<'_>,
+        name: &str,
+        row: u32,
+        outcome: &Outcome,
+    ) -> Result<(), XlsxError> {
+        let at = |column| contract::sheet_named(name).position(column);
+        let adjusted = outcome.adjusted_target.as_ref().map(|v| v.text.as_str());
+        for (column, text) in [
+            (contract::ACTUAL, Some(outcome.actual.text.as_str())),
+            (contract::DEVIATION, Some(outcome.deviation.as_str())),
+            (contract::ADJUSTED_VALUE, adjusted),
+        ] {
+            let text = text.filter(|t| !t.is_empty());
+            sheet.optional_text(row, at(column), text, true)?;
+        }
+        match outcome.score {
+            Some(s) => sheet.number(row, at(contract::SCORE), money(s), &self.styles.number),
+            None => sheet.blank_as(row, at(contract::SCORE), &self.styles.number),
+        }
     }
 
     fn form(&self) -> bool {
@@ -341,7 +466,11 @@ impl Writer {
         fn optional(v: Option<&str>) -> Value<'_> {
             v.map_or(Value::Blank, Value::Text)
         }
-        let title = if d.title != Department::default_title(&d.name, d.year) {
+        let default_title = match self.evaluation {
+            Some(_) => Evaluation::default_title(&d.name, d.year),
+            None => Department::default_title(&d.name, d.year),
+        };
+        let title = if d.title != default_title {
             Value::Text(&d.title)
         } else {
             Value::Blank
@@ -357,10 +486,11 @@ impl Writer {
                 MoneyUnit::Wan => Value::Blank,
                 MoneyUnit::Yuan => Value::Text(MoneyUnit::Yuan.label()),
             },
+            Value::Text(contract::EVALUATION_KIND),
         ];
         let fields = FIELDS
             .iter()
-            .filter(|f| self.full || f.since == contract::Since::V1);
+            .filter(|f| f.since.in_goals_form(self.full) || self.evaluation.is_some());
         for (row, (&contract::Field { name: field, .. }, value)) in (1u32..).zip(fields.zip(values))
         {
             // Without a form, a default title or unit is simply left out.
@@ -498,6 +628,11 @@ impl Writer {
                 sheet.number(row, at(contract::WEIGHT), money(w), &styles.number)?;
             }
         }
+        if let Some(e) = self.evaluation {
+            for (row, outcome) in (1u32..).zip(&e.department_indicators) {
+                self.outcome(&mut sheet, name, row, outcome)?;
+            }
+        }
         sheet.finish()
     }
 
@@ -533,17 +668,28 @@ impl Writer {
             .map(|p| p.goals.len() + p.term_goals.len())
             .sum();
         let mut sheet = self.table(ws, GOALS, self.columns(GOALS), Some(count))?;
-        // Each project's 实施期 goals first, then its 年度 goals.
-        let goals = projects.iter().flat_map(|p| {
-            let term = p.term_goals.iter().map(move |g| (&p.name, g, Period::Term));
-            term.chain(p.goals.iter().map(move |g| (&p.name, g, Period::Year)))
+        // Each project's 实施期 goals first, then its 年度 goals (with what became of them).
+        let achieved = |i: usize, k: usize| {
+            let e = self.evaluation?;
+            Some(e.projects[i].achieved[k].as_str())
+        };
+        let goals = projects.iter().enumerate().flat_map(|(i, p)| {
+            let term = p
+                .term_goals
+                .iter()
+                .map(move |g| (&p.name, g, Period::Term, None));
+            let year = p.goals.iter().enumerate();
+            term.chain(year.map(move |(k, g)| (&p.name, g, Period::Year, achieved(i, k))))
         });
-        let period_col = contract::sheet_named(GOALS).position(contract::PERIOD);
-        for (row, (name, goal, period)) in (1u32..).zip(goals) {
+        let at = |column| contract::sheet_named(GOALS).position(column);
+        for (row, (name, goal, period, achieved)) in (1u32..).zip(goals) {
             sheet.text_wrapped(row, 0, name, true)?;
             sheet.text_wrapped(row, 1, goal, true)?;
             if self.full {
-                sheet.text_wrapped(row, period_col, period.label(), false)?;
+                sheet.text_wrapped(row, at(contract::PERIOD), period.label(), false)?;
+            }
+            if let Some(text) = achieved {
+                sheet.text_wrapped(row, at(contract::ACHIEVED), text, true)?;
             }
         }
         sheet.finish()
@@ -573,6 +719,11 @@ impl Writer {
                 sheet.text_wrapped(r, 6, &ind.basis, true)?;
                 if self.full {
                     self.indicator_details(&mut sheet, r, ind)?;
+                }
+            }
+            if let Some(e) = self.evaluation {
+                for (r, outcome) in (row..).zip(&e.projects[i].indicators) {
+                    self.outcome(&mut sheet, INDICATORS, r, outcome)?;
                 }
             }
             row += p.indicators.len() as u32;

@@ -243,19 +243,14 @@ fn note(text: &str) -> Note {
 
 /// A note on every header cell explaining its column, and on every 基本信息 field.
 fn notes(workbook: &mut Workbook, full: bool) -> Result<(), XlsxError> {
-    for s in SHEETS
-        .iter()
-        .filter(|s| full || s.since == contract::Since::V1)
-    {
+    for s in SHEETS.iter().filter(|s| s.since.in_goals_form(full)) {
         let sheet = workbook.worksheet_from_name(s.name)?;
         for (col, c) in (0u16..).zip(s.columns_for(full)) {
             sheet.insert_note(0, col, &note(c.note))?;
         }
     }
     let sheet = workbook.worksheet_from_name(INFO)?;
-    let fields = FIELDS
-        .iter()
-        .filter(|f| full || f.since == contract::Since::V1);
+    let fields = FIELDS.iter().filter(|f| f.since.in_goals_form(full));
     for (row, field) in (1u32..).zip(fields) {
         sheet.insert_note(row, 0, &note(field.note))?;
     }

@@ -16,6 +16,7 @@ mod docs;
 mod emit;
 mod end_to_end;
 mod escaping;
+mod evaluation;
 mod fonts_and_templates;
 mod layout;
 mod optional_columns;

@@ -1,0 +1,430 @@
+//! The self-evaluation workbook (绩效自评, contract v3): the reference department's 2021
+//! self-evaluation written as a workbook reads back as written and is clean; a defective copy of
+//! each kind is named at its cell, with the rule of the contract; and `build` does not make a
+//! goals text out of it.
+
+use crate::common;
+
+use std::path::{Path, PathBuf};
+
+use jixiao::contract;
+use jixiao::diagnostic::Diagnostic;
+use jixiao::evaluation::{Evaluation, FundRow, FundSource};
+use jixiao::model::{Department, IndicatorValue};
+use jixiao::xlsx::department::{evaluation_to_workbook, write_evaluation};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+/// `sheet!A1` of `column` (canonical name) in 1-based `row` of a self-evaluation workbook, whose
+/// sheets have every column of the contract in its order.
+fn cell(sheet: &str, column: &str, row: u32) -> String {
+    let col = contract::sheet_named(sheet).position(column);
+    let letter = char::from(b'A' + col as u8);
+    format!("{sheet}!{letter}{row}")
+}
+
+/// The reference department's 2021 self-evaluation: its goals with 分值, and what happened.
+fn both() -> (Department, Evaluation) {
+    let d = jixiao::reference::self_evaluation_department();
+    (d, jixiao::reference::evaluation::evaluation())
+}
+
+/// [`both`] as a workbook, to change a cell of before saving.
+fn reference_book() -> rust_xlsxwriter::Workbook {
+    let (d, e) = both();
+    evaluation_to_workbook(&d, &e).unwrap()
+}
+
+fn write(dir: &Path, department: &Department, evaluation: &Evaluation) -> PathBuf {
+    let path = dir.join("自评.xlsx");
+    write_evaluation(department, evaluation, &path).unwrap();
+    path
+}
+
+/// Every finding of a workbook as `sheet!cell severity rule`, and the findings themselves.
+fn findings(path: &Path) -> (Vec<String>, Vec<Diagnostic>) {
+    let checked = jixiao::check::check_path(path);
+    let lines = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}!{} {} {}",
+                d.location.sheet.as_deref().unwrap_or("-"),
+                d.location.cell.map(|c| c.to_string()).unwrap_or_default(),
+                d.severity.label(),
+                d.rule
+            )
+        })
+        .collect();
+    (lines, checked.diagnostics)
+}
+
+/// Checks the reference self-evaluation as changed by `edit`: its findings.
+fn defective(
+    edit: impl FnOnce(&mut Department, &mut Evaluation),
+) -> (Vec<String>, Vec<Diagnostic>) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, mut e) = both();
+    edit(&mut d, &mut e);
+    findings(&write(dir.path(), &d, &e))
+}
+
+/// Asserts that the findings are exactly `expected` (`cell severity rule`), and returns the
+/// message of the first.
+fn assert_findings(found: (Vec<String>, Vec<Diagnostic>), expected: &[String]) -> String {
+    let (lines, diagnostics) = found;
+    assert_eq!(lines, expected, "{diagnostics:#?}");
+    diagnostics[0].message.clone()
+}
+
+fn error(at: String, rule: &str) -> String {
+    format!("{at} 错误 {rule}")
+}
+
+fn warning(at: String, rule: &str) -> String {
+    format!("{at} 警告 {rule}")
+}
+
+const INDICATORS: &str = "项目指标";
+const FUNDS: &str = "项目资金执行";
+
+#[test]
+fn the_reference_self_evaluation_reads_back_as_written_and_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let (d, e) = both();
+    let path = write(dir.path(), &d, &e);
+    let reading = jixiao::read::read(&path);
+    assert!(reading.diagnostics.is_empty(), "{:#?}", reading.diagnostics);
+    let workbook = reading.workbook.unwrap();
+    assert_eq!(workbook.department, d);
+    assert_eq!(workbook.evaluation, Some(e));
+    assert_eq!(d.title, "唐山高新区行政服务中心2021年度预算绩效自评报告");
+    let (lines, _) = findings(&path);
+    assert!(lines.is_empty(), "{lines:#?}");
+}
+
+#[test]
+fn a_workbook_whose_kind_says_goals_is_read_as_goals() {
+    // Only 文档类型 = 绩效自评 makes a self-evaluation: the same workbook saying 绩效目标 is read
+    // as the goals, its v3 columns and sheets unread.
+    let mut book = reference_book();
+    let info = book.worksheet_from_name("基本信息").unwrap();
+    info.write_string(8, 1, "绩效目标").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("目标.xlsx");
+    book.save(&path).unwrap();
+    let checked = jixiao::check::check_path(&path);
+    assert!(checked.evaluation.is_none());
+    let department = checked.department.expect("no errors");
+    assert_eq!(
+        department.title,
+        "唐山高新区行政服务中心2021年部门预算绩效文本"
+    );
+}
+
+#[test]
+fn missing_values_are_named_at_their_cells() {
+    let found = defective(|_, e| {
+        e.projects[0].indicators[0].actual = IndicatorValue::parse("");
+        e.projects[1].achieved[0] = String::new();
+    });
+    let message = assert_findings(
+        found,
+        &[
+            error(cell("项目目标", "实际完成情况", 4), "missing-value"),
+            error(cell(INDICATORS, "实际完成值", 2), "missing-value"),
+        ],
+    );
+    assert!(message.contains("实际完成情况"), "{message}");
+
+    let mut book = reference_book();
+    let col = contract::sheet_named(FUNDS).position("全年执行数");
+    book.worksheet_from_name(FUNDS)
+        .unwrap()
+        .write_blank(1, col, &rust_xlsxwriter::Format::new())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("自评.xlsx");
+    book.save(&path).unwrap();
+    let (lines, _) = findings(&path);
+    assert_eq!(
+        lines,
+        [error(cell(FUNDS, "全年执行数", 2), "missing-value")]
+    );
+}
+
+#[test]
+fn a_total_that_is_not_the_sum_of_its_sources_is_named() {
+    // 池州市贵池区 2022 printed 年度资金总额 0 0 0 above 本年财政拨款 90 / 89.974 / 89.974.
+    let message = assert_findings(
+        defective(|_, e| e.projects[1].funds[0].amounts.executed = dec!(50)),
+        &[error(cell(FUNDS, "全年执行数", 3), "fund-source-sum")],
+    );
+    assert!(
+        message.contains("50") && message.contains("54.5"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_department_funds_add_up_both_ways() {
+    let row = |source, full_year: Decimal| FundRow {
+        source,
+        amounts: jixiao::evaluation::Amounts {
+            initial: full_year,
+            full_year,
+            executed: full_year,
+        },
+        reason: String::new(),
+    };
+    let found = defective(|_, e| {
+        e.department_funds = vec![
+            row(FundSource::Total, dec!(300)),
+            row(FundSource::Appropriation, dec!(300)),
+            row(FundSource::Basic, dec!(165.5)),
+            row(FundSource::Project, dec!(134.4)),
+        ];
+    });
+    let at = |column| cell("部门资金执行", column, 2);
+    assert_findings(
+        found,
+        &[
+            error(at("年初预算数"), "fund-source-sum"),
+            error(at("全年预算数"), "fund-source-sum"),
+            error(at("全年执行数"), "fund-source-sum"),
+        ],
+    );
+}
+
+#[test]
+fn an_initial_budget_other_than_the_published_one_is_named() {
+    let message = assert_findings(
+        defective(|_, e| e.projects[0].funds[0].amounts.initial = dec!(70)),
+        &[error(cell(FUNDS, "年初预算数", 2), "initial-budget")],
+    );
+    assert!(
+        message.contains("应等于“项目”表的财政资金 80 万元"),
+        "{message}"
+    );
+}
+
+#[test]
+fn execution_over_the_budget_or_low_and_unexplained_is_a_warning() {
+    assert_findings(
+        defective(|_, e| e.projects[0].funds[0].amounts.executed = dec!(90)),
+        &[warning(cell(FUNDS, "全年执行数", 2), "over-execution")],
+    );
+    let message = assert_findings(
+        defective(|_, e| e.projects[0].funds[0].amounts.executed = dec!(60)),
+        &[warning(cell(FUNDS, "原因", 2), "low-execution")],
+    );
+    assert!(message.contains("75.00%"), "{message}");
+    // Explained, it is not.
+    let (lines, _) = defective(|_, e| {
+        let row = &mut e.projects[0].funds[0];
+        row.amounts.executed = dec!(60);
+        row.reason = "两个评估项目顺延至下一年度".into();
+    });
+    assert!(lines.is_empty(), "{lines:#?}");
+}
+
+#[test]
+fn scores_out_of_range_and_weights_not_adding_up_are_errors() {
+    let message = assert_findings(
+        defective(|_, e| e.projects[0].indicators[0].score = Some(dec!(12))),
+        &[error(cell(INDICATORS, "得分", 2), "score-range")],
+    );
+    assert!(message.contains("应在 0 到分值 10 之间"), "{message}");
+    assert_findings(
+        defective(|_, e| e.projects[0].indicators[0].score = Some(dec!(-1))),
+        &[error(cell(INDICATORS, "得分", 2), "score-range")],
+    );
+    let message = assert_findings(
+        defective(|d, _| d.projects[0].indicators[0].details.weight = Some(dec!(20))),
+        &[error(cell(INDICATORS, "权重", 2), "score-weights")],
+    );
+    assert!(message.contains("合计为 100"), "{message}");
+}
+
+#[test]
+fn a_split_other_than_50_30_10_is_a_warning() {
+    let message = assert_findings(
+        defective(|d, _| {
+            let indicators = &mut d.projects[0].indicators;
+            indicators[0].details.weight = Some(dec!(5));
+            indicators[9].details.weight = Some(dec!(15));
+        }),
+        &[warning(cell(INDICATORS, "权重", 2), "weight-split")],
+    );
+    assert!(
+        message.contains("产出 45") && message.contains("满意度 15"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_blank_score_that_cannot_be_computed_is_an_error() {
+    let message = assert_findings(
+        defective(|_, e| {
+            let outcome = &mut e.projects[0].indicators[0];
+            outcome.actual = IndicatorValue::parse("已完成");
+            outcome.deviation = "—".into();
+        }),
+        &[error(cell(INDICATORS, "得分", 2), "score-missing")],
+    );
+    assert!(message.contains("请填写 0 到 10 之间的得分"), "{message}");
+}
+
+#[test]
+fn a_written_score_far_from_the_computed_one_is_a_warning() {
+    let message = assert_findings(
+        defective(|_, e| e.projects[0].indicators[3].score = Some(dec!(8))),
+        &[warning(cell(INDICATORS, "得分", 5), "score-formula")],
+    );
+    assert!(message.contains("按规则计算的 9.79"), "{message}");
+    // Within half a point it is the department's to judge.
+    let (lines, _) = defective(|_, e| e.projects[0].indicators[3].score = Some(dec!(9.5)));
+    assert!(lines.is_empty(), "{lines:#?}");
+}
+
+#[test]
+fn a_shortfall_without_its_reason_is_an_error() {
+    let message = assert_findings(
+        defective(|_, e| e.projects[0].indicators[3].deviation = String::new()),
+        &[error(
+            cell(INDICATORS, "偏差原因分析及改进措施", 5),
+            "deviation-reason",
+        )],
+    );
+    assert!(message.contains("得分 9.79 低于分值 10"), "{message}");
+}
+
+#[test]
+fn an_actual_value_in_another_unit_is_named() {
+    let found = defective(|_, e| {
+        let outcome = &mut e.projects[0].indicators[0];
+        outcome.actual = IndicatorValue::parse("23个");
+        outcome.score = Some(dec!(10));
+    });
+    let message = assert_findings(
+        found,
+        &[warning(cell(INDICATORS, "实际完成值", 2), "actual-unit")],
+    );
+    assert!(
+        message.contains("“23个”") && message.contains("“≥20次”"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_adjusted_target_is_the_one_scored_against() {
+    // 93% against an adjusted ≥90% meets the target: full points, no reason needed.
+    let (lines, _) = defective(|_, e| {
+        let outcome = &mut e.projects[0].indicators[3];
+        outcome.adjusted_target = Some(IndicatorValue::parse("≥90%"));
+        outcome.deviation = String::new();
+    });
+    assert!(lines.is_empty(), "{lines:#?}");
+}
+
+#[test]
+fn unknown_or_repeated_fund_sources_and_document_kinds_are_named() {
+    let found = defective(|_, e| {
+        let mut repeated = e.projects[1].funds[1].clone();
+        repeated.reason = "又写了一行".into();
+        e.projects[1].funds.push(repeated);
+    });
+    let message = assert_findings(
+        found,
+        &[error(cell(FUNDS, "资金来源", 5), "bad-fund-source")],
+    );
+    assert!(
+        message.contains(&format!("已在 {}", cell(FUNDS, "资金来源", 4))),
+        "{message}"
+    );
+
+    let mut book = reference_book();
+    let col = contract::sheet_named(FUNDS).position("资金来源");
+    book.worksheet_from_name(FUNDS)
+        .unwrap()
+        .write_string(1, col, "自筹")
+        .unwrap();
+    let info = book.worksheet_from_name("基本信息").unwrap();
+    // Rows: 部门名称, 年度, 编制单位, 审核单位, 部门编码, (文档标题, 金额单位: left out when
+    // default, their rows empty), 文档类型.
+    info.write_string(8, 1, "年终总结").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("自评.xlsx");
+    book.save(&path).unwrap();
+    let (lines, diagnostics) = findings(&path);
+    assert!(
+        lines.contains(&error("基本信息!B9".into(), "bad-document-kind")),
+        "{diagnostics:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("bad-fund-source")),
+        "read as a goals workbook, its 项目资金执行 is not read: {lines:#?}"
+    );
+}
+
+#[test]
+fn a_self_evaluation_without_its_funds_sheet_names_what_is_missing() {
+    let mut book = reference_book();
+    book.worksheet_from_name(FUNDS)
+        .unwrap()
+        .set_name("项目资金执行情况")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("自评.xlsx");
+    book.save(&path).unwrap();
+    let (lines, diagnostics) = findings(&path);
+    assert_eq!(lines, ["-! 错误 missing-sheet"], "{diagnostics:#?}");
+    assert!(diagnostics[0].message.contains("“项目资金执行”"));
+    assert!(
+        diagnostics[0]
+            .message
+            .contains("“项目资金执行情况”是否应改名")
+    );
+}
+
+#[test]
+fn check_names_the_cell_and_build_makes_no_goals_text_of_a_self_evaluation() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let (d, mut e) = both();
+    write(&input, &d, &e);
+    let out = common::jixiao(&["check", input.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let output = dir.path().join("output");
+    let out = common::build(&input, &output, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("还不能生成自评报告 PDF"), "{stderr}");
+    assert!(stderr.contains("[bad-document-kind]"), "{stderr}");
+    let pdfs = walkdir::WalkDir::new(&output)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|f| f.path().extension().is_some_and(|x| x == "pdf"))
+        .count();
+    assert_eq!(pdfs, 0);
+
+    e.projects[0].indicators[3].deviation = String::new();
+    write(&input, &d, &e);
+    let out = common::jixiao(&["check", input.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let at = cell(INDICATORS, "偏差原因分析及改进措施", 5);
+    assert!(
+        stderr.contains(&format!("自评.xlsx › {at}: 错误:")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[deviation-reason]"), "{stderr}");
+}
