@@ -136,7 +136,7 @@ impl Engine {
     pub fn check(&self, file: &Path) -> (Option<Department>, Vec<Diagnostic>) {
         match read::load(file) {
             Ok(bytes) => {
-                let checked = self.check_bytes(file, &bytes, |department, _| department);
+                let checked = self.check_bytes(file, &bytes, |department, _, _| department);
                 (checked.kept, checked.diagnostics)
             }
             Err(diagnostics) => (None, diagnostics),
@@ -147,9 +147,13 @@ impl Engine {
     /// department it has not built in this run); `None` when it has errors or cannot be laid
     /// out, or when this engine renders no pages.
     pub fn preview(&self, file: &Path) -> Option<PageImages> {
-        let department = self.check(file).0?;
-        let rendered = self.renderer.document(&department, Attach::Nothing).ok()?;
-        let identity = DocumentIdentity::department(&department.name, department.year);
+        let bytes = read::load(file).ok()?;
+        let checked = self.check_bytes(file, &bytes, |department, evaluation, _| {
+            (department, evaluation)
+        });
+        let (department, evaluation) = checked.kept?;
+        let rendered = (self.render(&department, evaluation.as_ref(), Attach::Nothing)).ok()?;
+        let identity = DocumentIdentity::of(&department, evaluation.is_some());
         let compiled = self
             .typesetter
             .compile(rendered.source, &identity, &rendered.files)

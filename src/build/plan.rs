@@ -7,8 +7,8 @@ use super::engine::Engine;
 use super::parallel::guarded;
 use crate::changes::{self, Node};
 use crate::check::{self, duplicates, glyphs};
-use crate::contract::{self, RuleId};
 use crate::diagnostic::{Diagnostic, has_errors};
+use crate::evaluation::{Evaluation, identity_name};
 use crate::model::Department;
 use crate::output;
 use crate::output::manifest::{self, Inputs, Manifest};
@@ -29,9 +29,12 @@ pub(super) enum Plan {
         warnings: Option<usize>,
         /// The hash of the workbook's bytes.
         workbook: String,
+        self_evaluation: bool,
     },
     Build {
         department: Box<Department>,
+        /// What happened in its year, when the workbook is a self-evaluation.
+        evaluation: Option<Box<Evaluation>>,
         diagnostics: Vec<Diagnostic>,
         inputs: Inputs,
         /// What it prints, to compare with its last build (see [`crate::changes`]).
@@ -47,18 +50,30 @@ impl Plan {
         }
     }
 
-    /// (部门名称, 年度) and the PDF file name, when known.
-    fn identity(&self) -> Option<((&str, i32), String)> {
+    /// (部门名称 and kind, 年度) and the PDF file name, when known: a goals text and a
+    /// self-evaluation of one department and year do not clash.
+    fn identity(&self) -> Option<((String, i32), String)> {
         match self {
             Plan::Failed { .. } => None,
             Plan::Unchanged {
                 pdf,
                 department,
                 year,
+                self_evaluation,
                 ..
-            } => Some(((department, *year), pdf.clone())),
-            Plan::Build { department, .. } => Some((
-                (&department.name, department.year),
+            } => Some((
+                (identity_name(department, *self_evaluation), *year),
+                pdf.clone(),
+            )),
+            Plan::Build {
+                department,
+                evaluation,
+                ..
+            } => Some((
+                (
+                    identity_name(&department.name, evaluation.is_some()),
+                    department.year,
+                ),
                 output::file_name(&department.title, "pdf"),
             )),
         }
@@ -88,6 +103,7 @@ impl Engine {
                 year: entry.year,
                 warnings: entry.warnings,
                 workbook: hash,
+                self_evaluation: entry.self_evaluation,
             };
         }
         self.plan_build(file, &bytes, inputs)
@@ -95,13 +111,14 @@ impl Engine {
 
     /// A workbook to build from `bytes` (read and checked), or failed.
     pub(super) fn plan_build(&self, file: &Path, bytes: &[u8], inputs: Inputs) -> Plan {
-        let checked = self.check_bytes(file, bytes, |department, origins| {
+        let checked = self.check_bytes(file, bytes, |department, evaluation, origins| {
             let data = changes::snapshot(&department, origins);
-            (department, data)
+            (department, evaluation, data)
         });
         match checked.kept {
-            Some((department, data)) => Plan::Build {
+            Some((department, evaluation, data)) => Plan::Build {
                 department: Box::new(department),
+                evaluation: evaluation.map(Box::new),
                 diagnostics: checked.diagnostics,
                 inputs,
                 data: Box::new(data),
@@ -120,7 +137,7 @@ impl Engine {
         &self,
         file: &Path,
         bytes: &[u8],
-        keep: impl FnOnce(Department, &Origins) -> T,
+        keep: impl FnOnce(Department, Option<Evaluation>, &Origins) -> T,
     ) -> Checked<T> {
         let fonts = self.typesetter.fonts();
         let standards = self.typesetter.refusing_missing_glyphs();
@@ -142,17 +159,6 @@ impl Engine {
             let (Some(department), Some(origins)) = (checked.department, checked.origins) else {
                 return (Some((None, name)), diagnostics);
             };
-            if checked.evaluation.is_some() {
-                // Checked in full; its own document is not typeset yet (issue 25), and a goals
-                // text from a self-evaluation's workbook would be a wrong document.
-                diagnostics.push(Diagnostic::error(
-                    file,
-                    origins.info[contract::DOCUMENT_KIND].clone(),
-                    RuleId::BadDocumentKind,
-                    "本工作簿是绩效自评（“文档类型”为绩效自评）：本版本可以检查它（jixiao check），但还不能生成自评报告 PDF",
-                ));
-                return (Some((None, name)), diagnostics);
-            }
             let covers = |c: char| fonts.covers(c);
             diagnostics.extend(glyphs::check(
                 file,
@@ -169,7 +175,8 @@ impl Engine {
                     &private_use.join("、"),
                 ));
             }
-            let kept = (!has_errors(&diagnostics)).then(|| keep(department, &origins));
+            let evaluation = checked.evaluation;
+            let kept = (!has_errors(&diagnostics)).then(|| keep(department, evaluation, &origins));
             (Some((kept, name)), diagnostics)
         });
         let (kept, name) = checked.unwrap_or((None, None));
@@ -198,7 +205,7 @@ pub(super) fn reject_duplicates(files: &[PathBuf], plans: &mut [Plan]) {
         files,
         identities.iter().enumerate().filter_map(|(i, id)| {
             id.as_ref()
-                .map(|((name, year), _)| (i, (name.to_string(), *year)))
+                .map(|((name, year), _)| (i, (name.clone(), *year)))
         }),
     );
     let by_pdf = identities

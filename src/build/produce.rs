@@ -13,6 +13,7 @@ use crate::changes::{self, Change, Node};
 use crate::compile::{DocumentIdentity, EarlyPage};
 use crate::contract::RuleId;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::evaluation::{Evaluation, identity_name};
 use crate::model::Department;
 use crate::output::manifest::{self, Entry, Inputs};
 use crate::output::store::{self, Kept, Store};
@@ -65,6 +66,7 @@ impl Engine {
                 department,
                 warnings,
                 workbook,
+                self_evaluation,
                 ..
             } => Report {
                 file: file.to_path_buf(),
@@ -74,12 +76,14 @@ impl Engine {
                 diagnostics: Vec::new(),
                 changes: None,
                 model: None,
+                self_evaluation,
                 kept_warnings: warnings,
                 workbook_hash: Some(workbook),
                 pages: None,
             },
             Plan::Build {
                 department,
+                evaluation,
                 mut diagnostics,
                 inputs,
                 data,
@@ -98,8 +102,9 @@ impl Engine {
                 let batch = previous.map(|(_, batch)| batch);
                 let (written, more) = guarded(file, || {
                     let mut diagnostics = Vec::new();
+                    let document = (&*department, evaluation.as_deref());
                     let written =
-                        self.produce(file, &department, inputs, observer, batch, &mut diagnostics);
+                        self.produce(file, document, inputs, observer, batch, &mut diagnostics);
                     (written, diagnostics)
                 });
                 diagnostics.extend(more);
@@ -108,8 +113,16 @@ impl Engine {
                 };
                 let key = output::file_name(&department.title, "pdf");
                 let changes = previous.and_then(|(store, batch)| {
-                    let (changes, unwritten) =
-                        self.record_changes(file, &department, &key, *data, store, batch);
+                    let identity = identity_name(&department.name, evaluation.is_some());
+                    let (changes, unwritten) = self.record_changes(
+                        file,
+                        &department,
+                        &identity,
+                        &key,
+                        *data,
+                        store,
+                        batch,
+                    );
                     diagnostics.extend(unwritten);
                     changes
                 });
@@ -123,6 +136,7 @@ impl Engine {
                     // The volume and the summary use the department built, without reading it
                     // again.
                     model: Some(department),
+                    self_evaluation: evaluation.is_some(),
                     kept_warnings: None,
                     workbook_hash: Some(hash),
                     pages: written.pages,
@@ -138,6 +152,7 @@ impl Engine {
         &self,
         file: &Path,
         department: &Department,
+        identity: &str,
         pdf: &str,
         data: Node,
         previous: &Store<Node>,
@@ -147,7 +162,7 @@ impl Engine {
             .strftime("%Y-%m-%d %H:%M")
             .to_string();
         let changes = previous
-            .get(&department.name, department.year)
+            .get(identity, department.year)
             .map(|last| changes::compare(&last.data, &data));
         let unwritten = match &changes {
             Some(list) if !list.is_empty() => {
@@ -174,16 +189,17 @@ impl Engine {
             built: now,
             data,
         };
-        batch.kept(store::key(&department.name, department.year), kept);
+        batch.kept(store::key(identity, department.year), kept);
         (changes, unwritten)
     }
 
-    /// Render, compile and write one checked department: the PDF's path and its pages when
-    /// kept. With `batch`, its manifest entry is recorded there as soon as the PDF is written.
+    /// Render, compile and write one checked department's document (its goals text, or with an
+    /// evaluation its self-evaluation): the PDF's path and its pages when kept. With `batch`, its
+    /// manifest entry is recorded there as soon as the PDF is written.
     fn produce(
         &self,
         file: &Path,
-        department: &Department,
+        (department, evaluation): (&Department, Option<&Evaluation>),
         inputs: Inputs,
         observer: &dyn Observer,
         batch: Option<&Registration<'_>>,
@@ -197,14 +213,14 @@ impl Engine {
         } else {
             Attach::Nothing
         };
-        let rendered = match self.renderer.document(department, attach) {
+        let rendered = match self.render(department, evaluation, attach) {
             Ok(rendered) => rendered,
             Err(e) => {
                 diagnostics.push(typeset_error(format!("模板渲染失败：{e:#}")));
                 return None;
             }
         };
-        let identity = DocumentIdentity::department(&department.name, department.year);
+        let identity = DocumentIdentity::of(department, evaluation.is_some());
         let early = Early { observer, file };
         let compiled = match self.typesetter.compile_observed(
             rendered.source,
@@ -236,7 +252,7 @@ impl Engine {
         }
         let mut emitted = Emitted::default();
         if self.config.emit_typ {
-            match self.emit_source(department, &stem) {
+            match self.emit_source(department, evaluation, &stem) {
                 Ok(hashes) => emitted = hashes,
                 Err(message) => {
                     diagnostics.push(typeset_error(message));
@@ -284,6 +300,7 @@ impl Engine {
             typ: emitted.source,
             data: emitted.data,
             warnings: Some(Severity::Warning.count(diagnostics)),
+            self_evaluation: evaluation.is_some(),
         };
         // Still inside the gate: an interrupt records this entry.
         if let Some(batch) = batch {
@@ -298,7 +315,12 @@ impl Engine {
     /// `--emit typ`: the document's source beside its PDF, reading its data from `{stem}.json`
     /// written beside it, so that it compiles on its own (`typst compile`); their hashes, for the
     /// manifest.
-    fn emit_source(&self, department: &Department, stem: &str) -> Result<Emitted, String> {
+    fn emit_source(
+        &self,
+        department: &Department,
+        evaluation: Option<&Evaluation>,
+        stem: &str,
+    ) -> Result<Emitted, String> {
         let attach = if self.typesetter.allows_attachments() {
             Attach::Beside {
                 stem: stem.to_string(),
@@ -307,8 +329,7 @@ impl Engine {
             Attach::Nothing
         };
         let Rendered { source, files } = self
-            .renderer
-            .document(department, attach)
+            .render(department, evaluation, attach)
             .map_err(|e| format!("模板渲染失败：{e:#}"))?;
         let write = |name: &str, bytes: &[u8]| {
             let path = self.output().join(name);
@@ -325,6 +346,21 @@ impl Engine {
             source: Some(write(&format!("{stem}.typ"), source.as_bytes())?),
             data,
         })
+    }
+}
+
+impl Engine {
+    /// A department's document: its goals text, or its self-evaluation when it has one.
+    pub(super) fn render(
+        &self,
+        department: &Department,
+        evaluation: Option<&Evaluation>,
+        attach: Attach,
+    ) -> crate::Result<Rendered> {
+        match evaluation {
+            Some(e) => self.renderer.self_evaluation(department, e, attach),
+            None => self.renderer.document(department, attach),
+        }
     }
 }
 

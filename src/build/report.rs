@@ -59,6 +59,8 @@ pub struct Report {
     /// The checked department, when its PDF was built in this run (the combined volume and the
     /// summary workbook need it; an unchanged one is taken from its PDF's data).
     pub model: Option<Box<Department>>,
+    /// Whether the document is a self-evaluation (绩效自评报告), when it was built or kept.
+    pub self_evaluation: bool,
     /// For an unchanged workbook: how many warnings its last build found, as the manifest keeps
     /// it (`None` from a manifest of an earlier version, or for a workbook built or failed).
     pub kept_warnings: Option<usize>,
@@ -88,6 +90,7 @@ impl Report {
             diagnostics,
             changes: None,
             model: None,
+            self_evaluation: false,
             kept_warnings: None,
             workbook_hash: None,
             pages: None,

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::rules::{Checked, check_path};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::evaluation::identity_name;
 
 /// The findings about one workbook (one department).
 #[derive(Debug, Clone)]
@@ -175,10 +176,10 @@ pub fn check_paths(paths: &[PathBuf]) -> Findings {
         .map(|d| Group::new(d.file.clone(), None, vec![d], false))
         .collect();
     let checked: Vec<Checked> = files.par_iter().map(|f| check_path(f)).collect();
-    let identities = checked
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| Some((i, (c.department_name.clone()?, c.department_year?))));
+    let identities = checked.iter().enumerate().filter_map(|(i, c)| {
+        let name = identity_name(c.department_name.as_deref()?, c.self_evaluation);
+        Some((i, (name, c.department_year?)))
+    });
     let mut duplicates = super::duplicates::departments(&files, identities);
     for (i, (file, c)) in files.iter().zip(checked).enumerate() {
         let mut diagnostics = c.diagnostics;

@@ -23,6 +23,8 @@ pub struct Checked {
     pub department_name: Option<String>,
     /// 年度, when the workbook states a valid one (even if it has errors).
     pub department_year: Option<i32>,
+    /// Whether the workbook says it is a self-evaluation (even if it has errors).
+    pub self_evaluation: bool,
     /// The model, when there is no error.
     pub department: Option<Department>,
     /// Where the model's values came from, with the model.
@@ -45,10 +47,12 @@ pub fn check_reading(path: &Path, reading: Reading) -> Checked {
     let mut diagnostics = reading.diagnostics;
     let department_name = reading.department_name;
     let department_year = reading.department_year;
+    let self_evaluation = reading.self_evaluation;
     let Some(workbook) = reading.workbook else {
         return Checked {
             department_name,
             department_year,
+            self_evaluation,
             department: None,
             origins: None,
             evaluation: None,
@@ -79,6 +83,7 @@ pub fn check_reading(path: &Path, reading: Reading) -> Checked {
     Checked {
         department_name,
         department_year,
+        self_evaluation,
         department,
         origins,
         evaluation,

@@ -42,6 +42,16 @@ pub struct DocumentIdentity {
 }
 
 impl DocumentIdentity {
+    /// The identity of `department`'s goals text, or of its self-evaluation: never each
+    /// other's.
+    pub fn of(department: &crate::model::Department, self_evaluation: bool) -> Self {
+        let mut identity = Self::department(&department.name, department.year);
+        if self_evaluation {
+            identity.ident.push_str("|绩效自评");
+        }
+        identity
+    }
+
     /// The identity of department `name`'s document of `year`: the same in every build, and
     /// never another department's.
     pub fn department(name: &str, year: i32) -> Self {

@@ -113,7 +113,7 @@ rules! {
     WeightSum => "weight-sum", Warning, "项目的权重合计不是 100";
     UnitMismatch => "unit-mismatch", Warning, "度量单位与指标值中的单位不一致";
     // 绩效自评
-    BadDocumentKind => "bad-document-kind", Error, "文档类型不是绩效目标或绩效自评，或本版本还不能生成该类文档";
+    BadDocumentKind => "bad-document-kind", Error, "文档类型不是绩效目标或绩效自评";
     BadFundSource => "bad-fund-source", Error, "资金来源无法识别，或同一项目同一来源有两行";
     FundSourceSum => "fund-source-sum", Error, "年度资金总额不等于各来源之和";
     InitialBudget => "initial-budget", Error, "年初预算数与“项目”表的财政资金或其他资金不一致";

@@ -51,6 +51,9 @@ pub struct Entry {
     /// unchanged need not read the workbook again (absent in manifests of earlier versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<usize>,
+    /// Whether it is a self-evaluation (绩效自评报告); absent for a goals text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub self_evaluation: bool,
 }
 
 /// The hashes of everything a document is made from.
@@ -249,6 +252,7 @@ mod tests {
                 typ: None,
                 data: None,
                 warnings: None,
+                self_evaluation: false,
             },
         );
         manifest.save(dir.path()).unwrap();
@@ -283,6 +287,7 @@ mod tests {
             typ: None,
             data: None,
             warnings: None,
+            self_evaluation: false,
         }
     }
 

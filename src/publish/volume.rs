@@ -109,17 +109,25 @@ fn most_common<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T>
 }
 
 /// Writes the volume of every member that has data (the others are left out; the run's summary
-/// lists them), atomically.
+/// lists them), atomically. A volume collects goals texts (部门预算绩效文本): a self-evaluation
+/// of the run is left out of it, and a run of self-evaluations alone makes none.
 pub fn write(
     engine: &Engine,
     members: &[Member],
     options: &VolumeOptions,
 ) -> Result<Volume, Error> {
+    let evaluations = members.iter().filter(|m| m.report.self_evaluation).count();
     let mut departments: Vec<&Department> = members
         .iter()
+        .filter(|m| !m.report.self_evaluation)
         .filter_map(|m| m.department.as_deref())
         .filter(|d| options.year.is_none_or(|y| d.year == y))
         .collect();
+    if departments.is_empty() && evaluations > 0 {
+        return Err(Error::failed(format!(
+            "没有可以收入汇编的部门预算绩效文本：本次的 {evaluations} 个绩效自评报告不收入汇编（汇编只收绩效目标）"
+        )));
+    }
     if departments.is_empty() {
         return Err(Error::failed(match options.year {
             Some(year) => {

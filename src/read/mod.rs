@@ -95,6 +95,8 @@ pub struct Reading {
     pub department_name: Option<String>,
     /// 年度 as read, when 基本信息 gave a valid one.
     pub department_year: Option<i32>,
+    /// Whether 基本信息 says the workbook is a self-evaluation (also when it has errors).
+    pub self_evaluation: bool,
 }
 
 impl Reading {
@@ -183,6 +185,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
     } = reader;
     let department_name = Some(department.name.clone()).filter(|n| !n.is_empty());
     let department_year = Some(department.year).filter(|&y| y != 0);
+    let self_evaluation = evaluation.is_some();
     Reading {
         workbook: complete.then_some(Workbook {
             department,
@@ -192,6 +195,7 @@ fn read_file(path: &Path, opened: Result<Book, OpenError>) -> Reading {
         diagnostics: ctx.diagnostics,
         department_name,
         department_year,
+        self_evaluation,
     }
 }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::view::Attachment;
 use crate::error::Error;
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 use crate::output;
 
@@ -26,6 +27,9 @@ struct Envelope<'a> {
     schema: &'static str,
     version: u32,
     department: &'a Department,
+    /// A self-evaluation's (绩效自评) additions; absent from a goals text's data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evaluation: Option<&'a Evaluation>,
 }
 
 #[derive(Deserialize)]
@@ -54,10 +58,16 @@ pub struct VirtualFile {
 /// `department` as the attached JSON: pretty-printed, fields in a fixed order, ending in a
 /// newline. The same department always gives the same bytes.
 pub fn to_json(department: &Department) -> Vec<u8> {
+    to_json_with(department, None)
+}
+
+/// [`to_json`], with a self-evaluation's additions when given (field `evaluation`).
+pub fn to_json_with(department: &Department, evaluation: Option<&Evaluation>) -> Vec<u8> {
     let envelope = Envelope {
         schema: SCHEMA,
         version: VERSION,
         department,
+        evaluation,
     };
     let mut json = serde_json::to_vec_pretty(&envelope).expect("a department serialises");
     json.push(b'\n');
@@ -99,27 +109,52 @@ pub fn from_json(bytes: &[u8]) -> Result<Department, Error> {
 /// The served path depends only on `index`, so a batch interns a handful of paths, not one per
 /// department.
 pub fn served(department: &Department, index: usize) -> (Attachment, VirtualFile) {
-    attachment(department, format!("/.jixiao/{index}.json"))
+    attachment(department, None, format!("/.jixiao/{index}.json"))
+}
+
+/// [`served`] for a self-evaluation: the department and what happened in its year.
+pub fn served_evaluation(
+    department: &Department,
+    evaluation: &Evaluation,
+    index: usize,
+) -> (Attachment, VirtualFile) {
+    attachment(
+        department,
+        Some(evaluation),
+        format!("/.jixiao/{index}.json"),
+    )
 }
 
 /// The attachment of `department`'s data read from `{stem}.json` beside the source (an emitted
 /// source that compiles on its own), with that file.
-pub fn beside(department: &Department, stem: &str) -> (Attachment, VirtualFile) {
-    attachment(department, format!("{stem}.json"))
+pub fn beside(
+    department: &Department,
+    evaluation: Option<&Evaluation>,
+    stem: &str,
+) -> (Attachment, VirtualFile) {
+    attachment(department, evaluation, format!("{stem}.json"))
 }
 
-fn attachment(department: &Department, path: String) -> (Attachment, VirtualFile) {
+fn attachment(
+    department: &Department,
+    evaluation: Option<&Evaluation>,
+    path: String,
+) -> (Attachment, VirtualFile) {
+    let what = match evaluation {
+        Some(_) => "年度预算绩效自评数据",
+        None => "年部门预算绩效数据",
+    };
     let attachment = Attachment {
         name: output::file_name(&department.title, "json"),
         path: path.clone(),
         description: format!(
-            "{}{}年部门预算绩效数据（{SCHEMA} 第 {VERSION} 版）",
+            "{}{}{what}（{SCHEMA} 第 {VERSION} 版）",
             department.name, department.year
         ),
     };
     let file = VirtualFile {
         path,
-        bytes: to_json(department),
+        bytes: to_json_with(department, evaluation),
     };
     (attachment, file)
 }

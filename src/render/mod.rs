@@ -9,6 +9,7 @@
 
 pub mod data;
 pub mod escape;
+pub mod evaluation;
 pub mod roles;
 pub mod view;
 
@@ -20,8 +21,10 @@ use std::sync::OnceLock;
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, Value};
 
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 use crate::output::manifest::Fingerprint;
+use evaluation::EvaluationView;
 use roles::Roles;
 use view::{DocumentView, VolumeView};
 
@@ -56,6 +59,9 @@ pub struct Cover {
 /// The name of the main template.
 pub const MAIN_TEMPLATE: &str = "document.typ";
 
+/// The name of a self-evaluation's (绩效自评) template.
+pub const EVALUATION_TEMPLATE: &str = "evaluation.typ";
+
 /// The name of the combined volume's template.
 pub const VOLUME_TEMPLATE: &str = "volume.typ";
 
@@ -67,6 +73,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/department.typ"),
     ),
     ("volume.typ", include_str!("../../templates/volume.typ")),
+    (
+        "evaluation.typ",
+        include_str!("../../templates/evaluation.typ"),
+    ),
+    (
+        "evaluation-table.typ",
+        include_str!("../../templates/evaluation-table.typ"),
+    ),
     ("style.typ", include_str!("../../templates/style.typ")),
     (
         "project-table.typ",
@@ -192,12 +206,36 @@ impl Renderer {
                 (Some(attachment), vec![file])
             }
             Attach::Beside { stem } => {
-                let (attachment, file) = data::beside(department, &stem);
+                let (attachment, file) = data::beside(department, None, &stem);
                 (Some(attachment), vec![file])
             }
         };
         let view = DocumentView::new(department).with_attachment(attachment);
         let source = self.source(MAIN_TEMPLATE, "doc", Value::from(Serde(&view)), false)?;
+        Ok(Rendered { source, files })
+    }
+
+    /// A department's self-evaluation (绩效自评报告), carrying its data as `attach` says.
+    pub fn self_evaluation(
+        &self,
+        department: &Department,
+        evaluation: &Evaluation,
+        attach: Attach,
+    ) -> crate::Result<Rendered> {
+        let (attachment, files) = match attach {
+            Attach::Nothing => (None, Vec::new()),
+            Attach::Served => {
+                let (attachment, file) = data::served_evaluation(department, evaluation, 0);
+                (Some(attachment), vec![file])
+            }
+            Attach::Beside { stem } => {
+                let (attachment, file) = data::beside(department, Some(evaluation), &stem);
+                (Some(attachment), vec![file])
+            }
+        };
+        let view = EvaluationView::new(department, evaluation).with_attachment(attachment);
+        let view = Value::from(Serde(&view));
+        let source = self.source(EVALUATION_TEMPLATE, "doc", view, false)?;
         Ok(Rendered { source, files })
     }
 

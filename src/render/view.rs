@@ -384,7 +384,7 @@ pub struct DetailCell<'a> {
 /// 项目性质 / 项目期 (those given) on one row, or two when all four are given. A row of one
 /// cell spans the table; of two, it lays out as 项目编码/项目名称; of three, the last value takes
 /// two columns.
-fn detail_rows(details: &ProjectDetails) -> Vec<Vec<DetailCell<'_>>> {
+pub(super) fn detail_rows(details: &ProjectDetails) -> Vec<Vec<DetailCell<'_>>> {
     fn given<'d>(items: &[(&'static str, &'d Option<String>)]) -> Vec<(&'static str, &'d str)> {
         items
             .iter()

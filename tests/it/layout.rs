@@ -11,9 +11,13 @@ use jixiao::reference;
 
 fn layout(department: &Department) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let pdf = compile_to(dir.path(), department);
+    lines_of(&compile_to(dir.path(), department))
+}
+
+/// Every line of every page of `pdf` with its position.
+fn lines_of(pdf: &std::path::Path) -> String {
     let mut out = String::new();
-    for (i, page) in page_lines(&pdf).iter().enumerate() {
+    for (i, page) in page_lines(pdf).iter().enumerate() {
         out.push_str(&format!("== page {}\n", i + 1));
         for line in page {
             out.push_str(&format!(
@@ -39,4 +43,25 @@ fn long_department_layout() {
 #[test]
 fn full_department_layout() {
     insta::assert_snapshot!("full", layout(&reference::full::department()));
+}
+
+/// The reference department's made-up 2021 self-evaluation (绩效自评报告), built by the real
+/// binary from its workbook.
+#[test]
+fn self_evaluation_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let department = reference::self_evaluation_department();
+    let evaluation = reference::evaluation::evaluation();
+    jixiao::xlsx::department::write_evaluation(&department, &evaluation, &input.join("自评.xlsx"))
+        .unwrap();
+    let output = dir.path().join("output");
+    let out = common::build(&input, &output, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("self_evaluation", lines_of(&common::only_pdf(&output)));
 }

@@ -11,3 +11,13 @@ fn reference_typst_source() {
         .expect("render");
     insta::assert_snapshot!("reference.typ", source);
 }
+
+#[test]
+fn reference_self_evaluation_typst_source() {
+    let department = reference::self_evaluation_department();
+    let evaluation = reference::evaluation::evaluation();
+    let rendered = Renderer::new(None)
+        .self_evaluation(&department, &evaluation, jixiao::render::Attach::Nothing)
+        .expect("render");
+    insta::assert_snapshot!("self_evaluation.typ", rendered.source);
+}
