@@ -63,13 +63,21 @@ pub struct TableView<'a> {
     pub detail_rows: Vec<Vec<DetailCell<'a>>>,
     /// 年度资金总额, then each source written (当年财政拨款 first, as 其中).
     pub funds: Vec<FundLine>,
-    /// 年度总体目标: (预期目标, 实际完成情况) of each 年度 goal.
-    pub goals: Vec<(&'a str, &'a str)>,
+    /// 年度总体目标: 预期目标 beside 实际完成情况, each as paragraphs; a project has a row per
+    /// 年度 goal, the department one row of its 总体绩效目标 beside its 总体完成情况.
+    pub goals: Vec<GoalRow<'a>>,
     /// The 年度 indicators, one row each.
     pub rows: Vec<IndicatorRow<'a>>,
     /// 总分 and 等级, when the table is scored (it has indicators).
     pub total: Option<String>,
     pub grade: Option<&'static str>,
+}
+
+/// A row of 年度总体目标.
+#[derive(Debug, Serialize)]
+pub struct GoalRow<'a> {
+    pub expected: Vec<&'a str>,
+    pub achieved: Vec<&'a str>,
 }
 
 /// One line of 项目资金: a source with its three amounts, its rate, and (年度资金总额 only) the
@@ -130,7 +138,10 @@ impl<'a> EvaluationView<'a> {
                     .goals
                     .iter()
                     .zip(&e.achieved)
-                    .map(|(g, a)| (g.as_str(), a.as_str()))
+                    .map(|(g, a)| GoalRow {
+                        expected: vec![g.as_str()],
+                        achieved: vec![a.as_str()],
+                    })
                     .collect();
                 let mut table = table(
                     unit,
@@ -189,18 +200,11 @@ impl<'a> EvaluationView<'a> {
                     .filter(|f| matches!(f.source, FundSource::Appropriation | FundSource::Other))
                     .fold(Amounts::default(), |s, f| s + f.amounts),
             };
-            let goals = department
-                .overall_goals
-                .iter()
-                .zip(
-                    evaluation
-                        .results
-                        .iter()
-                        .map(String::as_str)
-                        .chain(std::iter::repeat("")),
-                )
-                .map(|(g, r)| (g.as_str(), r))
-                .collect();
+            let paragraphs = |p: &'a [String]| p.iter().map(String::as_str).collect();
+            let goals = vec![GoalRow {
+                expected: paragraphs(&department.overall_goals),
+                achieved: paragraphs(&evaluation.results),
+            }];
             let mut table = table(
                 unit,
                 &department.department_indicators,
@@ -243,7 +247,7 @@ fn table<'a>(
     outcomes: &'a [Outcome],
     funds: &[FundRow],
     total: Amounts,
-    goals: Vec<(&'a str, &'a str)>,
+    goals: Vec<GoalRow<'a>>,
 ) -> TableView<'a> {
     let yearly: Vec<(&'a Indicator, &'a Outcome)> = indicators
         .iter()
@@ -265,23 +269,27 @@ fn table<'a>(
         points: score::EXECUTION_POINTS.to_string(),
         score: two(scored.execution),
     }];
-    let sources = funds.iter().filter(|f| {
-        !matches!(
-            f.source,
-            FundSource::Total | FundSource::Basic | FundSource::Project
-        )
-    });
-    for (k, f) in sources.enumerate() {
-        let prefix = if k == 0 { "其中：" } else { "" };
-        lines.push(FundLine {
-            label: format!("{prefix}{}", f.source.label()),
-            initial: money(f.amounts.initial),
-            full_year: money(f.amounts.full_year),
-            executed: money(f.amounts.executed),
-            rate: rate(&f.amounts),
-            points: "—".to_string(),
-            score: "—".to_string(),
-        });
+    // The sources, then (部门资金执行) the spending by kind: each breakdown opens with 其中.
+    let spending = |f: &&FundRow| matches!(f.source, FundSource::Basic | FundSource::Project);
+    let sources = funds
+        .iter()
+        .filter(|f| f.source != FundSource::Total && !spending(f));
+    for breakdown in [
+        sources.collect::<Vec<_>>(),
+        funds.iter().filter(spending).collect(),
+    ] {
+        for (k, f) in breakdown.into_iter().enumerate() {
+            let prefix = if k == 0 { "其中：" } else { "" };
+            lines.push(FundLine {
+                label: format!("{prefix}{}", f.source.label()),
+                initial: money(f.amounts.initial),
+                full_year: money(f.amounts.full_year),
+                executed: money(f.amounts.executed),
+                rate: rate(&f.amounts),
+                points: "—".to_string(),
+                score: "—".to_string(),
+            });
+        }
     }
     let (mut group, mut subgroup) = (0, 0);
     let mut rows: Vec<IndicatorRow<'a>> = Vec::new();

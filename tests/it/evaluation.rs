@@ -505,3 +505,50 @@ fn the_self_evaluation_pdf_carries_its_data() {
         "76.8"
     );
 }
+
+/// With 部门资金执行 and 部门整体指标, the document has its 部门整体支出绩效自评表: the money by
+/// source and by kind of spending, the 总体绩效目标 beside the 总体完成情况, the indicators scored.
+#[test]
+fn the_department_table_prints_its_funds_goals_and_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let (mut d, mut e) = both();
+    let row = |source, budget: i64, executed: i64| FundRow {
+        source,
+        amounts: jixiao::evaluation::Amounts {
+            initial: budget.into(),
+            full_year: budget.into(),
+            executed: executed.into(),
+        },
+        reason: String::new(),
+    };
+    e.department_funds = vec![
+        row(FundSource::Total, 300, 297),
+        row(FundSource::Appropriation, 300, 297),
+        row(FundSource::Basic, 165, 165),
+        row(FundSource::Project, 135, 132),
+    ];
+    d.department_indicators = d.projects[1].indicators.clone();
+    e.department_indicators = e.projects[1].indicators.clone();
+    write(&input, &d, &e);
+    let output = dir.path().join("output");
+    let out = common::build(&input, &output, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = common::compact(&common::pdf_text(&common::only_pdf(&output)));
+    for expected in [
+        "三、部门整体支出绩效自评表",
+        "年度资金总额3003002971099.00%9.90",
+        "其中：当年财政拨款300300297—99.00%—",
+        "其中：基本支出165165165—100.00%—",
+        "项目支出135135132—97.78%—",
+        // Its indicators are 物业费's: 80 + 9 given, and 9.90 for execution.
+        "总分10098.90自评等级：优",
+    ] {
+        assert!(text.contains(expected), "missing {expected}: {text}");
+    }
+}
