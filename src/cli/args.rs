@@ -127,9 +127,13 @@ pub struct TemplateArgs {
     /// 写出填好的示例（参考部门）而不是空白模板
     #[arg(long, conflicts_with = "from")]
     pub example: bool,
-    /// 上一年度的工作簿：生成下一年度的工作簿，年度加一，其余内容保留供修改
+    /// 上一年度的工作簿：生成下一年度的工作簿，年度加一，其余内容保留供修改；
+    /// 与 --self-eval 同用时为当年的绩效目标工作簿或其 PDF，生成预填好的绩效自评工作簿
     #[arg(long, value_name = "LAST_YEAR.xlsx")]
     pub from: Option<PathBuf>,
+    /// 绩效自评工作簿（年度结束后的自评）：空白表，或 --from 当年的绩效目标、--example 示例
+    #[arg(long, conflicts_with = "full")]
+    pub self_eval: bool,
     /// 覆盖已存在的输出文件
     #[arg(long)]
     pub force: bool,

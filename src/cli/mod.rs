@@ -12,9 +12,11 @@ use jixiao::build::{self, Batch, Cancel, Engine, Report};
 use jixiao::check::report;
 use jixiao::compile::{Fonts, roles};
 use jixiao::diagnostic::Diagnostic;
+use jixiao::publish::extract::{self, GoalsError};
 use jixiao::publish::volume::VolumeOptions;
 use jixiao::publish::{self, PublishOptions};
 use jixiao::render::Renderer;
+use jixiao::xlsx::evaluation_form::{self, EvaluationSource};
 use jixiao::xlsx::fill_in::{self, Source, Template};
 use jixiao::{Error, ErrorKind, platform};
 
@@ -363,12 +365,15 @@ pub fn export_templates(dir: &Path, force: bool) -> Exit {
 
 /// `jixiao template`.
 pub fn template(args: TemplateArgs) -> Exit {
+    if args.self_eval {
+        return self_evaluation_template(args);
+    }
     let source = match (args.from, args.example) {
         (Some(path), _) => Source::LastYear(path),
         (None, true) => Source::Example,
         (None, false) => Source::Blank,
     };
-    let mut template = match Template::make_with(&source, args.full) {
+    let template = match Template::make_with(&source, args.full) {
         Ok(t) => t,
         Err(fill_in::Error::Reading(diagnostics)) => {
             print_diagnostics(&diagnostics);
@@ -383,10 +388,41 @@ pub fn template(args: TemplateArgs) -> Exit {
         }
     };
     print_diagnostics(&template.warnings);
-    let path = args
-        .output
-        .unwrap_or_else(|| PathBuf::from(template.file_name()));
-    match template.save(&path, args.force) {
+    save_template(template, args.output, args.force)
+}
+
+/// `template --self-eval`: the self-evaluation's form, blank, the example, or pre-filled from the
+/// goals of a workbook or of the data attached to its PDF.
+fn self_evaluation_template(args: TemplateArgs) -> Exit {
+    let source = match (&args.from, args.example) {
+        (Some(path), _) => match extract::goals(path) {
+            Ok(goals) => EvaluationSource::Goals(Box::new(goals)),
+            Err(GoalsError::Findings(diagnostics)) => {
+                print_diagnostics(&diagnostics);
+                eprintln!("{}：有错误，未生成绩效自评工作簿", path.display());
+                return Exit::Failure;
+            }
+            Err(GoalsError::Failed(message)) => {
+                eprintln!("{message}");
+                return Exit::Failure;
+            }
+        },
+        (None, true) => EvaluationSource::Example,
+        (None, false) => EvaluationSource::Blank,
+    };
+    match evaluation_form::make(source) {
+        Ok(template) => save_template(template, args.output, args.force),
+        Err(e) => {
+            eprintln!("{e}");
+            Exit::Failure
+        }
+    }
+}
+
+/// Saves a template at `output`, or under its own name in the current folder.
+fn save_template(mut template: Template, output: Option<PathBuf>, force: bool) -> Exit {
+    let path = output.unwrap_or_else(|| PathBuf::from(template.file_name()));
+    match template.save(&path, force) {
         Ok(()) => {
             eprintln!("已生成 {}", path.display());
             Exit::Success

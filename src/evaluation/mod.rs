@@ -7,6 +7,8 @@
 mod outcome;
 pub mod score;
 
+use crate::model::{Department, Period};
+
 /// The name by which a run tells a department's documents apart: its goals text by 部门名称,
 /// its self-evaluation by 部门名称 and `（绩效自评）`, so that both of one year may share an
 /// input folder, an output folder and a change store.
@@ -16,6 +18,31 @@ pub fn identity_name(name: &str, self_evaluation: bool) -> String {
     } else {
         name.to_string()
     }
+}
+
+/// A department's goals as its self-evaluation workbook starts: every 年度 indicator given the
+/// 分值 the form suggests ([`score::suggested_points`]; a goals text's 权重 add up to 100, a
+/// self-evaluation's to 90), and a default 文档标题
+/// the self-evaluation's.
+pub fn evaluated(goals: &Department) -> Department {
+    let mut d = goals.clone();
+    if d.title == Department::default_title(&d.name, d.year) {
+        d.title = Evaluation::default_title(&d.name, d.year);
+    }
+    let lists = d
+        .projects
+        .iter_mut()
+        .map(|p| &mut p.indicators)
+        .chain(std::iter::once(&mut d.department_indicators));
+    for indicators in lists {
+        let yearly = indicators.iter().filter(|i| i.period == Period::Year);
+        let points = score::suggested_points(yearly.map(|i| i.level1.as_str()));
+        let yearly = indicators.iter_mut().filter(|i| i.period == Period::Year);
+        for (indicator, points) in yearly.zip(points) {
+            indicator.details.weight = Some(points);
+        }
+    }
+    d
 }
 
 pub use outcome::{Amounts, Evaluation, FundRow, FundSource, Grade, Outcome, ProjectEvaluation};

@@ -116,6 +116,51 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// The blank self-evaluation of `department`'s goals, as its form starts: for each project
+    /// its 当年财政拨款 (and 其他资金, when it has any) with the 年初预算数 the goals published,
+    /// the rest for the department to fill in.
+    pub fn blank_for(department: &crate::model::Department) -> Evaluation {
+        let row = |source, initial| FundRow {
+            source,
+            amounts: Amounts {
+                initial,
+                ..Amounts::default()
+            },
+            reason: String::new(),
+        };
+        let blank = |indicators: &[crate::model::Indicator]| {
+            indicators
+                .iter()
+                .map(|_| Outcome {
+                    actual: IndicatorValue::parse(""),
+                    score: None,
+                    deviation: String::new(),
+                    adjusted_target: None,
+                })
+                .collect()
+        };
+        Evaluation {
+            results: Vec::new(),
+            projects: department
+                .projects
+                .iter()
+                .map(|p| {
+                    let mut funds = vec![row(FundSource::Appropriation, p.fiscal_funds)];
+                    if !p.other_funds.is_zero() {
+                        funds.push(row(FundSource::Other, p.other_funds));
+                    }
+                    ProjectEvaluation {
+                        funds,
+                        achieved: vec![String::new(); p.goals.len()],
+                        indicators: blank(&p.indicators),
+                    }
+                })
+                .collect(),
+            department_funds: Vec::new(),
+            department_indicators: blank(&department.department_indicators),
+        }
+    }
+
     /// The default 文档标题 of a self-evaluation.
     pub fn default_title(name: &str, year: i32) -> String {
         format!("{name}{year}年度预算绩效自评报告")

@@ -139,6 +139,35 @@ pub fn total(execution: Decimal, indicators: Vec<Decimal>) -> Scored {
     }
 }
 
+/// The 分值 the self-evaluation's form suggests for indicators of these 一级指标: 产出 50, 效益
+/// (效果) 30, 满意度 10 (others 0), each divided evenly within its 一级, to two decimals, the
+/// remainder on the last.
+pub fn suggested_points<'a>(level1: impl Iterator<Item = &'a str>) -> Vec<Decimal> {
+    let group = |l: &str| match l.trim_end_matches("指标") {
+        "产出" => Some(("产出", 50)),
+        "效益" | "效果" => Some(("效益", 30)),
+        "满意度" => Some(("满意度", 10)),
+        _ => None,
+    };
+    let groups: Vec<Option<(&str, i64)>> = level1.map(group).collect();
+    let mut points = vec![Decimal::ZERO; groups.len()];
+    for (name, total) in [("产出", 50), ("效益", 30), ("满意度", 10)] {
+        let members: Vec<usize> = (0..groups.len())
+            .filter(|&i| groups[i].is_some_and(|g| g.0 == name))
+            .collect();
+        let Some(&last) = members.last() else {
+            continue;
+        };
+        let total = Decimal::from(total);
+        let each = (total / Decimal::from(members.len())).round_dp(2);
+        for &i in &members {
+            points[i] = each;
+        }
+        points[last] = total - each * Decimal::from(members.len() - 1);
+    }
+    points
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

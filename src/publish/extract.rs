@@ -11,7 +11,9 @@ use std::io::Read;
 use hayro_syntax::Pdf;
 use hayro_syntax::object::{Array, Dict, Name, Object, Stream, String as PdfString};
 
+use crate::diagnostic::{Diagnostic, has_errors};
 use crate::error::Error;
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 use crate::output;
 use crate::render::data;
@@ -31,6 +33,8 @@ pub struct Extracted {
     /// The JSON as attached.
     pub json: Vec<u8>,
     pub department: Department,
+    /// What happened in its year, when the PDF is a self-evaluation (绩效自评报告).
+    pub evaluation: Option<Evaluation>,
 }
 
 /// What `jixiao extract` did.
@@ -74,7 +78,7 @@ fn write_as_asked(pdf: &Path, out: Option<&Path>) -> Result<Outcome, String> {
             outcome.written.push(path.to_path_buf());
         }
         (Some(path), Some("xlsx"), [one]) => {
-            write_workbook(&one.department, path)?;
+            write_workbook(one, path)?;
             outcome.written.push(path.to_path_buf());
         }
         (Some(path), Some(other), [_]) => {
@@ -96,7 +100,7 @@ fn write_as_asked(pdf: &Path, out: Option<&Path>) -> Result<Outcome, String> {
                 .map_err(|e| format!("无法创建文件夹 {}：{e}", dir.display()))?;
             for one in many {
                 let path = dir.join(output::file_name(&one.department.title, "xlsx"));
-                write_workbook(&one.department, &path)?;
+                write_workbook(one, &path)?;
                 outcome.written.push(path);
             }
         }
@@ -104,12 +108,50 @@ fn write_as_asked(pdf: &Path, out: Option<&Path>) -> Result<Outcome, String> {
     Ok(outcome)
 }
 
-/// Writes `department` as a workbook of the input contract, atomically.
-fn write_workbook(department: &Department, path: &Path) -> Result<(), String> {
-    let bytes = crate::xlsx::department::to_workbook(department)
+/// Writes what was extracted as a workbook of the input contract (a self-evaluation's, for a
+/// self-evaluation), atomically.
+fn write_workbook(one: &Extracted, path: &Path) -> Result<(), String> {
+    let book = match &one.evaluation {
+        Some(e) => crate::xlsx::department::evaluation_to_workbook(&one.department, e),
+        None => crate::xlsx::department::to_workbook(&one.department),
+    };
+    let bytes = book
         .and_then(|mut book| book.save_to_buffer())
         .map_err(|e| format!("无法生成工作簿 {}：{e}", path.display()))?;
     output::write_atomic(path, &bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))
+}
+
+/// Why no goals could be taken from a file.
+#[derive(Debug)]
+pub enum GoalsError {
+    /// The workbook has errors (the findings say which).
+    Findings(Vec<Diagnostic>),
+    /// The file cannot be read as either, or holds more than one department.
+    Failed(String),
+}
+
+/// The goals a department published for a year, from its workbook (read and checked: any error
+/// stops it) or from the data attached to its PDF (one department's, not a volume's): what its
+/// self-evaluation's form is made from.
+pub fn goals(path: &Path) -> Result<Department, GoalsError> {
+    let is_pdf = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if !is_pdf {
+        let checked = crate::check::check_path(path);
+        return match checked.department {
+            Some(department) if !has_errors(&checked.diagnostics) => Ok(department),
+            _ => Err(GoalsError::Findings(checked.diagnostics)),
+        };
+    }
+    let mut found = find_departments(path).map_err(GoalsError::Failed)?;
+    match found.len() {
+        1 => Ok(found.remove(0).department),
+        n => Err(GoalsError::Failed(format!(
+            "{} 是含 {n} 个部门的汇编：请用一个部门的 PDF 或工作簿",
+            path.display()
+        ))),
+    }
 }
 
 /// Every department attached to the PDF at `path`, in the order of their names; an error (in
@@ -134,11 +176,12 @@ fn find_departments(path: &Path) -> Result<Vec<Extracted>, String> {
         if !name.to_lowercase().ends_with(".json") {
             continue;
         }
-        match data::from_json(&json) {
-            Ok(department) => found.push(Extracted {
+        match data::from_json_with(&json) {
+            Ok((department, evaluation)) => found.push(Extracted {
                 name,
                 json,
                 department,
+                evaluation,
             }),
             Err(e) => problems.push(format!("附件 {name}：{e}")),
         }

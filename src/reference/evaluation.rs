@@ -70,17 +70,10 @@ const ACHIEVED: [[&str; 2]; 2] = [
     ],
 ];
 
-/// A department's goals as its self-evaluation workbook has them: the 分值 the form suggests
-/// on its indicators, and the self-evaluation's 文档标题.
-pub fn with_points(mut d: Department) -> Department {
-    d.title = Evaluation::default_title(&d.name, d.year);
-    for project in &mut d.projects {
-        let points = suggested_points(project.indicators.iter().map(|i| i.level1.as_str()));
-        for (indicator, points) in project.indicators.iter_mut().zip(points) {
-            indicator.details.weight = Some(points);
-        }
-    }
-    d
+/// A department's goals as its self-evaluation workbook has them (see
+/// [`crate::evaluation::evaluated`]).
+pub fn with_points(d: Department) -> Department {
+    crate::evaluation::evaluated(&d)
 }
 
 /// The reference department's self-evaluation of 2021.
@@ -132,35 +125,6 @@ pub fn evaluation() -> Evaluation {
     }
 }
 
-/// The 分值 the self-evaluation's form suggests for indicators of these 一级指标: 产出 50, 效益
-/// (效果) 30, 满意度 10 (others 0), each divided evenly within its 一级, to two decimals, the
-/// remainder on the last.
-pub fn suggested_points<'a>(level1: impl Iterator<Item = &'a str>) -> Vec<Decimal> {
-    let group = |l: &str| match l.trim_end_matches("指标") {
-        "产出" => Some(("产出", 50)),
-        "效益" | "效果" => Some(("效益", 30)),
-        "满意度" => Some(("满意度", 10)),
-        _ => None,
-    };
-    let groups: Vec<Option<(&str, i64)>> = level1.map(group).collect();
-    let mut points = vec![Decimal::ZERO; groups.len()];
-    for (name, total) in [("产出", 50), ("效益", 30), ("满意度", 10)] {
-        let members: Vec<usize> = (0..groups.len())
-            .filter(|&i| groups[i].is_some_and(|g| g.0 == name))
-            .collect();
-        let Some(&last) = members.last() else {
-            continue;
-        };
-        let total = Decimal::from(total);
-        let each = (total / Decimal::from(members.len())).round_dp(2);
-        for &i in &members {
-            points[i] = each;
-        }
-        points[last] = total - each * Decimal::from(members.len() - 1);
-    }
-    points
-}
-
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;
@@ -204,6 +168,7 @@ mod tests {
 
     #[test]
     fn suggested_points_split_50_30_10_evenly_with_the_remainder_last() {
+        use crate::evaluation::score::suggested_points;
         let levels = [
             "产出指标",
             "产出指标",

@@ -41,6 +41,8 @@ struct Header {
 #[derive(Deserialize)]
 struct Body {
     department: Department,
+    #[serde(default)]
+    evaluation: Option<Evaluation>,
 }
 
 /// A file a rendered source reads, as bytes under a path, so that data (a department's JSON)
@@ -76,6 +78,11 @@ pub fn to_json_with(department: &Department, evaluation: Option<&Evaluation>) ->
 
 /// Reads a department from JSON written by [`to_json`] (this version or an earlier one).
 pub fn from_json(bytes: &[u8]) -> Result<Department, Error> {
+    from_json_with(bytes).map(|(department, _)| department)
+}
+
+/// Reads a department and, for a self-evaluation, what happened in its year ([`to_json_with`]).
+pub fn from_json_with(bytes: &[u8]) -> Result<(Department, Option<Evaluation>), Error> {
     let header: Header =
         serde_json::from_slice(bytes).map_err(|e| Error::failed(format!("不是 JSON 对象：{e}")))?;
     match header.schema.as_deref() {
@@ -100,7 +107,7 @@ pub fn from_json(bytes: &[u8]) -> Result<Department, Error> {
     }
     let body: Body = serde_json::from_slice(bytes)
         .map_err(|e| Error::failed(format!("{SCHEMA} 数据不完整或有误：{e}")))?;
-    Ok(body.department)
+    Ok((body.department, body.evaluation))
 }
 
 /// The attachment of `department`'s data as the `index`-th department of a document: what the

@@ -103,6 +103,16 @@ pub(crate) fn write_sheets(
     write_all(workbook, department, None, layout, full)
 }
 
+/// A self-evaluation's sheets laid out as its form (`crate::xlsx::evaluation_form`): every sheet,
+/// 部门资金执行 too when empty.
+pub(crate) fn write_evaluation_form(
+    workbook: &mut Workbook,
+    department: &Department,
+    evaluation: &Evaluation,
+) -> Result<(), XlsxError> {
+    write_all(workbook, department, Some(evaluation), Layout::Form, true)
+}
+
 /// [`write_sheets`], and a self-evaluation's columns and sheets when there is one (its
 /// workbook has every v2 column: 分值 is one, and the v3 columns come after them).
 fn write_all(
@@ -153,7 +163,7 @@ fn write_all(
             .zip(&e.projects)
             .flat_map(|(p, pe)| pe.funds.iter().map(move |f| (Some(p.name.as_str()), f)));
         w.funds(workbook.add_worksheet(), contract::PROJECT_FUNDS, funds)?;
-        if !e.department_funds.is_empty() {
+        if !e.department_funds.is_empty() || layout == Layout::Form {
             let funds = e.department_funds.iter().map(|f| (None, f));
             w.funds(workbook.add_worksheet(), contract::DEPARTMENT_FUNDS, funds)?;
         }
@@ -386,7 +396,13 @@ impl Writer<'_> {
                 (contract::FULL_YEAR_BUDGET, a.full_year),
                 (contract::EXECUTED, a.executed),
             ] {
-                sheet.number(row, at(column), money(amount), &self.styles.money)?;
+                // A form pre-filled from the goals leaves what happened blank, for the
+                // department to fill in.
+                if self.form() && amount.is_zero() && column != contract::INITIAL_BUDGET {
+                    sheet.blank_as(row, at(column), &self.styles.money)?;
+                } else {
+                    sheet.number(row, at(column), money(amount), &self.styles.money)?;
+                }
             }
             if !fund.reason.is_empty() {
                 sheet.text(row, at(contract::REASON), &fund.reason)?;

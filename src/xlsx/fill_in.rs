@@ -26,10 +26,10 @@ use rust_xlsxwriter::{
     Note, Workbook, Worksheet, XlsxError,
 };
 
-use crate::contract::FRAMEWORK;
 use crate::contract::{
     self, BUDGET, FIELDS, GOALS, INDICATORS, INFO, LEVEL1, LEVEL2, PROJECT_NAME, PROJECTS, SHEETS,
 };
+use crate::contract::{FRAMEWORK, Since};
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Department;
 use crate::xlsx::department::{self, Layout};
@@ -37,6 +37,9 @@ use crate::xlsx::style::{self, RowHeights};
 
 /// The default file name of the blank template.
 pub const BLANK_FILE_NAME: &str = "部门预算绩效填报模板.xlsx";
+
+/// The default file name of the self-evaluation's blank form.
+pub const BLANK_EVALUATION_FILE_NAME: &str = "部门预算绩效自评填报模板.xlsx";
 
 /// The sheet with the rules for the people filling in the workbook (ignored by the reader).
 pub const INSTRUCTIONS: &str = "填写说明";
@@ -79,6 +82,8 @@ pub struct Template {
     pub department: Option<Department>,
     /// Warnings met reading last year's workbook.
     pub warnings: Vec<Diagnostic>,
+    /// Whether it is the self-evaluation's form (绩效自评, see `crate::xlsx::evaluation_form`).
+    pub self_evaluation: bool,
 }
 
 impl Template {
@@ -102,14 +107,20 @@ impl Template {
             workbook: form_with(department.as_ref(), full)?,
             department,
             warnings,
+            self_evaluation: false,
         })
     }
 
-    /// `部门预算绩效填报模板.xlsx`, or `{部门名称}{年度}.xlsx` for a filled-in one.
+    /// `部门预算绩效填报模板.xlsx`, or `{部门名称}{年度}.xlsx` for a filled-in one; the
+    /// self-evaluation's `部门预算绩效自评填报模板.xlsx` and `{部门名称}{年度}绩效自评.xlsx`.
     pub fn file_name(&self) -> String {
-        match &self.department {
-            None => BLANK_FILE_NAME.to_string(),
-            Some(d) => crate::output::file_name(&format!("{}{}", d.name, d.year), "xlsx"),
+        match (&self.department, self.self_evaluation) {
+            (None, false) => BLANK_FILE_NAME.to_string(),
+            (None, true) => BLANK_EVALUATION_FILE_NAME.to_string(),
+            (Some(d), false) => crate::output::file_name(&format!("{}{}", d.name, d.year), "xlsx"),
+            (Some(d), true) => {
+                crate::output::file_name(&format!("{}{}绩效自评", d.name, d.year), "xlsx")
+            }
         }
     }
 
@@ -167,17 +178,17 @@ pub fn form_with(department: Option<&Department>, full: bool) -> Result<Workbook
     };
     let mut workbook = department::new_workbook(&title, &d.compiled_by)?;
     let full = full || d.has_optional_parts();
-    instructions(workbook.add_worksheet(), full)?;
+    instructions(workbook.add_worksheet(), instruction_lines(full))?;
     department::write_sheets(&mut workbook, d, Layout::Form, full)?;
     lists(workbook.add_worksheet())?;
     define_names(&mut workbook)?;
-    notes(&mut workbook, full)?;
+    notes(&mut workbook, |since| since.in_goals_form(full))?;
     validations(&mut workbook, full)?;
     Ok(workbook)
 }
 
 /// The position of column `name` of contract sheet `sheet`.
-fn col(sheet: &str, name: &str) -> u16 {
+pub(super) fn col(sheet: &str, name: &str) -> u16 {
     contract::sheet_named(sheet).position(name)
 }
 
@@ -189,7 +200,7 @@ fn range(sheet: &str, col: u16, first_row: u32, last_row: u32) -> String {
 
 /// The hidden `下拉选项` sheet: the 一级 names in column A, and one column per 一级 (from C)
 /// headed by it, listing its 二级 names.
-fn lists(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+pub(super) fn lists(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_name(LISTS)?;
     let bold = Format::new().set_bold();
     let (first, others) = (14.0, 16.0);
@@ -220,7 +231,7 @@ fn lists(sheet: &mut Worksheet) -> Result<(), XlsxError> {
 }
 
 /// `一级指标列表`, one name per 一级 for its 二级 list, and `项目名称列表`.
-fn define_names(workbook: &mut Workbook) -> Result<(), XlsxError> {
+pub(super) fn define_names(workbook: &mut Workbook) -> Result<(), XlsxError> {
     let count = FRAMEWORK.len() as u32;
     workbook.define_name("一级指标列表", &format!("={}", range(LISTS, 0, 1, count)))?;
     for (i, (level1, level2s)) in (0u16..).zip(FRAMEWORK) {
@@ -241,16 +252,18 @@ fn note(text: &str) -> Note {
         .set_height(24 + 16 * lines)
 }
 
-/// A note on every header cell explaining its column, and on every 基本信息 field.
-fn notes(workbook: &mut Workbook, full: bool) -> Result<(), XlsxError> {
-    for s in SHEETS.iter().filter(|s| s.since.in_goals_form(full)) {
+/// A note on every header cell explaining its column, and on every 基本信息 field: of the
+/// sheets, columns and fields of the contracts the form `has`.
+pub(super) fn notes(workbook: &mut Workbook, has: impl Fn(Since) -> bool) -> Result<(), XlsxError> {
+    for s in SHEETS.iter().filter(|s| has(s.since)) {
         let sheet = workbook.worksheet_from_name(s.name)?;
-        for (col, c) in (0u16..).zip(s.columns_for(full)) {
+        let columns = s.columns.iter().filter(|c| has(c.since));
+        for (col, c) in (0u16..).zip(columns) {
             sheet.insert_note(0, col, &note(c.note))?;
         }
     }
     let sheet = workbook.worksheet_from_name(INFO)?;
-    let fields = FIELDS.iter().filter(|f| f.since.in_goals_form(full));
+    let fields = FIELDS.iter().filter(|f| has(f.since));
     for (row, field) in (1u32..).zip(fields) {
         sheet.insert_note(row, 0, &note(field.note))?;
     }
@@ -258,7 +271,7 @@ fn notes(workbook: &mut Workbook, full: bool) -> Result<(), XlsxError> {
 }
 
 /// Adds `validation` to rows 2.. of `col` on `sheet`.
-fn validate(
+pub(super) fn validate(
     workbook: &mut Workbook,
     sheet: &str,
     col: u16,
@@ -274,7 +287,7 @@ fn validate(
     Ok(())
 }
 
-fn rejecting(
+pub(super) fn rejecting(
     validation: DataValidation,
     title: &str,
     message: &str,
@@ -284,7 +297,7 @@ fn rejecting(
         .set_error_message(message)
 }
 
-fn validations(workbook: &mut Workbook, full: bool) -> Result<(), XlsxError> {
+pub(super) fn validations(workbook: &mut Workbook, full: bool) -> Result<(), XlsxError> {
     // 年度
     let year_row = FIELDS
         .iter()
@@ -413,14 +426,14 @@ fn optional_validations(workbook: &mut Workbook, money: &DataValidation) -> Resu
 }
 
 /// A line of the 填写说明 sheet.
-enum Line {
+pub(super) enum Line {
     Title(&'static str),
     Heading(&'static str),
     Text(String),
     Blank,
 }
 
-fn text(s: &str) -> Line {
+pub(super) fn text(s: &str) -> Line {
     Line::Text(s.to_string())
 }
 
@@ -549,7 +562,7 @@ fn optional_part_lines() -> Vec<Line> {
 const INSTRUCTIONS_WIDTH: f64 = 110.0;
 
 /// The 填写说明 sheet: one column of wrapped text, each row as high as its text.
-fn instructions(sheet: &mut Worksheet, full: bool) -> Result<(), XlsxError> {
+pub(super) fn instructions(sheet: &mut Worksheet, lines: Vec<Line>) -> Result<(), XlsxError> {
     sheet.set_name(INSTRUCTIONS)?;
     sheet.set_column_width(0, INSTRUCTIONS_WIDTH)?;
     let wrap = Format::new()
@@ -561,7 +574,7 @@ fn instructions(sheet: &mut Worksheet, full: bool) -> Result<(), XlsxError> {
         .set_align(FormatAlign::Center);
     let heading = Format::new().set_bold().set_font_size(12);
     let mut heights = RowHeights::new();
-    for (row, line) in (0u32..).zip(instruction_lines(full)) {
+    for (row, line) in (0u32..).zip(lines) {
         let (text, format, size) = match &line {
             Line::Title(t) => (*t, &title, 16.0),
             Line::Heading(t) => (*t, &heading, 12.0),

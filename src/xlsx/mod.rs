@@ -3,6 +3,7 @@
 //! LibreOffice.
 
 pub mod department;
+pub mod evaluation_form;
 pub mod fill_in;
 pub mod findings;
 pub mod style;

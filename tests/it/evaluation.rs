@@ -552,3 +552,30 @@ fn the_department_table_prints_its_funds_goals_and_scores() {
         assert!(text.contains(expected), "missing {expected}: {text}");
     }
 }
+
+/// `extract` of a self-evaluation's PDF gives back its workbook: the self-evaluation, whole.
+#[test]
+fn extract_gives_back_the_self_evaluation_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let (d, e) = both();
+    write(&input, &d, &e);
+    let output = dir.path().join("output");
+    assert!(common::build(&input, &output, &[]).status.success());
+    let back = dir.path().join("back.xlsx");
+    let pdf = common::only_pdf(&output);
+    let out = common::jixiao(&[
+        "extract",
+        pdf.to_str().unwrap(),
+        "-o",
+        back.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let workbook = jixiao::read::read(&back).workbook.unwrap();
+    assert_eq!((workbook.department, workbook.evaluation), (d, Some(e)));
+}

@@ -463,3 +463,74 @@ fn next_year_from_a_workbook_with_every_optional_part_keeps_them_all() {
     let text = compact(&pdf_text(&only_pdf(&out)));
     assert!(text.contains(&compact(&read_back.title)), "{text}");
 }
+
+/// `template --self-eval`: the blank form, the example, and the form pre-filled from the goals
+/// — of a workbook or of the data attached to its PDF, the same form either way — each a
+/// printable workbook that reads back as what it was made from.
+#[test]
+fn self_evaluation_forms_are_made_from_the_goals_workbook_or_its_pdf() {
+    use jixiao::evaluation::{Evaluation, evaluated};
+
+    let dir = tempfile::tempdir().unwrap();
+    let blank = dir.path().join("blank.xlsx");
+    template(&["--self-eval", "-o", s(&blank)]);
+    let rules: Vec<String> = read::read(&blank)
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.to_string())
+        .collect();
+    assert_eq!(
+        rules, ["missing-value"; 3],
+        "blank, it lacks only 部门名称, 年度, 编制单位"
+    );
+
+    let example = dir.path().join("example.xlsx");
+    template(&["--self-eval", "--example", "-o", s(&example)]);
+    let reading = read::read(&example);
+    assert!(reading.diagnostics.is_empty(), "{:#?}", reading.diagnostics);
+    let workbook = reading.workbook.unwrap();
+    assert_eq!(workbook.department, reference::self_evaluation_department());
+    assert_eq!(
+        workbook.evaluation,
+        Some(reference::evaluation::evaluation())
+    );
+
+    // From the goals: the goals as published, the suggested 分值, the 年初预算数.
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let goals = input.join("goals.xlsx");
+    workbook::write_department(&reference::department(), &goals).unwrap();
+    let output = dir.path().join("output");
+    assert!(common::build(&input, &output, &[]).status.success());
+    let built = only_pdf(&output);
+    let (from_xlsx, from_pdf) = (dir.path().join("x.xlsx"), dir.path().join("p.xlsx"));
+    template(&["--self-eval", "--from", s(&goals), "-o", s(&from_xlsx)]);
+    template(&["--self-eval", "--from", s(&built), "-o", s(&from_pdf)]);
+    let expected = evaluated(&reference::department());
+    for form in [&from_xlsx, &from_pdf] {
+        let reading = read::read(form);
+        let workbook = reading.workbook.unwrap();
+        assert_eq!(workbook.department, expected);
+        assert_eq!(workbook.evaluation, Some(Evaluation::blank_for(&expected)));
+        // What is left to fill in: each 实际完成值 and 实际完成情况, and each project's
+        // 全年预算数 and 全年执行数 — nothing else.
+        let mut left: Vec<&str> = reading
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str())
+            .collect();
+        left.dedup();
+        assert_eq!(left, ["missing-value"], "{:#?}", reading.diagnostics);
+        assert_eq!(reading.diagnostics.len(), 19 + 4 + 2 * 2);
+        assert_printable(form);
+    }
+    assert_printable(&example);
+    assert_printable(&blank);
+    // The 分值 suggested add up to 90 with the Ministry's split.
+    let points: rust_decimal::Decimal = expected.projects[0]
+        .indicators
+        .iter()
+        .filter_map(|i| i.details.weight)
+        .sum();
+    assert_eq!(points, rust_decimal::Decimal::from(90));
+}
