@@ -62,6 +62,27 @@ impl CellRef {
     }
 }
 
+impl std::str::FromStr for CellRef {
+    type Err = ();
+
+    /// An A1 address: `F3` → row 2, column 5.
+    fn from_str(a1: &str) -> Result<Self, ()> {
+        let split = a1.find(|c: char| c.is_ascii_digit()).ok_or(())?;
+        let (letters, digits) = a1.split_at(split);
+        if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(());
+        }
+        let col = letters
+            .bytes()
+            .try_fold(0u32, |n, b| {
+                n.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1)
+            })
+            .ok_or(())?;
+        let row: u32 = digits.parse().map_err(|_| ())?;
+        (row >= 1).then(|| CellRef::new(row - 1, col - 1)).ok_or(())
+    }
+}
+
 impl fmt::Display for CellRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}{}", Self::column_name(self.col), self.row as u64 + 1)
@@ -98,6 +119,18 @@ impl Location {
         Self {
             sheet: Some(sheet.into()),
             cell: Some(cell),
+        }
+    }
+
+    /// The location an address names: `项目指标!F3`, a sheet alone, or nothing (the file).
+    pub fn parse(address: &str) -> Self {
+        match address.rsplit_once('!') {
+            Some((sheet, a1)) => match a1.parse() {
+                Ok(cell) => Self::cell(sheet, cell),
+                Err(()) => Self::sheet(address),
+            },
+            None if address.is_empty() => Self::file(),
+            None => Self::sheet(address),
         }
     }
 }
@@ -174,6 +207,18 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_parse_back() {
+        for (row, col) in [(0, 0), (2, 5), (99, 26), (5, 701), (7, 702)] {
+            let cell = CellRef::new(row, col);
+            let location = Location::cell("项目指标", cell);
+            assert_eq!(Location::parse(&format!("项目指标!{cell}")), location);
+        }
+        assert_eq!(Location::parse("项目"), Location::sheet("项目"));
+        assert_eq!(Location::parse(""), Location::file());
+        assert!("A0".parse::<CellRef>().is_err() && "3F".parse::<CellRef>().is_err());
+    }
 
     #[test]
     fn a1_addresses() {

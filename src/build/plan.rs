@@ -7,6 +7,7 @@ use super::engine::Engine;
 use super::parallel::guarded;
 use crate::changes::{self, Node};
 use crate::check::{self, duplicates, glyphs};
+use crate::contract;
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::evaluation::{Evaluation, identity_name};
 use crate::model::Department;
@@ -35,6 +36,8 @@ pub(super) enum Plan {
         department: Box<Department>,
         /// What happened in its year, when the workbook is a self-evaluation.
         evaluation: Option<Box<Evaluation>>,
+        /// The 指标值 cells of its indicators with an 调整后指标值 (see `check::goal_changes`).
+        adjusted: Vec<String>,
         diagnostics: Vec<Diagnostic>,
         inputs: Inputs,
         /// What it prints, to compare with its last build (see [`crate::changes`]).
@@ -113,12 +116,14 @@ impl Engine {
     pub(super) fn plan_build(&self, file: &Path, bytes: &[u8], inputs: Inputs) -> Plan {
         let checked = self.check_bytes(file, bytes, |department, evaluation, origins| {
             let data = changes::snapshot(&department, origins);
-            (department, evaluation, data)
+            let adjusted = adjusted_cells(evaluation.as_ref(), origins);
+            (department, evaluation, data, adjusted)
         });
         match checked.kept {
-            Some((department, evaluation, data)) => Plan::Build {
+            Some((department, evaluation, data, adjusted)) => Plan::Build {
                 department: Box::new(department),
                 evaluation: evaluation.map(Box::new),
+                adjusted,
                 diagnostics: checked.diagnostics,
                 inputs,
                 data: Box::new(data),
@@ -186,6 +191,26 @@ impl Engine {
             diagnostics,
         }
     }
+}
+
+/// The 指标值 cells of a self-evaluation's indicators that have an 调整后指标值.
+fn adjusted_cells(evaluation: Option<&Evaluation>, origins: &Origins) -> Vec<String> {
+    let Some(e) = evaluation else {
+        return Vec::new();
+    };
+    let projects = e.projects.iter().map(|p| &p.indicators[..]);
+    let lists = projects.chain(std::iter::once(&e.department_indicators[..]));
+    let rows = origins
+        .indicators
+        .iter()
+        .map(|r| &r[..])
+        .chain(std::iter::once(&origins.department_indicators[..]));
+    lists
+        .zip(rows)
+        .flat_map(|(outcomes, rows)| outcomes.iter().zip(rows))
+        .filter(|(o, _)| o.adjusted_target.is_some())
+        .filter_map(|(_, row)| changes::snapshot::address(&row.cell(contract::VALUE)))
+        .collect()
 }
 
 /// A workbook read and checked.

@@ -10,6 +10,7 @@ use super::parallel::guarded;
 use super::plan::Plan;
 use super::report::{Observer, PageImages, PageSet, Report, Status, first_changed};
 use crate::changes::{self, Change, Node};
+use crate::check;
 use crate::compile::{DocumentIdentity, EarlyPage};
 use crate::contract::RuleId;
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -84,6 +85,7 @@ impl Engine {
             Plan::Build {
                 department,
                 evaluation,
+                adjusted,
                 mut diagnostics,
                 inputs,
                 data,
@@ -97,6 +99,13 @@ impl Engine {
                         "运行被中断，未生成",
                     ));
                     return Report::failure(file, Some(name), diagnostics);
+                }
+                // A self-evaluation against the goals text of its year in this output folder.
+                if evaluation.is_some()
+                    && let Some((store, _)) = previous
+                    && let Some(goals) = store.get(&department.name, department.year)
+                {
+                    diagnostics.extend(check::goal_changes(file, &goals.data, &data, &adjusted));
                 }
                 let hash = inputs.workbook.clone();
                 let batch = previous.map(|(_, batch)| batch);

@@ -3,14 +3,16 @@
 //! and explained where it falls short. Each rule gives nothing for a goals workbook.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rust_decimal::Decimal;
 
 use super::context::Context;
+use crate::changes::{self, Node, What};
 use crate::contract::{
     self, DEVIATION, EXECUTED, FULL_YEAR_BUDGET, INITIAL_BUDGET, REASON, RuleId, SCORE, WEIGHT,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::evaluation::score::{self, Scoring};
 use crate::evaluation::{Amounts, Evaluation, FundRow, FundSource, Outcome};
 use crate::model::{Indicator, Period};
@@ -414,4 +416,49 @@ pub(super) fn scores(cx: &Context) -> Vec<Diagnostic> {
         }
     }
     findings
+}
+
+/// `goal-changed`: where a self-evaluation's goals differ from those the goals text of the same
+/// department and year last printed into the output folder (`published`, the tree kept in its
+/// store; `now`, the self-evaluation's): an 指标值, an amount, a project or indicator added or
+/// removed. An indicator with an 调整后指标值 (its 指标值 cell in `adjusted`) says its target
+/// was changed on purpose. The 分值, the 文档标题 and the rest a self-evaluation adds or may
+/// word differently are not compared.
+pub fn goal_changes(
+    file: &Path,
+    published: &Node,
+    now: &Node,
+    adjusted: &[String],
+) -> Vec<Diagnostic> {
+    let money = [
+        contract::BUDGET,
+        contract::FISCAL_FUNDS,
+        contract::OTHER_FUNDS,
+    ];
+    changes::compare(published, now)
+        .into_iter()
+        .filter(|c| match &c.what {
+            What::Value { .. } => {
+                let last = c.label.rsplit(" › ").next().unwrap_or_default();
+                let value = last == contract::VALUE
+                    && !c.cell.as_ref().is_some_and(|cell| adjusted.contains(cell));
+                value || money.contains(&last)
+            }
+            What::Added { noun, .. } | What::Removed { noun, .. } => {
+                noun == "指标" || noun == "项目"
+            }
+            _ => false,
+        })
+        .map(|c| {
+            let location = c.cell.as_deref().map_or_else(Location::file, Location::parse);
+            Diagnostic::warning(
+                file,
+                location,
+                RuleId::GoalChanged,
+                format!(
+                    "与本输出文件夹中已生成的绩效目标文本不一致：{c}；绩效自评应对照公开的绩效目标（年中按程序调整的指标值请写在“调整后指标值”列）"
+                ),
+            )
+        })
+        .collect()
 }

@@ -20,6 +20,8 @@
 mod context;
 pub mod duplicates;
 mod evaluation;
+
+pub use evaluation::goal_changes;
 pub mod glyphs;
 pub mod report;
 mod rules;

@@ -126,6 +126,7 @@ rules! {
     ScoreFormula => "score-formula", Warning, "填写的得分与按规则计算的相差 0.5 分以上";
     DeviationReason => "deviation-reason", Error, "得分低于分值而未写偏差原因分析及改进措施";
     ActualUnit => "actual-unit", Warning, "实际完成值的单位与指标值的不一致";
+    GoalChanged => "goal-changed", Warning, "指标值、金额或指标与已生成的绩效目标文本不一致";
     // 运行中的发现
     DuplicateDepartment => "duplicate-department", Error, "同一部门同一年度的工作簿不止一个";
     DuplicateTitle => "duplicate-title", Error, "两个工作簿会生成同名的 PDF";

@@ -579,3 +579,35 @@ fn extract_gives_back_the_self_evaluation_workbook() {
     let workbook = jixiao::read::read(&back).workbook.unwrap();
     assert_eq!((workbook.department, workbook.evaluation), (d, Some(e)));
 }
+
+/// `goal-changed`: a self-evaluation built into the output folder of its year's goals text is
+/// compared with what that text printed; a target changed on purpose (调整后指标值) is not named.
+#[test]
+fn a_goal_changed_since_the_goals_text_is_named_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let goals = jixiao::reference::department();
+    jixiao::xlsx::department::write_department(&goals, &input.join("目标.xlsx")).unwrap();
+    let output = dir.path().join("output");
+    assert!(common::build(&input, &output, &[]).status.success());
+
+    let (mut d, mut e) = both();
+    d.projects[0].indicators[0].value = IndicatorValue::parse("≥22次");
+    d.projects[0].indicators[3].value = IndicatorValue::parse("≥90%");
+    e.projects[0].indicators[3].adjusted_target = Some(IndicatorValue::parse("≥90%"));
+    write(&input, &d, &e);
+    let out = common::build(&input, &output, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let named: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("[goal-changed]"))
+        .collect();
+    assert_eq!(named.len(), 1, "{stderr}");
+    let at = cell(INDICATORS, "指标值", 2);
+    assert!(
+        named[0].contains(&at) && named[0].contains("≥20次 → ≥22次"),
+        "{stderr}"
+    );
+}
