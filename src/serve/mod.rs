@@ -192,6 +192,9 @@ async fn serve(dir: PathBuf, options: ServeOptions, say: &(dyn Fn(&str) + Sync))
         fonts: options.fonts.clone(),
         opener: Some(opener.clone()),
     })?;
+    // Listening for the end before saying where the page is: a SIGTERM right after the address
+    // (a session ending as it starts) then ends the server as 退出 does, never by default.
+    let ended = ended();
     say(&format!("jixiao 页面已启动，文件夹 {}", dir.display()));
     // The address on a line of its own: a console 80 columns wide would wrap it mid-token.
     say("在浏览器中打开下面的地址（含访问令牌，请勿转发）：");
@@ -206,8 +209,7 @@ async fn serve(dir: PathBuf, options: ServeOptions, say: &(dyn Fn(&str) + Sync))
     let result = axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminated() => {}
+                _ = ended => {}
                 _ = app.quit_requested() => {}
             }
             app.request_quit();
@@ -222,18 +224,36 @@ async fn serve(dir: PathBuf, options: ServeOptions, say: &(dyn Fn(&str) + Sync))
     result.map_err(|e| Error::failed(format!("服务出错：{e}")))
 }
 
-/// Resolves when the process is asked to end (SIGTERM, as a session's logout or `kill` sends):
-/// the server then ends as on 退出, and its opening page is removed. Never elsewhere.
-async fn terminated() {
+/// Resolves when the process is asked to end: Ctrl-C, or SIGTERM (as a session's logout or
+/// `kill` sends); the server then ends as on 退出, and its opening page is removed. On Unix the
+/// signals are listened for from this call on, not from the first poll.
+fn ended() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            term.recv().await;
-            return;
-        }
+        let term = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        Box::pin(async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = wait(term) => {}
+                _ = wait(interrupt) => {}
+            }
+        })
     }
-    std::future::pending::<()>().await
+    #[cfg(not(unix))]
+    {
+        Box::pin(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
 
 enum Bound {
