@@ -115,7 +115,10 @@ impl Engine {
     /// A workbook to build from `bytes` (read and checked), or failed.
     pub(super) fn plan_build(&self, file: &Path, bytes: &[u8], inputs: Inputs) -> Plan {
         let checked = self.check_bytes(file, bytes, |department, evaluation, origins| {
-            let data = changes::snapshot(&department, origins);
+            let data = match &evaluation {
+                Some(e) => changes::evaluation_snapshot(&department, e, origins),
+                None => changes::snapshot(&department, origins),
+            };
             let adjusted = adjusted_cells(evaluation.as_ref(), origins);
             (department, evaluation, data, adjusted)
         });
@@ -164,10 +167,12 @@ impl Engine {
             let (Some(department), Some(origins)) = (checked.department, checked.origins) else {
                 return (Some((None, name)), diagnostics);
             };
+            let evaluation = checked.evaluation;
             let covers = |c: char| fonts.covers(c);
             diagnostics.extend(glyphs::check(
                 file,
                 &department,
+                evaluation.as_ref(),
                 &origins,
                 &covers,
                 refused.as_deref(),
@@ -176,11 +181,11 @@ impl Engine {
                 diagnostics.extend(glyphs::private_use(
                     file,
                     &department,
+                    evaluation.as_ref(),
                     &origins,
                     &private_use.join("、"),
                 ));
             }
-            let evaluation = checked.evaluation;
             let kept = (!has_errors(&diagnostics)).then(|| keep(department, evaluation, &origins));
             (Some((kept, name)), diagnostics)
         });

@@ -19,7 +19,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use snapshot::{Kind, excerpt};
-pub use snapshot::{Node, snapshot};
+pub use snapshot::{Node, evaluation_snapshot, snapshot};
 
 /// One change between two builds of a department.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contract;
 use crate::diagnostic::Location;
+use crate::evaluation::{Evaluation, FundRow, Outcome};
 use crate::model::{Department, Funds, Indicator, MoneyUnit, Period, Project};
 use crate::read::{Origins, RowOrigin};
 
@@ -162,6 +163,157 @@ pub fn snapshot(department: &Department, origins: &Origins) -> Node {
         root.push(own);
     }
     Node::section("", "", root)
+}
+
+/// The tree of a self-evaluation: its department's ([`snapshot`]), with 总体完成情况, each
+/// project's money by source and the 实际完成情况 of its goals, and beside each indicator what
+/// became of it; so that a correction of what happened is a change like any other.
+pub fn evaluation_snapshot(
+    department: &Department,
+    evaluation: &Evaluation,
+    origins: &Origins,
+) -> Node {
+    let mut root = snapshot(department, origins);
+    let unit = department.money_unit;
+    root.children.push(paragraphs(
+        contract::RESULTS,
+        "",
+        "段",
+        &evaluation.results,
+        &origins.results,
+        contract::CONTENT,
+    ));
+    if let Some(projects) = root
+        .children
+        .iter_mut()
+        .find(|n| n.key == contract::PROJECTS)
+    {
+        for (p, node) in projects.children.iter_mut().enumerate() {
+            let (Some(e), Some(indicators)) =
+                (evaluation.projects.get(p), department.projects.get(p))
+            else {
+                continue;
+            };
+            let rows = origins.project_funds.get(p).map_or(&[][..], Vec::as_slice);
+            node.children.push(funds(unit, &e.funds, rows));
+            let goals = origins.goals.get(p).map_or(&[][..], Vec::as_slice);
+            node.children.push(paragraphs(
+                contract::ACHIEVED,
+                contract::ACHIEVED,
+                "目标",
+                &e.achieved,
+                goals,
+                contract::ACHIEVED,
+            ));
+            let rows = origins.indicators.get(p).map_or(&[][..], Vec::as_slice);
+            add_outcomes(node, &indicators.indicators, &e.indicators, rows);
+        }
+    }
+    if let Some(own) = root
+        .children
+        .iter_mut()
+        .find(|n| n.key == contract::DEPARTMENT_INDICATORS)
+    {
+        let rows = &origins.department_indicators;
+        let list = &department.department_indicators;
+        add_outcomes_to(own, list, &evaluation.department_indicators, rows);
+    }
+    if !evaluation.department_funds.is_empty() {
+        let mut own = funds(
+            unit,
+            &evaluation.department_funds,
+            &origins.department_funds,
+        );
+        own.key = contract::DEPARTMENT_FUNDS.into();
+        root.children.push(own);
+    }
+    root
+}
+
+/// 项目资金执行 (or 部门资金执行): one record per source.
+fn funds(unit: MoneyUnit, rows: &[FundRow], origins: &[RowOrigin]) -> Node {
+    let children = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let cell = |column: &str| at(origins, i, column);
+            let money = |column: &str, amount: Decimal| {
+                Node::shown(
+                    column,
+                    cell(column),
+                    plain(amount),
+                    amount_shown(unit, amount),
+                )
+            };
+            Node {
+                key: row.source.label().into(),
+                label: row.source.label().into(),
+                cell: cell(contract::FUND_SOURCE),
+                kind: Kind::Section,
+                shown: Some(amount_shown(unit, row.amounts.executed)),
+                children: vec![
+                    money(contract::INITIAL_BUDGET, row.amounts.initial),
+                    money(contract::FULL_YEAR_BUDGET, row.amounts.full_year),
+                    money(contract::EXECUTED, row.amounts.executed),
+                    Node::text(contract::REASON, cell(contract::REASON), &row.reason),
+                ],
+                ..Node::default()
+            }
+        })
+        .collect();
+    records(contract::PROJECT_FUNDS, "资金", "资金来源", children)
+}
+
+/// What became of a project's indicators, beside each in its `指标` records.
+fn add_outcomes(project: &mut Node, list: &[Indicator], outcomes: &[Outcome], rows: &[RowOrigin]) {
+    if let Some(indicators) = project.children.iter_mut().find(|c| c.key == "指标") {
+        add_outcomes_to(indicators, list, outcomes, rows);
+    }
+}
+
+/// 实际完成值, 得分, 偏差原因 and 调整后指标值 beside each indicator of `indicators` (the
+/// records of `list`, in its order).
+fn add_outcomes_to(
+    indicators: &mut Node,
+    list: &[Indicator],
+    outcomes: &[Outcome],
+    rows: &[RowOrigin],
+) {
+    for (i, ((node, _), outcome)) in indicators
+        .children
+        .iter_mut()
+        .zip(list)
+        .zip(outcomes)
+        .enumerate()
+    {
+        let cell = |column: &str| at(rows, i, column);
+        node.children.extend([
+            Node::value(
+                contract::ACTUAL,
+                cell(contract::ACTUAL),
+                &outcome.actual.text,
+            ),
+            Node::value(
+                contract::SCORE,
+                cell(contract::SCORE),
+                outcome.score.map(plain).unwrap_or_default(),
+            ),
+            Node::text(
+                contract::DEVIATION,
+                cell(contract::DEVIATION),
+                &outcome.deviation,
+            ),
+            Node::value(
+                contract::ADJUSTED_VALUE,
+                cell(contract::ADJUSTED_VALUE),
+                outcome
+                    .adjusted_target
+                    .as_ref()
+                    .map(|v| v.text.clone())
+                    .unwrap_or_default(),
+            ),
+        ]);
+    }
 }
 
 /// 基本信息: every field printed, in the order of the form.

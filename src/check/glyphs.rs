@@ -6,11 +6,17 @@ use std::path::Path;
 
 use crate::contract::{self, RuleId};
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::evaluation::Evaluation;
 use crate::model::{Department, Indicator};
 use crate::read::{Origins, RowOrigin};
 
-/// Every printed text of a department with the cell it came from.
-pub fn texts<'a>(department: &'a Department, origins: &'a Origins) -> Vec<(Location, &'a str)> {
+/// Every printed text of a department (and of its self-evaluation, when it is one) with the
+/// cell it came from.
+pub fn texts<'a>(
+    department: &'a Department,
+    evaluation: Option<&'a Evaluation>,
+    origins: &'a Origins,
+) -> Vec<(Location, &'a str)> {
     let mut out: Vec<(Location, &'a str)> = Vec::new();
     let at = |rows: &'a [RowOrigin], i: usize, column: &str| {
         rows.get(i).map(|r| r.cell(column)).unwrap_or_default()
@@ -79,7 +85,57 @@ pub fn texts<'a>(department: &'a Department, origins: &'a Origins) -> Vec<(Locat
         &department.department_indicators,
         &origins.department_indicators,
     );
+    if let Some(e) = evaluation {
+        evaluation_texts(&mut out, e, origins);
+    }
     out
+}
+
+/// What a self-evaluation adds to the print: 总体完成情况, each goal's 实际完成情况, each
+/// source's 原因, each indicator's 实际完成值, 偏差原因 and 调整后指标值.
+fn evaluation_texts<'a>(
+    out: &mut Vec<(Location, &'a str)>,
+    evaluation: &'a Evaluation,
+    origins: &'a Origins,
+) {
+    let at = |rows: &'a [RowOrigin], i: usize, column: &str| {
+        rows.get(i).map(|r| r.cell(column)).unwrap_or_default()
+    };
+    let rows = |all: &'a [Vec<RowOrigin>], p: usize| all.get(p).map_or(&[][..], Vec::as_slice);
+    for (i, text) in evaluation.results.iter().enumerate() {
+        out.push((at(&origins.results, i, contract::CONTENT), text));
+    }
+    let projects = evaluation.projects.iter().enumerate();
+    let outcomes = projects.map(|(p, e)| {
+        for (i, text) in e.achieved.iter().enumerate() {
+            out.push((at(rows(&origins.goals, p), i, contract::ACHIEVED), text));
+        }
+        for (i, fund) in e.funds.iter().enumerate() {
+            let row = at(rows(&origins.project_funds, p), i, contract::REASON);
+            out.push((row, &fund.reason));
+        }
+        (&e.indicators[..], rows(&origins.indicators, p))
+    });
+    let outcomes: Vec<_> = outcomes.collect();
+    for (i, fund) in evaluation.department_funds.iter().enumerate() {
+        out.push((
+            at(&origins.department_funds, i, contract::REASON),
+            &fund.reason,
+        ));
+    }
+    let own = (
+        &evaluation.department_indicators[..],
+        &origins.department_indicators[..],
+    );
+    for (list, rows) in outcomes.into_iter().chain(std::iter::once(own)) {
+        for (i, o) in list.iter().enumerate() {
+            out.push((at(rows, i, contract::ACTUAL), &o.actual.text));
+            out.push((at(rows, i, contract::DEVIATION), &o.deviation));
+            if let Some(adjusted) = &o.adjusted_target {
+                out.push((at(rows, i, contract::ADJUSTED_VALUE), &adjusted.text));
+            }
+        }
+    }
 }
 
 /// The printed texts of `indicators`, at their cells in `rows`.
@@ -108,12 +164,13 @@ fn indicator_texts<'a>(
 pub fn private_use(
     file: &Path,
     department: &Department,
+    evaluation: Option<&Evaluation>,
     origins: &Origins,
     standards: &str,
 ) -> Vec<Diagnostic> {
     let private =
         |c: char| matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
-    texts(department, origins)
+    texts(department, evaluation, origins)
         .into_iter()
         .filter_map(|(location, text)| {
             let found: BTreeSet<char> = text.chars().filter(|&c| private(c)).collect();
@@ -139,12 +196,13 @@ pub fn private_use(
 pub fn check(
     file: &Path,
     department: &Department,
+    evaluation: Option<&Evaluation>,
     origins: &Origins,
     covers: &dyn Fn(char) -> bool,
     refused: Option<&str>,
 ) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    for (location, text) in texts(department, origins) {
+    for (location, text) in texts(department, evaluation, origins) {
         let missing: BTreeSet<char> = text
             .chars()
             .filter(|c| !c.is_ascii() && !c.is_whitespace() && !c.is_control())

@@ -1,5 +1,5 @@
 //! Accessible PDFs (`--pdf-standard ua-1`, and PDF/A's accessible level `a-2a`): both reference
-//! departments and their combined volume build, and their structure trees, read back with a PDF
+//! departments, the self-evaluation and their combined volume build, and their structure trees, read back with a PDF
 //! reader (hayro-syntax), say what a screen reader needs — the language, the title shown as the
 //! window's title, headings in order without a level skipped, every table with its header cells.
 
@@ -106,10 +106,22 @@ fn readable(pdf: &Path, tables: usize, ua: bool) {
 fn accessible_pdfs_of_both_references_and_their_volume() {
     let dir = tempfile::tempdir().unwrap();
     let input = both_references(dir.path());
-    // The reference has 2 project tables, the v2 department 2 and its 部门整体支出绩效目标表.
+    // And the reference department's self-evaluation (a kind of its own; not in the volume).
+    let evaluation = input.join("自评.xlsx");
+    let made = crate::common::jixiao(&[
+        "template",
+        "--self-eval",
+        "--example",
+        "-o",
+        evaluation.to_str().unwrap(),
+    ]);
+    assert!(made.status.success());
+    // The reference has 2 project tables, the v2 department 2 and its 部门整体支出绩效目标表,
+    // the self-evaluation its 项目自评结果 and 2 项目支出绩效自评表.
     let documents = [
         ("唐山高新区行政服务中心2021年部门预算绩效文本.pdf", 2),
         ("唐山市科学技术局2024年部门预算绩效文本.pdf", 3),
+        ("唐山高新区行政服务中心2021年度预算绩效自评报告.pdf", 3),
     ];
     // The default (no standard) first: its PDFs carry the same structure, without the claim.
     for standards in [vec![], vec!["ua-1"], vec!["a-2a"], vec!["ua-1", "a-3a"]] {

@@ -611,3 +611,67 @@ fn a_goal_changed_since_the_goals_text_is_named_at_its_cell() {
         "{stderr}"
     );
 }
+
+/// A correction of what happened is a change like any other: named at its cell on the terminal
+/// and in the self-evaluation's change record.
+#[test]
+fn a_correction_of_what_happened_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let (d, mut e) = both();
+    write(&input, &d, &e);
+    let output = dir.path().join("output");
+    assert!(common::build(&input, &output, &[]).status.success());
+    e.projects[0].indicators[1].actual = IndicatorValue::parse("99%");
+    e.projects[0].funds[0].amounts.executed = dec!(77.5);
+    write(&input, &d, &e);
+    let out = common::build(&input, &output, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let actual = cell(INDICATORS, "实际完成值", 3);
+    let executed = cell(FUNDS, "全年执行数", 2);
+    assert!(
+        stderr.contains(&format!("{actual}（")) && stderr.contains("100% → 99%"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&executed) && stderr.contains("76.8万元 → 77.5万元"),
+        "{stderr}"
+    );
+    let record = std::fs::read_to_string(
+        output.join("唐山高新区行政服务中心2021年度预算绩效自评报告.更正记录.md"),
+    )
+    .unwrap();
+    assert!(
+        record.contains("100% → 99%") && record.contains(&executed),
+        "{record}"
+    );
+}
+
+/// A character no font has, in what a self-evaluation adds (here a 实际完成情况), is named at its
+/// cell like any other: a warning, an error under a PDF standard that refuses it.
+#[test]
+fn a_character_no_font_has_is_named_in_what_happened_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let (d, mut e) = both();
+    e.projects[0].achieved[0] = "全年完成委托评估23次\u{E4C6}".into();
+    write(&input, &d, &e);
+    let at = cell("项目目标", "实际完成情况", 2);
+    let out = common::build(&input, &dir.path().join("a"), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{at}: 警告:")) && stderr.contains("[missing-glyph]"),
+        "{stderr}"
+    );
+    let out = common::build(&input, &dir.path().join("b"), &["--pdf-standard", "a-3a"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{at}: 错误:")) && stderr.contains("[private-use]"),
+        "{stderr}"
+    );
+}
