@@ -27,6 +27,7 @@ use std::sync::Mutex;
 
 use crate::compile::DocumentIdentity;
 use crate::diagnostic::Diagnostic;
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 use crate::output::lock::StateDir;
 use crate::output::manifest::{self, Environment, Inputs, Manifest};
@@ -131,12 +132,19 @@ impl Engine {
         self.execute(file, plan, &(), None)
     }
 
-    /// Reads and checks one workbook: the department, only when it has no errors, and every
-    /// finding (the combined volume and the summary read unchanged workbooks again with it).
-    pub fn check(&self, file: &Path) -> (Option<Department>, Vec<Diagnostic>) {
+    /// Reads and checks one workbook: its department and, for a self-evaluation, what happened
+    /// in its year, only when it has no errors; and every finding (the combined volume and the
+    /// summary read unchanged workbooks again with it).
+    #[allow(clippy::type_complexity)]
+    pub fn check_document(
+        &self,
+        file: &Path,
+    ) -> (Option<(Department, Option<Evaluation>)>, Vec<Diagnostic>) {
         match read::load(file) {
             Ok(bytes) => {
-                let checked = self.check_bytes(file, &bytes, |department, _, _| department);
+                let checked = self.check_bytes(file, &bytes, |department, evaluation, _| {
+                    (department, evaluation)
+                });
                 (checked.kept, checked.diagnostics)
             }
             Err(diagnostics) => (None, diagnostics),
@@ -147,11 +155,7 @@ impl Engine {
     /// department it has not built in this run); `None` when it has errors or cannot be laid
     /// out, or when this engine renders no pages.
     pub fn preview(&self, file: &Path) -> Option<PageImages> {
-        let bytes = read::load(file).ok()?;
-        let checked = self.check_bytes(file, &bytes, |department, evaluation, _| {
-            (department, evaluation)
-        });
-        let (department, evaluation) = checked.kept?;
+        let (department, evaluation) = self.check_document(file).0?;
         let rendered = (self.render(&department, evaluation.as_ref(), Attach::Nothing)).ok()?;
         let identity = DocumentIdentity::of(&department, evaluation.is_some());
         let compiled = self

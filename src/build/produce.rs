@@ -78,6 +78,7 @@ impl Engine {
                 changes: None,
                 model: None,
                 self_evaluation,
+                evaluation: None,
                 kept_warnings: warnings,
                 workbook_hash: Some(workbook),
                 pages: None,
@@ -123,15 +124,9 @@ impl Engine {
                 let key = output::file_name(&department.title, "pdf");
                 let changes = previous.and_then(|(store, batch)| {
                     let identity = identity_name(&department.name, evaluation.is_some());
-                    let (changes, unwritten) = self.record_changes(
-                        file,
-                        &department,
-                        &identity,
-                        &key,
-                        *data,
-                        store,
-                        batch,
-                    );
+                    let document = (&*department, identity.as_str());
+                    let (changes, unwritten) =
+                        self.record_changes(file, document, &key, *data, store, batch);
                     diagnostics.extend(unwritten);
                     changes
                 });
@@ -146,6 +141,7 @@ impl Engine {
                     // again.
                     model: Some(department),
                     self_evaluation: evaluation.is_some(),
+                    evaluation,
                     kept_warnings: None,
                     workbook_hash: Some(hash),
                     pages: written.pages,
@@ -160,8 +156,7 @@ impl Engine {
     fn record_changes(
         &self,
         file: &Path,
-        department: &Department,
-        identity: &str,
+        (department, identity): (&Department, &str),
         pdf: &str,
         data: Node,
         previous: &Store<Node>,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::changes::Change;
 use crate::diagnostic::Diagnostic;
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 
 /// What became of one workbook.
@@ -61,6 +62,8 @@ pub struct Report {
     pub model: Option<Box<Department>>,
     /// Whether the document is a self-evaluation (绩效自评报告), when it was built or kept.
     pub self_evaluation: bool,
+    /// What happened in its year, with `model`, for a self-evaluation built in this run.
+    pub evaluation: Option<Box<Evaluation>>,
     /// For an unchanged workbook: how many warnings its last build found, as the manifest keeps
     /// it (`None` from a manifest of an earlier version, or for a workbook built or failed).
     pub kept_warnings: Option<usize>,
@@ -91,6 +94,7 @@ impl Report {
             changes: None,
             model: None,
             self_evaluation: false,
+            evaluation: None,
             kept_warnings: None,
             workbook_hash: None,
             pages: None,

@@ -19,8 +19,11 @@ use crate::model::{Indicator, Period};
 use crate::read::RowOrigin;
 use crate::text::fold_name;
 
+/// How to take one column's amount.
+type Take = fn(&Amounts) -> Decimal;
+
 /// The money columns, each with how to take its amount.
-const COLUMNS: [(&str, fn(&Amounts) -> Decimal); 3] = [
+const COLUMNS: [(&str, Take); 3] = [
     (INITIAL_BUDGET, |a| a.initial),
     (FULL_YEAR_BUDGET, |a| a.full_year),
     (EXECUTED, |a| a.executed),

@@ -161,6 +161,18 @@ impl Evaluation {
         }
     }
 
+    /// The department's 年度资金总额 (部门资金执行): as written, or 财政拨款 + 其他资金.
+    pub fn department_total(&self) -> Amounts {
+        let funds = &self.department_funds;
+        match funds.iter().find(|f| f.source == FundSource::Total) {
+            Some(row) => row.amounts,
+            None => funds
+                .iter()
+                .filter(|f| matches!(f.source, FundSource::Appropriation | FundSource::Other))
+                .fold(Amounts::default(), |s, f| s + f.amounts),
+        }
+    }
+
     /// The default 文档标题 of a self-evaluation.
     pub fn default_title(name: &str, year: i32) -> String {
         format!("{name}{year}年度预算绩效自评报告")

@@ -5,7 +5,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::outcome::{Amounts, Grade, Outcome};
-use crate::model::{Comparator, Indicator, IndicatorValue};
+use crate::model::{Comparator, Indicator, IndicatorValue, Period};
 
 /// 预算执行率's 分值.
 pub const EXECUTION_POINTS: Decimal = Decimal::TEN;
@@ -16,6 +16,19 @@ pub const INDICATOR_POINTS: Decimal = Decimal::from_parts(90, 0, 0, false, 0);
 /// A score or rate as printed: half-up to two decimals.
 pub fn printed(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A score or rate as printed, with exactly two decimals (`9.60`, `10.00`).
+pub fn two_decimals(value: Decimal) -> String {
+    let mut v = printed(value);
+    v.rescale(2);
+    v.to_string()
+}
+
+/// 预算执行率 as printed: a percentage with two decimals (`96.00%`); `None` when nothing was
+/// budgeted.
+pub fn rate_text(amounts: &Amounts) -> Option<String> {
+    execution_rate(amounts).map(|r| format!("{}%", two_decimals(r * Decimal::ONE_HUNDRED)))
 }
 
 /// 预算执行率 = 全年执行数 ÷ 全年预算数 of 年度资金总额, as a fraction (1 = 100 %), unrounded;
@@ -114,6 +127,27 @@ pub fn scoring(indicator: &Indicator, outcome: &Outcome) -> Scoring {
         Some(computed) => Scoring::Computed(computed),
         None => Scoring::Missing,
     }
+}
+
+/// The 年度 indicators of a table with their outcomes (those of the 实施期 are not scored).
+pub fn yearly<'a>(
+    indicators: &'a [Indicator],
+    outcomes: &'a [Outcome],
+) -> impl Iterator<Item = (&'a Indicator, &'a Outcome)> {
+    indicators
+        .iter()
+        .zip(outcomes)
+        .filter(|(i, _)| i.period == Period::Year)
+}
+
+/// A table scored: the 执行率 of `funds` (its 年度资金总额) and its 年度 indicators, a blank
+/// score that cannot be computed counting 0 (a workbook with one has an error and is not
+/// printed).
+pub fn table(indicators: &[Indicator], outcomes: &[Outcome], funds: &Amounts) -> Scored {
+    let scores = yearly(indicators, outcomes)
+        .map(|(i, o)| scoring(i, o).value().unwrap_or_default())
+        .collect();
+    total(execution_score(funds), scores)
 }
 
 /// A scored table: the 执行率 score and each indicator's score as printed, their total and grade.

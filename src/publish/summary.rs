@@ -5,6 +5,10 @@
 //! - `项目` — every project of every department: 部门名称, 部门编码, 项目编码, 项目名称, 预算数,
 //!   财政资金, 其他资金, 目标数, 指标数; then a `合计` row.
 //!
+//! - `自评部门`, `自评项目` — when the run has self-evaluations (绩效自评报告), which the first
+//!   two sheets leave out: each department's 全年预算数, 全年执行数, 执行率 (and 部门整体 总分
+//!   and 等级 when scored), each project's 执行率, 总分 and 等级.
+//!
 //! Money is in 万元, summed as exact decimals and written as numbers (rust_xlsxwriter's
 //! `rust_decimal` support: Excel keeps every number as a double, which holds any amount to the
 //! 元 exactly) with the format `#,##0.00##`. Rows follow the volume's order (部门编码, then
@@ -19,12 +23,16 @@ use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use super::member::Member;
 use crate::build::Status;
 use crate::error::Error;
+use crate::evaluation::{Amounts, score};
 use crate::model::Department;
 use crate::output;
 
 /// Sheet names.
 pub const DEPARTMENTS: &str = "部门";
 pub const PROJECTS: &str = "项目";
+/// The self-evaluations' sheets, when the run has any.
+pub const EVALUATION_DEPARTMENTS: &str = "自评部门";
+pub const EVALUATION_PROJECTS: &str = "自评项目";
 
 /// Money: 万元 with a thousands separator, two to four decimals (to the 元).
 const MONEY_FORMAT: &str = "#,##0.00##";
@@ -83,7 +91,11 @@ pub fn write(members: &[Member], path: &Path) -> Result<(), Error> {
 
 /// The summary workbook.
 pub fn workbook(members: &[Member]) -> Result<Workbook, XlsxError> {
-    let mut ordered: Vec<&Member> = members.iter().collect();
+    // The goals texts (and the workbooks that failed) here; the self-evaluations on sheets of
+    // their own, so that no budget is counted twice.
+    let (evaluations, members): (Vec<&Member>, Vec<&Member>) =
+        members.iter().partition(|m| m.evaluation.is_some());
+    let mut ordered: Vec<&Member> = members;
     ordered.sort_by(|a, b| {
         let key = |m: &Member| {
             m.department
@@ -189,7 +201,110 @@ pub fn workbook(members: &[Member]) -> Result<Workbook, XlsxError> {
     sheet.write_number_with_format(row, 7, goals as u32, &total)?;
     sheet.write_number_with_format(row, 8, indicators as u32, &total)?;
     sheet.set_freeze_panes(1, 0)?;
+    if !evaluations.is_empty() {
+        self_evaluations(&mut book, &evaluations, &header)?;
+    }
     Ok(book)
+}
+
+const EVALUATION_COLUMNS: &[(&str, f64)] = &[
+    ("部门名称", 28.0),
+    ("部门编码", 10.0),
+    ("年度", 7.0),
+    ("项目数", 7.0),
+    ("全年预算数合计（万元）", 20.0),
+    ("全年执行数合计（万元）", 20.0),
+    ("执行率", 9.0),
+    ("部门整体总分", 12.0),
+    ("等级", 6.0),
+    ("警告", 6.0),
+    ("状态", 8.0),
+    ("PDF 文件", 40.0),
+    ("工作簿", 40.0),
+];
+
+const EVALUATION_PROJECT_COLUMNS: &[(&str, f64)] = &[
+    ("部门名称", 28.0),
+    ("项目名称", 30.0),
+    ("全年预算数（万元）", 18.0),
+    ("全年执行数（万元）", 18.0),
+    ("执行率", 9.0),
+    ("总分", 8.0),
+    ("等级", 6.0),
+];
+
+/// The sheets of the self-evaluations (绩效自评): `自评部门`, one row per department with its
+/// projects' money, their 执行率 and (when its 部门整体 table is scored) its 总分 and 等级; and
+/// `自评项目`, each project's 执行率, 总分 and 等级 as its 绩效自评表 prints them.
+fn self_evaluations(
+    book: &mut Workbook,
+    members: &[&Member],
+    header: &Format,
+) -> Result<(), XlsxError> {
+    let money_format = Format::new().set_num_format(MONEY_FORMAT);
+    let rate = score::rate_text;
+    let sheet = book.add_worksheet();
+    sheet.set_name(EVALUATION_DEPARTMENTS)?;
+    write_header(sheet, EVALUATION_COLUMNS, header)?;
+    let documents = members.iter().filter_map(|m| {
+        let (d, e) = (m.department.as_deref()?, m.evaluation.as_deref()?);
+        Some((m, d, e))
+    });
+    let documents: Vec<_> = documents.collect();
+    for (row, (m, d, e)) in (1u32..).zip(&documents) {
+        sheet.write_string(row, 0, &d.name)?;
+        if let Some(code) = &d.code {
+            sheet.write_string(row, 1, code)?;
+        }
+        sheet.write_number(row, 2, d.year)?;
+        sheet.write_number(row, 3, d.projects.len() as u32)?;
+        let sum = e
+            .projects
+            .iter()
+            .fold(Amounts::default(), |s, p| s + p.total());
+        sheet.write_with_format(row, 4, sum.full_year, &money_format)?;
+        sheet.write_with_format(row, 5, sum.executed, &money_format)?;
+        if let Some(r) = rate(&sum) {
+            sheet.write_string(row, 6, r)?;
+        }
+        if !d.department_indicators.is_empty() {
+            let own = &e.department_indicators;
+            let scored = score::table(&d.department_indicators, own, &e.department_total());
+            sheet.write_with_format(row, 7, scored.total, &money_format)?;
+            sheet.write_string(row, 8, scored.grade.label())?;
+        }
+        sheet.write_number(row, 9, m.warnings as u32)?;
+        sheet.write_string(row, 10, status(m))?;
+        if let Some(pdf) = &m.report.pdf {
+            let file = pdf.file_name().unwrap_or(pdf.as_os_str());
+            sheet.write_string(row, 11, file.to_string_lossy())?;
+        }
+        sheet.write_string(row, 12, m.report.file.display().to_string())?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+
+    let sheet = book.add_worksheet();
+    sheet.set_name(EVALUATION_PROJECTS)?;
+    write_header(sheet, EVALUATION_PROJECT_COLUMNS, header)?;
+    let mut row = 1;
+    for (_, d, e) in &documents {
+        for (p, pe) in d.projects.iter().zip(&e.projects) {
+            let total = pe.total();
+            let scored = score::table(&p.indicators, &pe.indicators, &total);
+            sheet.write_string(row, 0, &d.name)?;
+            sheet.write_string(row, 1, &p.name)?;
+            sheet.write_with_format(row, 2, total.full_year, &money_format)?;
+            sheet.write_with_format(row, 3, total.executed, &money_format)?;
+            if let Some(r) = rate(&total) {
+                sheet.write_string(row, 4, r)?;
+            }
+            sheet.write_with_format(row, 5, scored.total, &money_format)?;
+            sheet.write_string(row, 6, scored.grade.label())?;
+            row += 1;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
 }
 
 fn write_header(

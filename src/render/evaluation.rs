@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::view::{Attachment, DetailCell, detail_rows};
-use crate::evaluation::score::{self, Scored};
+use crate::evaluation::score::{self, Scored, two_decimals as two};
 use crate::evaluation::{Amounts, Evaluation, FundRow, FundSource, Outcome};
-use crate::model::{Department, Indicator, MoneyUnit, Period};
+use crate::model::{Department, Indicator, MoneyUnit};
 
 /// What `evaluation.typ` receives as `doc`.
 #[derive(Debug, Serialize)]
@@ -110,19 +110,9 @@ pub struct IndicatorRow<'a> {
     pub deviation: &'a str,
 }
 
-/// `value` with exactly two decimals.
-fn two(value: Decimal) -> String {
-    let mut v = score::printed(value);
-    v.rescale(2);
-    v.to_string()
-}
-
 /// A rate as printed (`96.00%`); `—` when nothing was budgeted.
 fn rate(amounts: &Amounts) -> String {
-    match score::execution_rate(amounts) {
-        Some(r) => format!("{}%", two(r * Decimal::ONE_HUNDRED)),
-        None => "—".to_string(),
-    }
+    score::rate_text(amounts).unwrap_or_else(|| "—".to_string())
 }
 
 impl<'a> EvaluationView<'a> {
@@ -193,13 +183,7 @@ impl<'a> EvaluationView<'a> {
             || !department.department_indicators.is_empty())
         .then(|| {
             let funds = &evaluation.department_funds;
-            let total = match funds.iter().find(|f| f.source == FundSource::Total) {
-                Some(row) => row.amounts,
-                None => funds
-                    .iter()
-                    .filter(|f| matches!(f.source, FundSource::Appropriation | FundSource::Other))
-                    .fold(Amounts::default(), |s, f| s + f.amounts),
-            };
+            let total = evaluation.department_total();
             let paragraphs = |p: &'a [String]| p.iter().map(String::as_str).collect();
             let goals = vec![GoalRow {
                 expected: paragraphs(&department.overall_goals),
@@ -249,16 +233,8 @@ fn table<'a>(
     total: Amounts,
     goals: Vec<GoalRow<'a>>,
 ) -> TableView<'a> {
-    let yearly: Vec<(&'a Indicator, &'a Outcome)> = indicators
-        .iter()
-        .zip(outcomes)
-        .filter(|(i, _)| i.period == Period::Year)
-        .collect();
-    let scores: Vec<Decimal> = yearly
-        .iter()
-        .map(|(i, o)| score::scoring(i, o).value().unwrap_or_default())
-        .collect();
-    let scored: Scored = score::total(score::execution_score(&total), scores);
+    let yearly: Vec<(&'a Indicator, &'a Outcome)> = score::yearly(indicators, outcomes).collect();
+    let scored: Scored = score::table(indicators, outcomes, &total);
     let money = |a: Decimal| unit.format(a);
     let mut lines = vec![FundLine {
         label: FundSource::Total.label().to_string(),

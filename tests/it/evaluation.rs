@@ -675,3 +675,60 @@ fn a_character_no_font_has_is_named_in_what_happened_too() {
         "{stderr}"
     );
 }
+
+/// `--summary` of a run with a goals text and its self-evaluation: the goals on 部门 and 项目
+/// (the budget counted once), the self-evaluation's 执行率, 总分 and 等级 on sheets of their own.
+#[test]
+fn the_summary_has_the_self_evaluations_on_sheets_of_their_own() {
+    use calamine::{Data, Reader, open_workbook_auto};
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let (d, e) = both();
+    write(&input, &d, &e);
+    let goals = jixiao::reference::department();
+    jixiao::xlsx::department::write_department(&goals, &input.join("目标.xlsx")).unwrap();
+    let output = dir.path().join("output");
+    let summary = dir.path().join("汇总.xlsx");
+    for _ in 0..2 {
+        // Built, then unchanged (taken from the PDFs' data): the same summary.
+        let out = common::build(&input, &output, &["--summary", summary.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut book = open_workbook_auto(&summary).unwrap();
+        let rows = |book: &mut calamine::Sheets<_>, name: &str| -> Vec<Vec<String>> {
+            let range = book.worksheet_range(name).unwrap();
+            range
+                .rows()
+                .map(|r| r.iter().map(Data::to_string).collect())
+                .collect()
+        };
+        let departments = rows(&mut book, "部门");
+        assert_eq!(
+            departments.len(),
+            3,
+            "one goals text and 合计: {departments:?}"
+        );
+        assert_eq!(departments[1][4], "134.5");
+        let projects = rows(&mut book, "自评项目");
+        assert_eq!(
+            projects[1][..7],
+            [
+                "唐山高新区行政服务中心",
+                "委托评估费",
+                "80",
+                "76.8",
+                "96.00%",
+                "99.22",
+                "优"
+            ]
+        );
+        assert_eq!(projects[2][4..7], ["100.00%", "99", "优"]);
+        let evaluations = rows(&mut book, "自评部门");
+        assert_eq!(evaluations[1][4..7], ["134.5", "131.3", "97.62%"]);
+    }
+}
