@@ -45,4 +45,9 @@ pub fn evaluated(goals: &Department) -> Department {
     d
 }
 
+/// Whether a name of [`identity_name`] is a self-evaluation's.
+pub fn is_self_evaluation(identity: &str) -> bool {
+    identity.ends_with("（绩效自评）")
+}
+
 pub use outcome::{Amounts, Evaluation, FundRow, FundSource, Grade, Outcome, ProjectEvaluation};

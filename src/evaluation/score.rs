@@ -304,11 +304,14 @@ mod tests {
                 full_year: Decimal::new(budget.into(), 3),
                 executed: Decimal::new(executed.into(), 3),
             };
-            // Split 90 points by the weights, the remainder on the last, as the form suggests.
+            // Split 90 points by the weights, each rounded down, the remainder on the last.
             let weight: u32 = shares.iter().map(|s| s.0).sum();
             let mut points: Vec<Decimal> = shares
                 .iter()
-                .map(|s| printed(INDICATOR_POINTS * Decimal::from(s.0) / Decimal::from(weight)))
+                .map(|s| {
+                    (INDICATOR_POINTS * Decimal::from(s.0) / Decimal::from(weight))
+                        .round_dp_with_strategy(2, RoundingStrategy::ToZero)
+                })
                 .collect();
             let rest = INDICATOR_POINTS - points.iter().copied().sum::<Decimal>();
             *points.last_mut().unwrap() += rest;

@@ -148,6 +148,9 @@ pub struct Detail {
     pub change_pages: Vec<Option<usize>>,
     /// The first page the last rebuild changed: the preview opens there.
     pub first_changed: Option<usize>,
+    /// Whether the page offers the self-evaluation's form made from this department's goals
+    /// (a goals workbook without errors).
+    pub self_evaluation_form: bool,
 }
 
 /// The findings in one sheet (`sheet` is `null` for the whole file).

@@ -1,6 +1,7 @@
 //! What the server knows about each workbook of `input/` (one department each), and the handles
 //! shared by the routes: the job queue of the build thread, the event channel, pending uploads.
 
+use crate::evaluation::identity_name;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
@@ -346,7 +347,9 @@ impl App {
         manifest
             .documents
             .iter()
-            .find(|(_, d)| d.department == *name && d.year == *year)
+            .find(|(_, d)| {
+                identity_name(&d.department, d.self_evaluation) == *name && d.year == *year
+            })
             .map(|(pdf, _)| self.output.join(pdf))
             .filter(|p| p.is_file())
             .map(|p| (p, false))

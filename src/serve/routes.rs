@@ -10,6 +10,7 @@
 //! | `GET /api/departments/{id}/pdf[?download=1]` | the PDF |
 //! | `GET /api/departments/{id}/pages/{n}` | page n (from 1) as PNG |
 //! | `GET /api/departments/{id}/report` | the findings workbook (审核意见表) |
+//! | `GET /api/departments/{id}/self-evaluation` | its 绩效自评 form, pre-filled from its goals |
 //! | `GET /api/template`, `GET /api/example` | the fill-in workbook, blank or the example (`示例-…`) |
 //! | `GET /api/events` | server-sent events: `changed`, `progress`, `done` |
 //! | `POST /api/upload` | multipart `files`: see [`super::upload`] |
@@ -38,7 +39,10 @@ use super::{backup, security, upload, volumes};
 use crate::check;
 use crate::check::report::{Findings, Group};
 use crate::diagnostic::Severity;
+use crate::evaluation::is_self_evaluation;
+use crate::publish::extract::{self, GoalsError};
 use crate::read;
+use crate::xlsx::evaluation_form::{self, EvaluationSource};
 use crate::xlsx::fill_in::{Source, Template};
 
 const INDEX: &str = include_str!("assets/index.html");
@@ -59,6 +63,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/departments/{id}/pdf", get(pdf))
         .route("/api/departments/{id}/pages/{n}", get(page))
         .route("/api/departments/{id}/report", get(report))
+        .route(
+            "/api/departments/{id}/self-evaluation",
+            get(self_evaluation_form),
+        )
         .route("/api/volumes/{year}", get(volume))
         .route("/api/summary", get(summary_workbook))
         .route("/api/template", get(template))
@@ -175,7 +183,12 @@ async fn detail(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
         Ok(e) => e,
         Err(r) => return r,
     };
+    let goals = e
+        .identity
+        .as_ref()
+        .is_some_and(|(name, _)| !is_self_evaluation(name));
     Json(Detail {
+        self_evaluation_form: goals && e.findings.is_some() && e.count(Severity::Error) == 0,
         errors: e.count(Severity::Error),
         warnings: e.count(Severity::Warning),
         groups: e.findings.as_ref().map(grouped).unwrap_or_default(),
@@ -355,6 +368,40 @@ async fn report(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Re
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `GET /api/departments/{id}/self-evaluation`: the department's self-evaluation form (绩效自评),
+/// pre-filled from the goals of its workbook, which must have no errors.
+async fn self_evaluation_form(
+    State(app): State<Arc<App>>,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let e = match entry(&app, &id) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let made = tokio::task::spawn_blocking(move || {
+        let goals = match extract::goals(&e.file) {
+            Ok(goals) => goals,
+            Err(GoalsError::Findings(_)) => {
+                return Err("这个部门的工作簿有错误，改正后才能生成绩效自评表".to_string());
+            }
+            Err(GoalsError::Failed(message)) => return Err(message),
+        };
+        let mut template = evaluation_form::make(EvaluationSource::Goals(Box::new(goals)))
+            .map_err(|e| e.to_string())?;
+        let bytes = template
+            .workbook
+            .save_to_buffer()
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((template.file_name(), bytes))
+    })
+    .await;
+    match made {
+        Ok(Ok((name, bytes))) => file_response(XLSX, "attachment", &name, bytes),
+        Ok(Err(message)) => (StatusCode::CONFLICT, message).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
 
 async fn template() -> Response {
     fill_in(Source::Blank).await

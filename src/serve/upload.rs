@@ -10,6 +10,7 @@
 //! - A workbook of a department and year that `input/` already has replaces the old file only
 //!   after the page confirms; the old file moves to `backup/{时间}-{文件名}` (never deleted).
 
+use crate::evaluation::identity_name;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -96,7 +97,11 @@ pub async fn upload(
             let bytes = std::fs::read(&path)?;
             let display = Path::new(&shown);
             let c = check::check_reading(display, crate::read::read_bytes(display, &bytes));
-            let identity = c.department_name.zip(c.department_year);
+            // A department's goals text and its self-evaluation are two documents.
+            let name = c
+                .department_name
+                .map(|n| identity_name(&n, c.self_evaluation));
+            let identity = name.zip(c.department_year);
             // Bounded here, on the blocking thread: the full list is dropped at once.
             let findings = Kept::new(c.diagnostics);
             Ok::<_, std::io::Error>((identity, findings, manifest::bytes_hash(&bytes)))

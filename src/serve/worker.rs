@@ -4,6 +4,7 @@
 //! batch (twenty uploads during a build become one batch of twenty, built in parallel by
 //! [`Engine::build_all`]). A panic is caught and reported, the thread goes on.
 
+use crate::evaluation::identity_name;
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -101,7 +102,10 @@ fn check_one(app: &App, file: &Path) {
         entry.hash = hash;
         match checked {
             Ok(c) => {
-                entry.identity = c.department_name.zip(c.department_year);
+                let name = c
+                    .department_name
+                    .map(|n| identity_name(&n, c.self_evaluation));
+                entry.identity = name.zip(c.department_year);
                 entry.findings = Some(Kept::new(c.diagnostics));
             }
             Err(_) => {

@@ -1118,3 +1118,68 @@ async fn events_stream_and_quit() {
         .await
         .expect("quit is signalled");
 }
+
+/// A department's goals and its self-evaluation upload side by side (no question of replacing
+/// one with the other), each listed under its own name; the goals' detail offers the
+/// self-evaluation's form pre-filled from them, and the form reads back as those goals.
+#[tokio::test]
+async fn goals_and_self_evaluation_are_two_documents_and_the_form_comes_from_the_goals() {
+    let site = Site::new(Limits::default());
+    let department = jixiao::reference::self_evaluation_department();
+    let evaluation = jixiao::reference::evaluation::evaluation();
+    let book = jixiao::xlsx::department::evaluation_to_workbook(&department, &evaluation)
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    let goals = reference_bytes();
+    let (status, body) = site
+        .upload(&[("目标.xlsx", &goals), ("自评.xlsx", &book)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rows = site.settled().await;
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        site.json("/api/departments").await["pending"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let goals_row = row(&rows, REFERENCE);
+    let evaluation_row = row(&rows, &format!("{REFERENCE}（绩效自评）"));
+    for r in [goals_row, evaluation_row] {
+        assert_eq!(r["status"], "passed", "{r}");
+    }
+
+    let detail = site
+        .json(&format!(
+            "/api/departments/{}",
+            goals_row["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(detail["self_evaluation_form"], true);
+    let id = evaluation_row["id"].as_str().unwrap();
+    let detail = site.json(&format!("/api/departments/{id}")).await;
+    assert_eq!(detail["self_evaluation_form"], false);
+
+    let path = format!(
+        "/api/departments/{}/self-evaluation",
+        goals_row["id"].as_str().unwrap()
+    );
+    let (status, headers, body) = site.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    // {部门名称}{年度}绩效自评.xlsx
+    assert!(
+        disposition.contains("2021%E7%BB%A9%E6%95%88%E8%87%AA%E8%AF%84.xlsx"),
+        "{disposition}"
+    );
+    let file = tempfile::NamedTempFile::with_suffix(".xlsx").unwrap();
+    std::fs::write(file.path(), &body).unwrap();
+    let read = jixiao::read::read(file.path()).workbook.unwrap();
+    let expected = jixiao::evaluation::evaluated(&jixiao::reference::department());
+    assert_eq!(read.department, expected);
+    assert_eq!(
+        read.evaluation,
+        Some(jixiao::evaluation::Evaluation::blank_for(&expected))
+    );
+}

@@ -223,6 +223,8 @@ async function showDetail(row) {
   $('detail-meta').textContent = '文件 input/' + d.file + (d.original ? '（上传时名为 ' + d.original + '）' : '') +
     '；错误 ' + d.errors + ' 个，警告 ' + d.warnings + ' 个';
   $('report').href = '/api/departments/' + d.id + '/report';
+  $('self-evaluation').href = '/api/departments/' + d.id + '/self-evaluation';
+  $('self-evaluation').hidden = !d.self_evaluation_form;
   const findings = $('findings');
   if (!d.checked) {
     findings.replaceChildren(el('p', {}, '正在检查……'));
