@@ -281,6 +281,28 @@ mod tests {
         assert_eq!(indicator(&value("≥95%"), &value("好"), points), None);
     }
 
+    /// Points split by weights rounded down never go negative: a case proptest once shrank to.
+    #[test]
+    fn seven_uneven_shares_of_nothing_achieved_score_nothing() {
+        let weights = [3625u32, 4461, 5972, 5847, 3124, 1878, 1];
+        let all: u32 = weights.iter().sum();
+        let mut points: Vec<Decimal> = weights
+            .iter()
+            .map(|w| {
+                (INDICATOR_POINTS * Decimal::from(*w) / Decimal::from(all))
+                    .round_dp_with_strategy(2, RoundingStrategy::ToZero)
+            })
+            .collect();
+        let rest = INDICATOR_POINTS - points.iter().copied().sum::<Decimal>();
+        *points.last_mut().unwrap() += rest;
+        assert!(points.iter().all(|p| *p >= Decimal::ZERO));
+        let scores: Vec<Decimal> = points
+            .iter()
+            .map(|p| indicator(&value("≥100%"), &value("0%"), *p).unwrap())
+            .collect();
+        assert_eq!(total(Decimal::ZERO, scores).total, Decimal::ZERO);
+    }
+
     #[test]
     fn grades_are_at_90_80_and_60() {
         assert_eq!(Grade::of(dec!(90)), Grade::Excellent);
@@ -291,6 +313,9 @@ mod tests {
     }
 
     proptest! {
+        // No regressions file in the tree: a shrunk failure is kept as a case of its own (below).
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
         /// Whatever the scores, the printed column adds up to the printed total, which is at
         /// most 100 when each score is at most its points.
         #[test]
