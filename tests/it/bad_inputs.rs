@@ -1837,3 +1837,139 @@ fn c62_ods_with_the_empty_rows_and_columns_spreadsheet_programs_write_is_read() 
     assert!(o.rule("archive-too-large").is_empty(), "{:#?}", o.findings);
     o.has("missing-sheet", "空行.ods", None, None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Self-evaluation workbooks (绩效自评, contract v3).
+
+/// The reference department's 2021 self-evaluation as a workbook, to change before saving.
+fn self_evaluation_book() -> rust_xlsxwriter::Workbook {
+    let department = jixiao::reference::self_evaluation_department();
+    let evaluation = jixiao::reference::evaluation::evaluation();
+    jixiao::xlsx::department::evaluation_to_workbook(&department, &evaluation).unwrap()
+}
+
+/// The 0-based column of `column` in a sheet of the self-evaluation workbook.
+fn at(sheet: &str, column: &str) -> u16 {
+    jixiao::contract::sheet_named(sheet).position(column)
+}
+
+/// The uncompressed copy of an xlsx (what the fuzzing seeds are: their XML is mutated directly).
+fn stored(bytes: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        out.start_file(name, options).unwrap();
+        std::io::copy(&mut entry, &mut out).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn c63_the_self_evaluation_seed_is_clean_and_current() {
+    // The fuzzing seed of the self-evaluation workbook is the reference one, stored: clean, and
+    // exactly what the writer makes today (so that the seed follows the contract).
+    let bytes = stored(&self_evaluation_book().save_to_buffer().unwrap());
+    check_bytes("自评.xlsx", &bytes).assert_clean();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds/workbook/self-evaluation-stored.xlsx");
+    let committed = std::fs::read(&seed).unwrap_or_default();
+    if std::env::var_os("JIXIAO_WRITE_SEEDS").is_some() {
+        std::fs::write(&seed, &bytes).unwrap();
+    } else {
+        assert!(
+            committed == bytes,
+            "{} is not the current reference self-evaluation (JIXIAO_WRITE_SEEDS=1 rewrites it)",
+            seed.display()
+        );
+    }
+}
+
+#[test]
+fn c64_self_evaluation_cells_of_every_bad_kind_are_named() {
+    let mut book = self_evaluation_book();
+    let funds = book.worksheet_from_name("项目资金执行").unwrap();
+    funds
+        .write_formula(
+            1,
+            at("项目资金执行", "全年预算数"),
+            Formula::new("=1/0").set_result("#DIV/0!"),
+        )
+        .unwrap();
+    funds
+        .write_string(1, at("项目资金执行", "全年执行数"), "七十六点八")
+        .unwrap();
+    funds
+        .write_string(2, at("项目资金执行", "资金来源"), "专项资金")
+        .unwrap();
+    let indicators = book.worksheet_from_name("项目指标").unwrap();
+    indicators
+        .write_string(1, at("项目指标", "得分"), "满分")
+        .unwrap();
+    indicators
+        .write_formula(
+            2,
+            at("项目指标", "实际完成值"),
+            Formula::new("=#REF!").set_result("#REF!"),
+        )
+        .unwrap();
+    let o = check_bytes("自评.xlsx", &book.save_to_buffer().unwrap());
+    let funds = Some("项目资金执行");
+    o.error("cell-error", "自评.xlsx", funds, Some("D2"));
+    let m = o.error("not-a-number", "自评.xlsx", funds, Some("E2"));
+    assert!(m.contains("七十六点八"), "{m}");
+    let m = o.error("bad-fund-source", "自评.xlsx", funds, Some("B3"));
+    assert!(m.contains("专项资金"), "{m}");
+    let m = o.error("not-a-number", "自评.xlsx", Some("项目指标"), Some("N2"));
+    assert!(m.contains("满分"), "{m}");
+    o.error("cell-error", "自评.xlsx", Some("项目指标"), Some("M3"));
+}
+
+#[test]
+fn c65_self_evaluation_headers_by_their_other_names_read_the_same() {
+    // 调整后预算数, 预算执行数, 完成值, 未完成原因分析: the names other regions' forms use.
+    let mut book = self_evaluation_book();
+    let funds = book.worksheet_from_name("项目资金执行").unwrap();
+    funds
+        .write_string(0, at("项目资金执行", "全年预算数"), "调整后预算数（万元）")
+        .unwrap();
+    funds
+        .write_string(0, at("项目资金执行", "全年执行数"), "预算执行数")
+        .unwrap();
+    let indicators = book.worksheet_from_name("项目指标").unwrap();
+    indicators
+        .write_string(0, at("项目指标", "实际完成值"), "完成值")
+        .unwrap();
+    indicators
+        .write_string(
+            0,
+            at("项目指标", "偏差原因分析及改进措施"),
+            "未完成原因分析",
+        )
+        .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    check_bytes("自评.xlsx", &bytes).assert_clean();
+    let dir = Dir::new();
+    let path = dir.write("自评.xlsx", &bytes);
+    let read = jixiao::read::read(&path).workbook.unwrap();
+    assert_eq!(
+        read.evaluation,
+        Some(jixiao::reference::evaluation::evaluation())
+    );
+}
+
+#[test]
+fn c66_a_self_evaluation_without_its_actual_values_column_says_so_once() {
+    let mut book = self_evaluation_book();
+    book.worksheet_from_name("项目指标")
+        .unwrap()
+        .write_string(0, at("项目指标", "实际完成值"), "备用")
+        .unwrap();
+    let o = check_bytes("自评.xlsx", &book.save_to_buffer().unwrap());
+    let m = o.error("missing-column", "自评.xlsx", Some("项目指标"), None);
+    assert!(m.contains("实际完成值"), "{m}");
+    assert_eq!(o.rule("missing-column").len(), 1, "{:#?}", o.findings);
+}
