@@ -7,7 +7,8 @@
 //!
 //! - `自评部门`, `自评项目` — when the run has self-evaluations (绩效自评报告), which the first
 //!   two sheets leave out: each department's 全年预算数, 全年执行数, 执行率 (and 部门整体 总分
-//!   and 等级 when scored), each project's 执行率, 总分 and 等级.
+//!   and 等级 when scored), each project's 执行率, 总分 and 等级, and which of its 得分 were left
+//!   blank and computed by the rules.
 //!
 //! Money is in 万元, summed as exact decimals and written as numbers (rust_xlsxwriter's
 //! `rust_decimal` support: Excel keeps every number as a double, which holds any amount to the
@@ -231,6 +232,7 @@ const EVALUATION_PROJECT_COLUMNS: &[(&str, f64)] = &[
     ("执行率", 9.0),
     ("总分", 8.0),
     ("等级", 6.0),
+    ("按规则计算的得分", 30.0),
 ];
 
 /// The sheets of the self-evaluations (绩效自评): `自评部门`, one row per department with its
@@ -300,6 +302,12 @@ fn self_evaluations(
             }
             sheet.write_with_format(row, 5, scored.total, &money_format)?;
             sheet.write_string(row, 6, scored.grade.label())?;
+            // Which 得分 the department left blank and the rules computed.
+            let computed: Vec<&str> = score::yearly(&p.indicators, &pe.indicators)
+                .filter(|(i, o)| matches!(score::scoring(i, o), score::Scoring::Computed(_)))
+                .map(|(i, _)| i.level3.as_str())
+                .collect();
+            sheet.write_string(row, 7, computed.join("、"))?;
             row += 1;
         }
     }

@@ -728,6 +728,13 @@ fn the_summary_has_the_self_evaluations_on_sheets_of_their_own() {
             ]
         );
         assert_eq!(projects[2][4..7], ["100.00%", "99", "优"]);
+        // Every 得分 of 物业费 but the last (written by hand) was computed.
+        let computed = &projects[2][7];
+        assert!(
+            computed.starts_with("中央空调故障指标、")
+                && !computed.contains("工作人员对工作环境满意率"),
+            "{computed}"
+        );
         let evaluations = rows(&mut book, "自评部门");
         assert_eq!(evaluations[1][4..7], ["134.5", "131.3", "97.62%"]);
     }

@@ -177,3 +177,37 @@ fn saves_are_rebuilt_with_their_changes_until_ctrl_c() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A self-evaluation saved while watched is rebuilt with the change of what happened: its
+/// 实际完成值, at its cell.
+#[test]
+fn a_self_evaluation_is_rebuilt_with_its_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    let output = dir.path().join("output");
+    std::fs::create_dir(&input).unwrap();
+    let workbook = input.join("自评.xlsx");
+    let department = jixiao::reference::self_evaluation_department();
+    let mut evaluation = jixiao::reference::evaluation::evaluation();
+    let write = |e: &jixiao::evaluation::Evaluation| {
+        let temp = input.join("8A3F2C10");
+        jixiao::xlsx::department::write_evaluation(&department, e, &temp).unwrap();
+        std::fs::rename(&temp, &workbook).unwrap();
+    };
+    write(&evaluation);
+    let watching = Watching::start(&input, &output);
+    watching.wait_for("正在监视", 1, Duration::from_secs(180));
+    assert!(
+        output
+            .join("唐山高新区行政服务中心2021年度预算绩效自评报告.pdf")
+            .is_file()
+    );
+
+    evaluation.projects[0].indicators[0].actual = IndicatorValue::parse("25次");
+    write(&evaluation);
+    watching.wait_for(
+        "项目指标!M2（委托评估费 › 全年项目评估数量 › 实际完成值）：23次 → 25次",
+        1,
+        Duration::from_secs(60),
+    );
+}
