@@ -237,14 +237,7 @@ fn funds(unit: MoneyUnit, rows: &[FundRow], origins: &[RowOrigin]) -> Node {
         .enumerate()
         .map(|(i, row)| {
             let cell = |column: &str| at(origins, i, column);
-            let money = |column: &str, amount: Decimal| {
-                Node::shown(
-                    column,
-                    cell(column),
-                    plain(amount),
-                    amount_shown(unit, amount),
-                )
-            };
+            let money = |column: &str, amount: Decimal| money(unit, column, cell(column), amount);
             Node {
                 key: row.source.label().into(),
                 label: row.source.label().into(),
@@ -397,14 +390,7 @@ fn projects(department: &Department, origins: &Origins) -> Vec<Node> {
         .map(|(p, project)| {
             let rows = &origins.projects;
             let cell = |column: &str| at(rows, p, column);
-            let money = |column: &str, amount: Decimal| {
-                Node::shown(
-                    column,
-                    cell(column),
-                    plain(amount),
-                    amount_shown(unit, amount),
-                )
-            };
+            let money = |column: &str, amount: Decimal| money(unit, column, cell(column), amount);
             let mut children = vec![
                 Node::value(
                     contract::PROJECT_CODE,
@@ -637,6 +623,11 @@ fn indicators(list: &[Indicator], rows: &[RowOrigin]) -> Node {
         })
         .collect();
     records("指标", "", "指标", children)
+}
+
+/// An amount (万元) as a value node: compared without spurious digits, shown in `unit`.
+fn money(unit: MoneyUnit, column: &str, cell: Option<String>, amount: Decimal) -> Node {
+    Node::shown(column, cell, plain(amount), amount_shown(unit, amount))
 }
 
 /// A decimal without spurious digits.

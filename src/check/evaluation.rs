@@ -14,8 +14,8 @@ use crate::contract::{
 };
 use crate::diagnostic::{Diagnostic, Location};
 use crate::evaluation::score::{self, Scoring};
-use crate::evaluation::{Amounts, Evaluation, FundRow, FundSource, Outcome};
-use crate::model::{Indicator, Period};
+use crate::evaluation::{Amounts, Evaluation, FundRow, FundSource, Outcome, ProjectEvaluation};
+use crate::model::{Indicator, Period, Project};
 use crate::read::RowOrigin;
 use crate::text::fold_name;
 
@@ -75,6 +75,19 @@ fn scored<'a>(cx: &Context<'a>, evaluation: &'a Evaluation) -> Vec<Scored<'a>> {
     lists
 }
 
+/// Each project with its evaluation and the rows of its 项目资金执行.
+fn project_funds<'a>(
+    cx: &Context<'a>,
+    evaluation: &'a Evaluation,
+) -> impl Iterator<Item = (&'a Project, &'a ProjectEvaluation, &'a [RowOrigin])> {
+    cx.department
+        .projects
+        .iter()
+        .zip(&evaluation.projects)
+        .zip(&cx.origins.project_funds)
+        .map(|((p, e), o)| (p, e, &o[..]))
+}
+
 fn amount(a: Decimal) -> String {
     a.normalize().to_string()
 }
@@ -116,13 +129,7 @@ pub(super) fn fund_source_sum(cx: &Context) -> Vec<Diagnostic> {
         FundSource::CarriedOver,
         FundSource::Other,
     ];
-    for ((p, e), origins) in cx
-        .department
-        .projects
-        .iter()
-        .zip(&evaluation.projects)
-        .zip(&cx.origins.project_funds)
-    {
+    for (p, e, origins) in project_funds(cx, evaluation) {
         let owner = format!("项目“{}”", p.name);
         compare(&e.funds, origins, &owner, &sources, "各资金来源之和");
     }
@@ -148,13 +155,7 @@ pub(super) fn initial_budget(cx: &Context) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut findings = Vec::new();
-    for ((p, e), origins) in cx
-        .department
-        .projects
-        .iter()
-        .zip(&evaluation.projects)
-        .zip(&cx.origins.project_funds)
-    {
+    for (p, e, origins) in project_funds(cx, evaluation) {
         for (row, origin) in e.funds.iter().zip(origins) {
             let (published, column) = match row.source {
                 FundSource::Appropriation => (p.fiscal_funds, contract::FISCAL_FUNDS),
@@ -186,13 +187,8 @@ pub(super) fn execution(cx: &Context) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut findings = Vec::new();
-    let mut lists: Vec<(String, &[FundRow], &[RowOrigin])> = cx
-        .department
-        .projects
-        .iter()
-        .zip(&evaluation.projects)
-        .zip(&cx.origins.project_funds)
-        .map(|((p, e), o)| (format!("项目“{}”", p.name), &e.funds[..], &o[..]))
+    let mut lists: Vec<(String, &[FundRow], &[RowOrigin])> = project_funds(cx, evaluation)
+        .map(|(p, e, o)| (format!("项目“{}”", p.name), &e.funds[..], o))
         .collect();
     lists.push((
         "部门".to_string(),

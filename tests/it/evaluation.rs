@@ -15,6 +15,14 @@ use jixiao::xlsx::department::{evaluation_to_workbook, write_evaluation};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
+/// A temporary folder with an empty `input/` in it.
+fn folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    (dir, input)
+}
+
 /// `sheet!A1` of `column` (canonical name) in 1-based `row` of a self-evaluation workbook, whose
 /// sheets have every column of the contract in its order.
 fn cell(sheet: &str, column: &str, row: u32) -> String {
@@ -390,9 +398,7 @@ fn a_self_evaluation_without_its_funds_sheet_names_what_is_missing() {
 
 #[test]
 fn check_names_the_cell_of_a_defect_in_a_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (_dir, input) = folder();
     let (d, mut e) = both();
     write(&input, &d, &e);
     let out = common::jixiao(&["check", input.to_str().unwrap()]);
@@ -416,9 +422,7 @@ fn check_names_the_cell_of_a_defect_in_a_folder() {
 /// input folder: both checked without a clash, both built, both unchanged on the next run.
 #[test]
 fn goals_and_self_evaluation_build_side_by_side() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (dir, input) = folder();
     let (d, e) = both();
     write(&input, &d, &e);
     let goals = jixiao::reference::department();
@@ -484,9 +488,7 @@ fn goals_and_self_evaluation_build_side_by_side() {
 /// The data attached to a self-evaluation's PDF carries what happened in its year.
 #[test]
 fn the_self_evaluation_pdf_carries_its_data() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (dir, input) = folder();
     let (d, e) = both();
     write(&input, &d, &e);
     let output = dir.path().join("output");
@@ -510,9 +512,7 @@ fn the_self_evaluation_pdf_carries_its_data() {
 /// source and by kind of spending, the 总体绩效目标 beside the 总体完成情况, the indicators scored.
 #[test]
 fn the_department_table_prints_its_funds_goals_and_scores() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (dir, input) = folder();
     let (mut d, mut e) = both();
     let row = |source, budget: i64, executed: i64| FundRow {
         source,
@@ -556,9 +556,7 @@ fn the_department_table_prints_its_funds_goals_and_scores() {
 /// `extract` of a self-evaluation's PDF gives back its workbook: the self-evaluation, whole.
 #[test]
 fn extract_gives_back_the_self_evaluation_workbook() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (dir, input) = folder();
     let (d, e) = both();
     write(&input, &d, &e);
     let output = dir.path().join("output");
@@ -584,9 +582,7 @@ fn extract_gives_back_the_self_evaluation_workbook() {
 /// compared with what that text printed; a target changed on purpose (调整后指标值) is not named.
 #[test]
 fn a_goal_changed_since_the_goals_text_is_named_at_its_cell() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (dir, input) = folder();
     let goals = jixiao::reference::department();
     jixiao::xlsx::department::write_department(&goals, &input.join("目标.xlsx")).unwrap();
     let output = dir.path().join("output");
@@ -616,9 +612,7 @@ fn a_goal_changed_since_the_goals_text_is_named_at_its_cell() {
 /// and in the self-evaluation's change record.
 #[test]
 fn a_correction_of_what_happened_is_recorded() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (dir, input) = folder();
     let (d, mut e) = both();
     write(&input, &d, &e);
     let output = dir.path().join("output");
@@ -653,9 +647,7 @@ fn a_correction_of_what_happened_is_recorded() {
 /// cell like any other: a warning, an error under a PDF standard that refuses it.
 #[test]
 fn a_character_no_font_has_is_named_in_what_happened_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (dir, input) = folder();
     let (d, mut e) = both();
     e.projects[0].achieved[0] = "全年完成委托评估23次\u{E4C6}".into();
     write(&input, &d, &e);
@@ -682,9 +674,7 @@ fn a_character_no_font_has_is_named_in_what_happened_too() {
 fn the_summary_has_the_self_evaluations_on_sheets_of_their_own() {
     use calamine::{Data, Reader, open_workbook_auto};
 
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    std::fs::create_dir(&input).unwrap();
+    let (dir, input) = folder();
     let (d, e) = both();
     write(&input, &d, &e);
     let goals = jixiao::reference::department();
