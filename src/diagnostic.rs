@@ -15,6 +15,9 @@ use crate::contract::RuleId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// 提示: what jixiao did for the department that it should know of (a score it computed);
+    /// nothing to correct, the document is built as it says.
+    Note,
     /// 警告: printed, the document is still built.
     Warning,
     /// 错误: that department's document is not built.
@@ -25,6 +28,7 @@ impl Severity {
     /// The Chinese word shown to users.
     pub fn label(self) -> &'static str {
         match self {
+            Severity::Note => "提示",
             Severity::Warning => "警告",
             Severity::Error => "错误",
         }
@@ -171,6 +175,14 @@ impl Diagnostic {
     ) -> Self {
         Self {
             severity: Severity::Warning,
+            ..Self::error(file, location, rule, message)
+        }
+    }
+
+    /// A note (提示): nothing to correct.
+    pub fn note(file: &Path, location: Location, rule: RuleId, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
             ..Self::error(file, location, rule, message)
         }
     }

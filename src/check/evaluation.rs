@@ -316,6 +316,7 @@ pub(super) fn scores(cx: &Context) -> Vec<Diagnostic> {
     };
     let mut findings = Vec::new();
     for list in scored(cx, evaluation) {
+        let mut computed: Vec<(String, &RowOrigin)> = Vec::new();
         for (indicator, outcome, origin) in list.yearly() {
             let name = &indicator.level3;
             let points = indicator.details.weight.unwrap_or_default();
@@ -398,7 +399,11 @@ pub(super) fn scores(cx: &Context) -> Vec<Diagnostic> {
                     }
                     given
                 }
-                Scoring::Computed(computed) => computed,
+                Scoring::Computed(value) => {
+                    let shown = score::two_decimals(value);
+                    computed.push((format!("“{name}” {shown}"), origin));
+                    value
+                }
             };
             if value < points && outcome.deviation.is_empty() {
                 findings.push(Diagnostic::error(
@@ -412,6 +417,21 @@ pub(super) fn scores(cx: &Context) -> Vec<Diagnostic> {
                     ),
                 ));
             }
+        }
+        // Which 得分 the rules computed: the printed form marks none, so the findings say so.
+        if let Some((_, first)) = computed.first() {
+            let listed: Vec<&str> = computed.iter().map(|(n, _)| n.as_str()).collect();
+            findings.push(Diagnostic::note(
+                cx.file,
+                first.cell(SCORE),
+                RuleId::ScoreComputed,
+                format!(
+                    "{}有 {} 项指标的得分未填写，已按评分规则计算并印出：{}",
+                    list.owner,
+                    computed.len(),
+                    listed.join("、")
+                ),
+            ));
         }
     }
     findings

@@ -19,6 +19,8 @@ pub enum Level {
     WarningUnlessStrict,
     /// 错误或警告 (the typesetter says which).
     Either,
+    /// 提示: nothing to correct.
+    Note,
 }
 
 impl Level {
@@ -29,6 +31,7 @@ impl Level {
             Level::Warning => "警告",
             Level::WarningUnlessStrict => "警告；`--strict` 或 PDF/A、PDF/UA 标准时为错误",
             Level::Either => "错误或警告",
+            Level::Note => "提示",
         }
     }
 }
@@ -126,6 +129,7 @@ rules! {
     ScoreFormula => "score-formula", Warning, "填写的得分与按规则计算的相差 0.5 分以上";
     DeviationReason => "deviation-reason", Error, "得分低于分值而未写偏差原因分析及改进措施";
     ActualUnit => "actual-unit", Warning, "实际完成值的单位与指标值的不一致";
+    ScoreComputed => "score-computed", Note, "未填写的得分已按评分规则计算";
     GoalChanged => "goal-changed", Warning, "指标值、金额或指标与已生成的绩效目标文本不一致";
     // 运行中的发现
     DuplicateDepartment => "duplicate-department", Error, "同一部门同一年度的工作簿不止一个";

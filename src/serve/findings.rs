@@ -18,6 +18,7 @@ pub struct Kept {
     /// Of all findings, not only those kept.
     pub errors: usize,
     pub warnings: usize,
+    pub notes: usize,
     /// Sheets with errors first, the whole-file findings first of all.
     pub sheets: Vec<SheetKept>,
 }
@@ -35,7 +36,8 @@ pub struct SheetKept {
 impl Kept {
     pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
         let errors = Severity::Error.count(&diagnostics);
-        let warnings = diagnostics.len() - errors;
+        let warnings = Severity::Warning.count(&diagnostics);
+        let notes = Severity::Note.count(&diagnostics);
         let mut sheets: Vec<SheetKept> = Vec::new();
         for d in diagnostics {
             let i = match sheets.iter().position(|s| s.sheet == d.location.sheet) {
@@ -74,6 +76,7 @@ impl Kept {
         Self {
             errors,
             warnings,
+            notes,
             sheets,
         }
     }
@@ -92,6 +95,7 @@ impl Kept {
         match severity {
             Severity::Error => self.errors,
             Severity::Warning => self.warnings,
+            Severity::Note => self.notes,
         }
     }
 

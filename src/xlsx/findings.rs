@@ -209,7 +209,7 @@ fn finding<'a>(cells: &mut Row<'a>, c0: u16, d: &Diagnostic) {
     }
     match d.severity {
         Severity::Error => cells.with_format(c0 + 2, d.severity.label(), &cells.formats.error),
-        Severity::Warning => cells.text(c0 + 2, d.severity.label()),
+        Severity::Warning | Severity::Note => cells.text(c0 + 2, d.severity.label()),
     };
     cells.text(c0 + 3, d.rule.as_str());
     cells.text(c0 + 4, &d.message);

@@ -49,9 +49,13 @@ fn write(dir: &Path, department: &Department, evaluation: &Evaluation) -> PathBu
     path
 }
 
-/// Every finding of a workbook as `sheet!cell severity rule`, and the findings themselves.
+/// Every finding of a workbook as `sheet!cell severity rule`, and the findings themselves; not
+/// the notes (提示) of the scores computed, which `the_scores_computed_are_noted` tests.
 fn findings(path: &Path) -> (Vec<String>, Vec<Diagnostic>) {
-    let checked = jixiao::check::check_path(path);
+    let mut checked = jixiao::check::check_path(path);
+    checked
+        .diagnostics
+        .retain(|d| d.rule != jixiao::contract::RuleId::ScoreComputed);
     let lines = checked
         .diagnostics
         .iter()
@@ -728,4 +732,56 @@ fn the_summary_has_the_self_evaluations_on_sheets_of_their_own() {
         let evaluations = rows(&mut book, "自评部门");
         assert_eq!(evaluations[1][4..7], ["134.5", "131.3", "97.62%"]);
     }
+}
+
+/// The 得分 the rules computed are named in a note (提示) per table, at the first one's cell:
+/// the printed form marks none of them. A note fails nothing.
+#[test]
+fn the_scores_computed_are_noted() {
+    let (dir, _) = folder();
+    let (d, e) = both();
+    let path = write(dir.path(), &d, &e);
+    let checked = jixiao::check::check_path(&path);
+    let notes: Vec<&Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == jixiao::contract::RuleId::ScoreComputed)
+        .collect();
+    assert_eq!(notes.len(), 2, "one per project: {notes:#?}");
+    assert!(
+        notes
+            .iter()
+            .all(|n| n.severity == jixiao::diagnostic::Severity::Note)
+    );
+    assert_eq!(
+        notes[0].location.cell.map(|c| c.to_string()).as_deref(),
+        Some("N2")
+    );
+    assert!(
+        notes[0]
+            .message
+            .contains("项目“委托评估费”有 10 项指标的得分未填写"),
+        "{}",
+        notes[0].message
+    );
+    assert!(
+        notes[0].message.contains("“项目评估按时办结率” 9.79"),
+        "{}",
+        notes[0].message
+    );
+    // 物业费's last 得分 was written by hand: 8 of its 9 computed.
+    assert!(
+        notes[1].message.contains("有 8 项指标"),
+        "{}",
+        notes[1].message
+    );
+    assert!(!notes[1].message.contains("工作人员对工作环境满意率"));
+    assert!(checked.department.is_some(), "a note fails nothing");
+    let out = common::jixiao(&["check", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("项目指标!N2: 提示:") && stderr.contains("[score-computed]"),
+        "{stderr}"
+    );
 }
