@@ -37,6 +37,8 @@ pub struct Published {
     pub summary: Option<Result<PathBuf, Error>>,
     /// Workbooks left out of the volume and the summary's totals, because they have errors.
     pub left_out: Vec<PathBuf>,
+    /// Self-evaluations (绩效自评报告) of the run, which a volume does not collect.
+    pub self_evaluations: usize,
 }
 
 impl Published {
@@ -61,6 +63,12 @@ impl Published {
             Some(Ok(path)) => lines.push(format!("已写出汇总表（{}）", path.display())),
             Some(Err(e)) => lines.push(format!("未生成汇总表：{e}")),
             None => {}
+        }
+        if self.self_evaluations > 0 && self.volumes.iter().any(Result::is_ok) {
+            lines.push(format!(
+                "绩效自评报告 {} 个未收入汇编（汇编只收部门预算绩效文本；自评报告各自的 PDF 照常生成）",
+                self.self_evaluations
+            ));
         }
         if !self.left_out.is_empty() && !self.volumes.is_empty() {
             let names: Vec<String> = self
@@ -110,9 +118,11 @@ pub fn publish(engine: &Engine, reports: &[Report], options: &PublishOptions) ->
             }
             summary::write(&members, path).map(|()| path.clone())
         });
+    let self_evaluations = members.iter().filter(|m| m.report.self_evaluation).count();
     Published {
         volumes,
         summary,
         left_out,
+        self_evaluations,
     }
 }

@@ -480,6 +480,7 @@ fn goals_and_self_evaluation_build_side_by_side() {
     let text = common::compact(&common::pdf_text(&volume));
     assert!(text.contains("1.委托评估费绩效目标表"), "{text}");
     assert!(!text.contains("绩效自评表"), "{text}");
+    assert!(stderr.contains("绩效自评报告 1 个未收入汇编"), "{stderr}");
 
     // Self-evaluations alone make no volume, and the run says why.
     std::fs::remove_file(input.join("目标.xlsx")).unwrap();
