@@ -161,6 +161,7 @@ pub fn build(args: BuildArgs) -> Exit {
                 title: args.volume_title,
                 publisher: args.publisher,
                 year: args.volume_year,
+                kind: None,
             })
             .into_iter()
             .collect(),

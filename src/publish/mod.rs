@@ -37,7 +37,7 @@ pub struct Published {
     pub summary: Option<Result<PathBuf, Error>>,
     /// Workbooks left out of the volume and the summary's totals, because they have errors.
     pub left_out: Vec<PathBuf>,
-    /// Self-evaluations (绩效自评报告) of the run, which a volume does not collect.
+    /// Self-evaluations (绩效自评报告) of the run: a volume of goals does not collect them.
     pub self_evaluations: usize,
 }
 
@@ -49,8 +49,12 @@ impl Published {
             match volume {
                 Ok(volume) => {
                     lines.extend(volume.warnings.iter().map(|w| format!("汇编：{w}")));
+                    let what = match volume.kind {
+                        volume::Kind::Goals => "汇编",
+                        volume::Kind::SelfEvaluations => "绩效自评报告汇编",
+                    };
                     lines.push(format!(
-                        "已写出汇编：{} 个部门，共 {} 页（{}）",
+                        "已写出{what}：{} 个部门，共 {} 页（{}）",
                         volume.departments.len(),
                         volume.pages,
                         volume.path.display()
@@ -64,9 +68,17 @@ impl Published {
             Some(Err(e)) => lines.push(format!("未生成汇总表：{e}")),
             None => {}
         }
-        if self.self_evaluations > 0 && self.volumes.iter().any(Result::is_ok) {
+        let collected = |kind| {
+            self.volumes
+                .iter()
+                .any(|v| v.as_ref().is_ok_and(|v| v.kind == kind))
+        };
+        if self.self_evaluations > 0
+            && collected(volume::Kind::Goals)
+            && !collected(volume::Kind::SelfEvaluations)
+        {
             lines.push(format!(
-                "绩效自评报告 {} 个未收入汇编（汇编只收部门预算绩效文本；自评报告各自的 PDF 照常生成）",
+                "绩效自评报告 {} 个未收入汇编（这本汇编只收部门预算绩效文本；自评报告各自的 PDF 照常生成）",
                 self.self_evaluations
             ));
         }
@@ -106,7 +118,8 @@ pub fn publish(engine: &Engine, reports: &[Report], options: &PublishOptions) ->
         .volumes
         .iter()
         .filter(|_| !engine.cancel().is_stopped())
-        .map(|o| volume::write(engine, &members, o))
+        .flat_map(|o| volume::by_kind(o, &members))
+        .map(|o| volume::write(engine, &members, &o))
         .collect();
     let summary = options
         .summary
@@ -124,5 +137,47 @@ pub fn publish(engine: &Engine, reports: &[Report], options: &PublishOptions) ->
         summary,
         left_out,
         self_evaluations,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(kind: volume::Kind) -> Result<volume::Volume, Error> {
+        Ok(volume::Volume {
+            path: PathBuf::from("汇编.pdf"),
+            kind,
+            departments: vec!["甲".into()],
+            pages: 3,
+            warnings: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn self_evaluations_left_out_of_a_goals_volume_are_counted_unless_they_have_their_own() {
+        let left_out = |p: &Published| p.lines().iter().any(|l| l.contains("未收入汇编"));
+        let mut published = Published {
+            volumes: vec![written(volume::Kind::Goals)],
+            self_evaluations: 2,
+            ..Published::default()
+        };
+        assert!(left_out(&published), "{:?}", published.lines());
+        assert!(
+            published
+                .lines()
+                .iter()
+                .any(|l| l.contains("绩效自评报告 2 个"))
+        );
+        published
+            .volumes
+            .push(written(volume::Kind::SelfEvaluations));
+        assert!(!left_out(&published), "{:?}", published.lines());
+        assert!(
+            published
+                .lines()
+                .iter()
+                .any(|l| l.starts_with("已写出绩效自评报告汇编：1 个部门，共 3 页"))
+        );
     }
 }

@@ -8,6 +8,9 @@
 //! the PDF outline has an entry per department with its parts and project tables beneath. Each
 //! department's data is attached as in its own PDF. The date and identifier come from the year
 //! and the title only, so the same departments give the same bytes.
+//!
+//! A volume holds one kind of document ([`Kind`]): the goals texts, or the self-evaluations
+//! (绩效自评报告汇编, each department through `evaluation-report.typ`, as in its own PDF).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,9 +19,10 @@ use super::member::Member;
 use crate::build::Engine;
 use crate::compile::DocumentIdentity;
 use crate::error::Error;
+use crate::evaluation::Evaluation;
 use crate::model::Department;
 use crate::output;
-use crate::render::Cover;
+use crate::render::{Cover, VolumeContents};
 
 /// The publisher printed on the cover when neither `--publisher` nor any workbook's 审核单位
 /// names one.
@@ -36,6 +40,63 @@ pub struct VolumeOptions {
     /// `--volume-year`: only this year's departments. Without it the departments must all be of
     /// one year: a volume is one year's publication, and its cover names the year.
     pub year: Option<i32>,
+    /// Which documents it collects; `None`: as the run has them (see [`by_kind`]).
+    pub kind: Option<Kind>,
+}
+
+/// The kind of document a volume collects: one kind per volume, as a bureau publishes them
+/// (the goals with the budget, the self-evaluations with the final accounts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 部门预算绩效文本汇编
+    Goals,
+    /// 绩效自评报告汇编
+    SelfEvaluations,
+}
+
+/// The volumes `options` asks of a run of `members`: of the kind it names, or, without one, the
+/// volume of the kind the run has (of the year asked for) at `path` — and when it has both, the goals there and
+/// the self-evaluations in a second volume beside it, `{name}（绩效自评）.pdf`, under its default
+/// title (`--volume-title` names the first).
+pub fn by_kind(options: &VolumeOptions, members: &[Member]) -> Vec<VolumeOptions> {
+    if options.kind.is_some() {
+        return vec![options.clone()];
+    }
+    let has = |self_evaluation: bool| {
+        members.iter().any(|m| {
+            m.report.self_evaluation == self_evaluation
+                && m.department
+                    .as_ref()
+                    .is_some_and(|d| options.year.is_none_or(|y| d.year == y))
+        })
+    };
+    let of = |kind| VolumeOptions {
+        kind: Some(kind),
+        ..options.clone()
+    };
+    match (has(false), has(true)) {
+        (true, true) => {
+            let stem = options
+                .path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy();
+            let mut name = format!("{stem}（绩效自评）");
+            if let Some(extension) = options.path.extension() {
+                name = format!("{name}.{}", extension.to_string_lossy());
+            }
+            vec![
+                of(Kind::Goals),
+                VolumeOptions {
+                    path: options.path.with_file_name(name),
+                    title: None,
+                    ..of(Kind::SelfEvaluations)
+                },
+            ]
+        }
+        (false, true) => vec![of(Kind::SelfEvaluations)],
+        _ => vec![of(Kind::Goals)],
+    }
 }
 
 /// The most departments one volume takes. Typst lays the whole volume out at once and holds
@@ -48,6 +109,7 @@ pub const MAX_DEPARTMENTS: usize = 200;
 #[derive(Debug, Clone)]
 pub struct Volume {
     pub path: PathBuf,
+    pub kind: Kind,
     /// The departments in it, in the order printed.
     pub departments: Vec<String>,
     pub pages: usize,
@@ -60,16 +122,14 @@ pub fn default_title(year: i32) -> String {
     format!("{year}年部门预算绩效文本汇编")
 }
 
+/// The default title of `year`'s volume of self-evaluations.
+pub fn default_self_evaluation_title(year: i32) -> String {
+    format!("{year}年度部门预算绩效自评报告汇编")
+}
+
 /// The order of departments in the volume: by 部门编码, then 部门名称; those without a code last.
-pub fn order(departments: &mut [&Department]) {
-    departments.sort_by(|a, b| {
-        (a.code.is_none(), &a.code, &a.name, a.year).cmp(&(
-            b.code.is_none(),
-            &b.code,
-            &b.name,
-            b.year,
-        ))
-    });
+fn compare(a: &Department, b: &Department) -> std::cmp::Ordering {
+    (a.code.is_none(), &a.code, &a.name, a.year).cmp(&(b.code.is_none(), &b.code, &b.name, b.year))
 }
 
 /// Refuses a volume of more than [`MAX_DEPARTMENTS`] departments, before any is laid out.
@@ -108,27 +168,37 @@ fn most_common<T: Ord + Clone>(values: impl IntoIterator<Item = T>) -> Option<T>
     counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v)
 }
 
-/// Writes the volume of every member that has data (the others are left out; the run's summary
-/// lists them), atomically. A volume collects goals texts (部门预算绩效文本): a self-evaluation
-/// of the run is left out of it, and a run of self-evaluations alone makes none.
+/// Writes the volume of every member of its kind that has data (the others are left out; the
+/// run's summary lists them), atomically. `options.kind` must be set (see [`by_kind`]); `None`
+/// is taken as the goals.
 pub fn write(
     engine: &Engine,
     members: &[Member],
     options: &VolumeOptions,
 ) -> Result<Volume, Error> {
-    let evaluations = members.iter().filter(|m| m.report.self_evaluation).count();
-    let mut departments: Vec<&Department> = members
+    let kind = options.kind.unwrap_or(Kind::Goals);
+    let others = members
         .iter()
-        .filter(|m| !m.report.self_evaluation)
-        .filter_map(|m| m.department.as_deref())
-        .filter(|d| options.year.is_none_or(|y| d.year == y))
+        .filter(|m| m.department.is_some())
+        .filter(|m| m.report.self_evaluation != (kind == Kind::SelfEvaluations))
+        .count();
+    let mut documents: Vec<(&Department, Option<&Evaluation>)> = members
+        .iter()
+        .filter(|m| m.report.self_evaluation == (kind == Kind::SelfEvaluations))
+        .filter_map(|m| Some((m.department.as_deref()?, m.evaluation.as_deref())))
+        .filter(|(d, _)| options.year.is_none_or(|y| d.year == y))
         .collect();
-    if departments.is_empty() && evaluations > 0 {
-        return Err(Error::failed(format!(
-            "没有可以收入汇编的部门预算绩效文本：本次的 {evaluations} 个绩效自评报告不收入汇编（汇编只收绩效目标）"
-        )));
+    if documents.is_empty() && others > 0 {
+        return Err(Error::failed(match kind {
+            Kind::Goals => format!(
+                "没有可以收入汇编的部门预算绩效文本：本次的 {others} 个绩效自评报告不收入这本汇编（它只收绩效目标）"
+            ),
+            Kind::SelfEvaluations => format!(
+                "没有可以收入汇编的绩效自评报告：本次的 {others} 个部门预算绩效文本不收入这本汇编（它只收绩效自评）"
+            ),
+        }));
     }
-    if departments.is_empty() {
+    if documents.is_empty() {
         return Err(Error::failed(match options.year {
             Some(year) => {
                 format!("没有可以收入汇编的 {year} 年度部门（没有这个年度的部门，或都有错误）")
@@ -136,10 +206,14 @@ pub fn write(
             None => "没有可以收入汇编的部门（全部有错误）".to_string(),
         }));
     }
+    let departments: Vec<&Department> = documents.iter().map(|(d, _)| *d).collect();
     let year = one_year(&departments)?;
-    too_many(departments.len())?;
-    order(&mut departments);
-    let title = options.title.clone().unwrap_or_else(|| default_title(year));
+    too_many(documents.len())?;
+    documents.sort_by(|a, b| compare(a.0, b.0));
+    let title = options.title.clone().unwrap_or_else(|| match kind {
+        Kind::Goals => default_title(year),
+        Kind::SelfEvaluations => default_self_evaluation_title(year),
+    });
     let publisher = options
         .publisher
         .clone()
@@ -151,9 +225,24 @@ pub fn write(
         year,
     };
     let attach = engine.typesetter().allows_attachments();
+    let goals: Vec<&Department>;
+    let evaluations: Vec<(&Department, &Evaluation)>;
+    let contents = match kind {
+        Kind::Goals => {
+            goals = documents.iter().map(|(d, _)| *d).collect();
+            VolumeContents::Goals(&goals)
+        }
+        Kind::SelfEvaluations => {
+            evaluations = documents
+                .iter()
+                .filter_map(|(d, e)| Some((*d, (*e)?)))
+                .collect();
+            VolumeContents::SelfEvaluations(&evaluations)
+        }
+    };
     let rendered = engine
         .renderer()
-        .volume(&cover, &departments, attach)
+        .volume(&cover, contents, attach)
         .map_err(|e| e.context("汇编模板渲染失败"))?;
     let identity = DocumentIdentity {
         ident: format!("volume|{title}|{year}"),
@@ -170,7 +259,8 @@ pub fn write(
         .map_err(|e| Error::io("无法写入", &options.path, e))?;
     Ok(Volume {
         path: options.path.clone(),
-        departments: departments.iter().map(|d| d.name.clone()).collect(),
+        kind,
+        departments: documents.iter().map(|(d, _)| d.name.clone()).collect(),
         pages: compiled.pages,
         warnings: compiled.warnings,
     })
@@ -195,7 +285,7 @@ mod tests {
             make("甲", None),
         ];
         let mut refs: Vec<&Department> = all.iter().collect();
-        order(&mut refs);
+        refs.sort_by(|a, b| compare(a, b));
         let names: Vec<(&str, Option<&str>)> = refs
             .iter()
             .map(|d| (d.name.as_str(), d.code.as_deref()))

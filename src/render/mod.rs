@@ -26,7 +26,7 @@ use crate::model::Department;
 use crate::output::manifest::Fingerprint;
 use evaluation::EvaluationView;
 use roles::Roles;
-use view::{DocumentView, VolumeView};
+use view::{Attachment, DocumentView, VolumeView};
 
 /// A rendered document: its Typst source and the files the source reads.
 #[derive(Debug, Clone)]
@@ -56,6 +56,15 @@ pub struct Cover {
     pub year: i32,
 }
 
+/// What a volume (汇编) collects: goals texts, or self-evaluations — one kind per volume.
+#[derive(Debug, Clone, Copy)]
+pub enum VolumeContents<'a> {
+    /// 部门预算绩效文本汇编: the departments' goals.
+    Goals(&'a [&'a Department]),
+    /// 绩效自评报告汇编: each department with what happened in its year.
+    SelfEvaluations(&'a [(&'a Department, &'a Evaluation)]),
+}
+
 /// The name of the main template.
 pub const MAIN_TEMPLATE: &str = "document.typ";
 
@@ -76,6 +85,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "evaluation.typ",
         include_str!("../../templates/evaluation.typ"),
+    ),
+    (
+        "evaluation-report.typ",
+        include_str!("../../templates/evaluation-report.typ"),
     ),
     (
         "evaluation-table.typ",
@@ -239,34 +252,53 @@ impl Renderer {
         Ok(Rendered { source, files })
     }
 
-    /// The combined volume (汇编) of `departments`, in the order given, each carrying its data
-    /// (served) when `attach`.
+    /// The combined volume (汇编) of `contents`, in the order given, each department carrying
+    /// its data (served) when `attach`.
     pub fn volume(
         &self,
         cover: &Cover,
-        departments: &[&Department],
+        contents: VolumeContents<'_>,
         attach: bool,
     ) -> crate::Result<Rendered> {
         let mut files = Vec::new();
-        let documents = departments
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let attachment = attach.then(|| {
-                    let (attachment, file) = data::served(d, i);
-                    files.push(file);
-                    attachment
-                });
-                DocumentView::new(d).with_attachment(attachment)
-            })
-            .collect();
-        let view = VolumeView {
-            title: cover.title.clone(),
-            publisher: cover.publisher.clone(),
-            year: cover.year,
-            documents,
+        let mut attached = |(attachment, file): (Attachment, VirtualFile)| {
+            files.push(file);
+            attachment
         };
-        let source = self.source(VOLUME_TEMPLATE, "volume", Value::from(Serde(&view)), true)?;
+        fn view<D>(cover: &Cover, self_evaluation: bool, documents: Vec<D>) -> VolumeView<D> {
+            VolumeView {
+                title: cover.title.clone(),
+                publisher: cover.publisher.clone(),
+                year: cover.year,
+                self_evaluation,
+                documents,
+            }
+        }
+        let view = match contents {
+            VolumeContents::Goals(departments) => {
+                let documents = departments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let attachment = attach.then(|| attached(data::served(d, i)));
+                        DocumentView::new(d).with_attachment(attachment)
+                    })
+                    .collect();
+                Value::from(Serde(&view(cover, false, documents)))
+            }
+            VolumeContents::SelfEvaluations(evaluations) => {
+                let documents = evaluations
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (d, e))| {
+                        let attachment = attach.then(|| attached(data::served_evaluation(d, e, i)));
+                        EvaluationView::new(d, e).with_attachment(attachment)
+                    })
+                    .collect();
+                Value::from(Serde(&view(cover, true, documents)))
+            }
+        };
+        let source = self.source(VOLUME_TEMPLATE, "volume", view, true)?;
         Ok(Rendered { source, files })
     }
 

@@ -33,15 +33,17 @@ pub struct Attachment {
 
 /// What the volume template (`volume.typ`) receives as `volume`: the combined volume (汇编).
 #[derive(Debug, Serialize)]
-pub struct VolumeView<'a> {
+pub struct VolumeView<D> {
     /// 汇编标题, printed on the cover.
     pub title: String,
     /// The bureau that publishes it (编印单位), printed on the cover.
     pub publisher: String,
     /// 年度
     pub year: i32,
-    /// The departments, in the order printed.
-    pub documents: Vec<DocumentView<'a>>,
+    /// A volume of self-evaluations (绩效自评报告汇编): `documents` are evaluation views.
+    pub self_evaluation: bool,
+    /// The departments, in the order printed: document views, or evaluation views.
+    pub documents: Vec<D>,
 }
 
 /// One project table.

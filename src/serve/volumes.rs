@@ -10,7 +10,7 @@ use super::api;
 use super::app::App;
 use crate::diagnostic::Severity;
 use crate::output;
-use crate::publish::volume::{VolumeOptions, default_title};
+use crate::publish::volume::{Kind, VolumeOptions, default_title};
 
 /// The record of what each volume was made from (hidden: never taken for a document).
 const RECORD: &str = ".jixiao-volumes.json";
@@ -47,6 +47,8 @@ pub fn to_write(app: &App) -> Vec<VolumeOptions> {
         .map(|year| VolumeOptions {
             path: app.output.join(file_name(year)),
             year: Some(year),
+            // The page lists one volume per year, of the goals texts.
+            kind: Some(Kind::Goals),
             ..VolumeOptions::default()
         })
         .collect()

@@ -106,7 +106,7 @@ fn readable(pdf: &Path, tables: usize, ua: bool) {
 fn accessible_pdfs_of_both_references_and_their_volume() {
     let dir = tempfile::tempdir().unwrap();
     let input = both_references(dir.path());
-    // And the reference department's self-evaluation (a kind of its own; not in the volume).
+    // And the reference department's self-evaluation (a kind of its own, in a volume of its own).
     let evaluation = input.join("自评.xlsx");
     let made = crate::common::jixiao(&[
         "template",
@@ -143,6 +143,7 @@ fn accessible_pdfs_of_both_references_and_their_volume() {
             assert!(built.status.success(), "{standards:?}: {stderr}");
             readable(&volume, tables, ua);
         }
+        readable(&out.join("汇编2021（绩效自评）.pdf"), 3, ua);
         for (pdf, tables) in documents {
             readable(&out.join(pdf), tables, ua);
         }

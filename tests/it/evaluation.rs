@@ -472,22 +472,58 @@ fn goals_and_self_evaluation_build_side_by_side() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("生成 0 个，未变 2 个"), "{stderr}");
 
-    // A volume collects the goals texts; the self-evaluation stays out of it.
+    // A volume holds one kind: the goals texts at the path asked for, the self-evaluations in
+    // a second volume beside it, each department printed as in its own PDF.
     let volume = dir.path().join("汇编.pdf");
+    let evaluations_volume = dir.path().join("汇编（绩效自评）.pdf");
     let out = common::build(&input, &output, &["--volume", volume.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let text = common::compact(&common::pdf_text(&volume));
     assert!(text.contains("1.委托评估费绩效目标表"), "{text}");
     assert!(!text.contains("绩效自评表"), "{text}");
-    assert!(stderr.contains("绩效自评报告 1 个未收入汇编"), "{stderr}");
+    assert!(stderr.contains("已写出汇编：1 个部门"), "{stderr}");
+    assert!(
+        stderr.contains("已写出绩效自评报告汇编：1 个部门，共 7 页"),
+        "{stderr}"
+    );
+    let own = common::compact(&common::pdf_text(&evaluation_pdf));
+    let text = common::compact(&common::pdf_text(&evaluations_volume));
+    assert!(
+        text.starts_with("2021年度部门预算绩效自评报告汇编"),
+        "{text}"
+    );
+    assert!(!text.contains("绩效目标表"), "{text}");
+    // The department's pages are its own PDF's, renumbered: the same text from 第一部分 on, but
+    // for the page numbers.
+    let body = |text: &str| -> String {
+        let start = text.find("第一部分").unwrap();
+        text[start..]
+            .chars()
+            .filter(|c| !matches!(c, '—' | '0'..='9'))
+            .collect()
+    };
+    assert_eq!(body(&text), body(&own));
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&evaluations_volume)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("部门决算, 绩效自评, 汇编"), "{info}");
 
-    // Self-evaluations alone make no volume, and the run says why.
+    // Self-evaluations alone: their volume is the one asked for.
     std::fs::remove_file(input.join("目标.xlsx")).unwrap();
+    std::fs::remove_file(&evaluations_volume).unwrap();
     let out = common::build(&input, &output, &["--volume", volume.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{stderr}");
-    assert!(stderr.contains("1 个绩效自评报告不收入汇编"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("已写出绩效自评报告汇编：1 个部门，共 7 页"),
+        "{stderr}"
+    );
+    assert!(!evaluations_volume.exists());
+    let text = common::compact(&common::pdf_text(&volume));
+    assert!(body(&text) == body(&own), "{text}");
 }
 
 /// The data attached to a self-evaluation's PDF carries what happened in its year.
