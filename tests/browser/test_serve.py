@@ -164,8 +164,11 @@ def correction(driver, wait, corrected):
     upload(driver, corrected)
     box = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#confirms .confirm"))
     [b for b in box.find_elements(By.TAG_NAME, "button") if b.text == "替换"][0].click()
-    link = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#changes .page-link"))
-    changed = int(re.search(r"第 (\d+) 页", link.text).group(1))
+    # Read inside the wait: the change list may be drawn again between finding a link and
+    # reading it (the stale element is retried).
+    page_link = wait.until(lambda d: re.search(
+        r"第 (\d+) 页", d.find_element(By.CSS_SELECTOR, "#changes .page-link").text))
+    changed = int(page_link.group(1))
     assert changed > 1, "a correction of 总体绩效目标 does not change the cover"
     wait.until(lambda d: re.search(r"/pages/%d\?" % changed, d.find_element(By.ID, "page").get_attribute("src")))
     wait.until(lambda d: d.execute_script("const i = document.getElementById('page'); return i.complete && i.naturalWidth > 0;"))
