@@ -510,6 +510,13 @@ fn goals_and_self_evaluation_build_side_by_side() {
         .unwrap();
     let info = String::from_utf8_lossy(&info.stdout);
     assert!(info.contains("部门决算, 绩效自评, 汇编"), "{info}");
+    // Each department's data is attached, the self-evaluation with it, as in its own PDF.
+    let attached = jixiao::publish::extract::departments(&evaluations_volume).unwrap();
+    assert_eq!(attached.len(), 1);
+    assert_eq!(
+        attached[0].json,
+        jixiao::render::data::to_json_with(&d, Some(&e))
+    );
 
     // Self-evaluations alone: their volume is the one asked for.
     std::fs::remove_file(input.join("目标.xlsx")).unwrap();
