@@ -1,4 +1,5 @@
-//! The volumes (汇编) 全部生成 writes: one per year present, `output/{年度}年部门预算绩效文本汇编.pdf`,
+//! The volumes (汇编) 全部生成 writes: one per year of goals texts present,
+//! `output/{年度}年部门预算绩效文本汇编.pdf` (self-evaluations are collected by `build --volume`),
 //! and whether each still holds what the departments are now. A volume is made from the
 //! year's departments without errors; what it was made from (each workbook and its hash) is
 //! recorded in `output/.jixiao-volumes.json`, and a volume whose year differs now (a correction,
@@ -7,8 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::api;
-use super::app::App;
+use super::app::{App, Listed};
 use crate::diagnostic::Severity;
+use crate::evaluation::is_self_evaluation;
 use crate::output;
 use crate::publish::volume::{Kind, VolumeOptions, default_title};
 
@@ -20,22 +22,25 @@ pub fn file_name(year: i32) -> String {
     output::file_name(&default_title(year), "pdf")
 }
 
-/// The years of the departments that would go into a volume (those without errors).
-fn years(app: &App) -> BTreeSet<i32> {
-    app.entries()
-        .values()
-        .filter(|e| e.findings.is_some() && e.count(Severity::Error) == 0)
-        .filter_map(|e| e.identity.as_ref().map(|i| i.1))
-        .collect()
+/// The year of an entry that a volume would collect: a goals text (the page's volumes are of
+/// the goals; a self-evaluation changes none of them) without errors.
+fn collected(entry: &Listed) -> Option<i32> {
+    let (name, year) = entry.identity.as_ref()?;
+    let clean = entry.findings.is_some() && entry.count(Severity::Error) == 0;
+    (clean && !is_self_evaluation(name)).then_some(*year)
 }
 
-/// What the volume of `year` is made from now: each workbook of the year without errors, and
-/// the hash of its bytes.
+/// The years of the departments that would go into a volume.
+fn years(app: &App) -> BTreeSet<i32> {
+    app.entries().values().filter_map(collected).collect()
+}
+
+/// What the volume of `year` is made from now: each workbook of the year it collects, and the
+/// hash of its bytes.
 fn made_from(app: &App, year: i32) -> BTreeMap<String, String> {
     app.entries()
         .values()
-        .filter(|e| e.identity.as_ref().is_some_and(|i| i.1 == year))
-        .filter(|e| e.findings.is_some() && e.count(Severity::Error) == 0)
+        .filter(|e| collected(e) == Some(year))
         .map(|e| (e.shown.clone(), e.hash.clone().unwrap_or_default()))
         .collect()
 }

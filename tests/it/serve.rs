@@ -944,6 +944,14 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
         .save_to_buffer()
         .unwrap();
     std::fs::write(site.input().join("c.xlsx"), later).unwrap();
+    // A self-evaluation of 2021: the page's volumes are of the goals, so it is in none, and
+    // changes none.
+    jixiao::xlsx::department::write_evaluation(
+        &jixiao::reference::self_evaluation_department(),
+        &jixiao::reference::evaluation::evaluation(),
+        &site.input().join("d.xlsx"),
+    )
+    .unwrap();
     let rows = site.settled().await;
     assert_eq!(row(&rows, "甲部门")["status"], "missing");
     assert_eq!(row(&rows, "甲部门")["label"], "未生成");
@@ -957,7 +965,7 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     assert_eq!(site.get("/api/volumes/2021").await.0, StatusCode::NOT_FOUND);
     let (status, _, body) = site.send(post("/api/build")).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["queued"], 3);
+    assert_eq!(serde_json::from_slice::<Value>(&body).unwrap()["queued"], 4);
     let rows = site.settled().await;
     assert!(
         matches!(
@@ -970,7 +978,7 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     assert_eq!(row(&rows, "乙部门")["status"], "error");
     let list = site.json("/api/departments").await;
     assert!(
-        list["summary"].as_str().unwrap().contains("生成 2 个"),
+        list["summary"].as_str().unwrap().contains("生成 3 个"),
         "{list}"
     );
     // 全部生成 also wrote a volume per year (the departments without errors) and the summary
@@ -991,6 +999,8 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     );
     assert!(summary.contains("已写出汇总表"), "{summary}");
     assert!(summary.contains("未收入汇编的工作簿 1 个"), "{summary}");
+    assert!(summary.contains("绩效自评报告 1 个未收入汇编"), "{summary}");
+    assert!(!summary.contains("未生成汇编"), "{summary}");
     assert_eq!(
         (&list["volumes"], &list["summary_workbook"]),
         (
@@ -1053,6 +1063,22 @@ async fn workbooks_already_in_input_are_listed_and_build_all_builds_them() {
     let later = row(&rows, "丙部门")["id"].as_str().unwrap().to_string();
     let (status, _, _) = site
         .send(post(&format!("/api/departments/{later}/withdraw")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        volumes(&site.json("/api/departments").await),
+        [(2021, false), (2025, true)]
+    );
+    // Withdrawing the self-evaluation of 2021 leaves that year's volume as it is.
+    let evaluation = rows
+        .iter()
+        .find(|r| r["file"].as_str().is_some_and(|f| f.ends_with("d.xlsx")))
+        .unwrap_or_else(|| panic!("{rows:?}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _, _) = site
+        .send(post(&format!("/api/departments/{evaluation}/withdraw")))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
