@@ -42,6 +42,10 @@ pub use report::{Batch, Observer, PageImages, PageSet, Report, Status, first_cha
 
 use plan::Plan;
 
+/// A checked department's document: its goals, and for a self-evaluation what happened in its
+/// year.
+pub type Document = (Department, Option<Evaluation>);
+
 impl Engine {
     /// Builds every workbook, in parallel; reports come back in the order of `files`.
     ///
@@ -135,11 +139,7 @@ impl Engine {
     /// Reads and checks one workbook: its department and, for a self-evaluation, what happened
     /// in its year, only when it has no errors; and every finding (the combined volume and the
     /// summary read unchanged workbooks again with it).
-    #[allow(clippy::type_complexity)]
-    pub fn check_document(
-        &self,
-        file: &Path,
-    ) -> (Option<(Department, Option<Evaluation>)>, Vec<Diagnostic>) {
+    pub fn check_document(&self, file: &Path) -> (Option<Document>, Vec<Diagnostic>) {
         match read::load(file) {
             Ok(bytes) => {
                 let checked = self.check_bytes(file, &bytes, |department, evaluation, _| {
@@ -156,7 +156,9 @@ impl Engine {
     /// out, or when this engine renders no pages.
     pub fn preview(&self, file: &Path) -> Option<PageImages> {
         let (department, evaluation) = self.check_document(file).0?;
-        let rendered = (self.render(&department, evaluation.as_ref(), Attach::Nothing)).ok()?;
+        let rendered = self
+            .render(&department, evaluation.as_ref(), Attach::Nothing)
+            .ok()?;
         let identity = DocumentIdentity::of(&department, evaluation.is_some());
         let compiled = self
             .typesetter

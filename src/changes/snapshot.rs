@@ -189,8 +189,7 @@ pub fn evaluation_snapshot(
         .find(|n| n.key == contract::PROJECTS)
     {
         for (p, node) in projects.children.iter_mut().enumerate() {
-            let (Some(e), Some(indicators)) =
-                (evaluation.projects.get(p), department.projects.get(p))
+            let (Some(e), Some(project)) = (evaluation.projects.get(p), department.projects.get(p))
             else {
                 continue;
             };
@@ -206,7 +205,7 @@ pub fn evaluation_snapshot(
                 contract::ACHIEVED,
             ));
             let rows = origins.indicators.get(p).map_or(&[][..], Vec::as_slice);
-            add_outcomes(node, &indicators.indicators, &e.indicators, rows);
+            add_outcomes(node, &project.indicators, &e.indicators, rows);
         }
     }
     if let Some(own) = root

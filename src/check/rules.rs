@@ -516,7 +516,8 @@ fn task_sums(cx: &Context) -> Vec<Diagnostic> {
 }
 
 /// 权重 lies within 0–100 (error); a project's 权重, when any is given, add up to 100 in each
-/// period (warning; not in a self-evaluation, whose 分值 add up to 90): the 实施期 and the 年度 indicators are scored separately.
+/// period (warning; not in a self-evaluation, whose 分值 add up to 90): the 实施期 and the 年度
+/// indicators are scored separately.
 fn indicator_weights(cx: &Context) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for list in cx.indicator_lists() {
