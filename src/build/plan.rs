@@ -203,15 +203,8 @@ fn adjusted_cells(evaluation: Option<&Evaluation>, origins: &Origins) -> Vec<Str
     let Some(e) = evaluation else {
         return Vec::new();
     };
-    let projects = e.projects.iter().map(|p| &p.indicators[..]);
-    let lists = projects.chain(std::iter::once(&e.department_indicators[..]));
-    let rows = origins
-        .indicators
-        .iter()
-        .map(|r| &r[..])
-        .chain(std::iter::once(&origins.department_indicators[..]));
-    lists
-        .zip(rows)
+    e.outcome_lists()
+        .zip(origins.indicator_rows())
         .flat_map(|(outcomes, rows)| outcomes.iter().zip(rows))
         .filter(|(o, _)| o.adjusted_target.is_some())
         .filter_map(|(_, row)| changes::snapshot::address(&row.cell(contract::VALUE)))

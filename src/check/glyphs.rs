@@ -105,8 +105,7 @@ fn evaluation_texts<'a>(
     for (i, text) in evaluation.results.iter().enumerate() {
         out.push((at(&origins.results, i, contract::CONTENT), text));
     }
-    let projects = evaluation.projects.iter().enumerate();
-    let outcomes = projects.map(|(p, e)| {
+    for (p, e) in evaluation.projects.iter().enumerate() {
         for (i, text) in e.achieved.iter().enumerate() {
             out.push((at(rows(&origins.goals, p), i, contract::ACHIEVED), text));
         }
@@ -114,20 +113,14 @@ fn evaluation_texts<'a>(
             let row = at(rows(&origins.project_funds, p), i, contract::REASON);
             out.push((row, &fund.reason));
         }
-        (&e.indicators[..], rows(&origins.indicators, p))
-    });
-    let outcomes: Vec<_> = outcomes.collect();
+    }
     for (i, fund) in evaluation.department_funds.iter().enumerate() {
         out.push((
             at(&origins.department_funds, i, contract::REASON),
             &fund.reason,
         ));
     }
-    let own = (
-        &evaluation.department_indicators[..],
-        &origins.department_indicators[..],
-    );
-    for (list, rows) in outcomes.into_iter().chain(std::iter::once(own)) {
+    for (list, rows) in evaluation.outcome_lists().zip(origins.indicator_rows()) {
         for (i, o) in list.iter().enumerate() {
             out.push((at(rows, i, contract::ACTUAL), &o.actual.text));
             out.push((at(rows, i, contract::DEVIATION), &o.deviation));

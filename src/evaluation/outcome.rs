@@ -116,6 +116,13 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// What became of each project's indicators, then of the department's own: in the order of
+    /// [`crate::read::Origins::indicator_rows`].
+    pub fn outcome_lists(&self) -> impl Iterator<Item = &[Outcome]> {
+        let projects = self.projects.iter().map(|p| &p.indicators[..]);
+        projects.chain(std::iter::once(&self.department_indicators[..]))
+    }
+
     /// The blank self-evaluation of `department`'s goals, as its form starts: for each project
     /// its 当年财政拨款 (and 其他资金, when it has any) with the 年初预算数 the goals published,
     /// the rest for the department to fill in.

@@ -57,3 +57,12 @@ pub struct Origins {
     /// One per row of `部门资金执行`.
     pub department_funds: Vec<RowOrigin>,
 }
+
+impl Origins {
+    /// The rows of each project's indicators, then of the department's own (one list per
+    /// project, as the reader makes them).
+    pub fn indicator_rows(&self) -> impl Iterator<Item = &[RowOrigin]> {
+        let projects = self.indicators.iter().map(Vec::as_slice);
+        projects.chain(std::iter::once(&self.department_indicators[..]))
+    }
+}
