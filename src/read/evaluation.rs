@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use super::origins::RowOrigin;
 use super::projects::Resolver;
 use super::reader::Reader;
-use super::sheets::{Loaded, Sheets, report_missing_sheet};
+use super::sheets::{Loaded, Sheets};
 use super::table::{Ctx, Need, Table};
 use super::value::{self, NumberError, Value};
 use crate::contract::{
@@ -41,18 +41,7 @@ impl Reader {
         self.achieved(loaded, &mut evaluation);
         self.outcomes(loaded, &mut evaluation);
 
-        if count > 0
-            && loaded.get(PROJECT_FUNDS).is_none()
-            && !loaded.broken.contains(PROJECT_FUNDS)
-        {
-            report_missing_sheet(
-                &mut self.ctx,
-                sheets,
-                PROJECT_FUNDS,
-                format!("绩效自评工作簿的“项目”表有 {count} 个项目，"),
-            );
-            self.complete = false;
-        }
+        self.require_sheet(loaded, sheets, PROJECT_FUNDS, count, "绩效自评工作簿的");
         if let Some(t) = self.table(loaded, PROJECT_FUNDS) {
             self.project_funds(loaded, &t, &mut evaluation);
         }

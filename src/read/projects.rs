@@ -58,15 +58,7 @@ impl Reader {
         };
 
         for wanted in [GOALS, INDICATORS] {
-            if loaded.get(wanted).is_none() && count > 0 && !loaded.broken.contains(wanted) {
-                report_missing_sheet(
-                    &mut self.ctx,
-                    sheets,
-                    wanted,
-                    format!("“项目”表有 {count} 个项目，"),
-                );
-                self.complete = false;
-            }
+            self.require_sheet(loaded, sheets, wanted, count, "");
         }
         if let Some(t) = self.table(loaded, GOALS) {
             self.goals(&t, &resolver);
@@ -136,6 +128,25 @@ impl Reader {
                     }
                 }
             }
+        }
+    }
+}
+
+impl Reader {
+    /// A sheet the workbook's `count` projects need, missing (and not already reported as
+    /// broken): an error naming it, and the model is incomplete. `whose` begins the message.
+    pub(super) fn require_sheet(
+        &mut self,
+        loaded: &Loaded,
+        sheets: &Sheets,
+        wanted: &str,
+        count: usize,
+        whose: &str,
+    ) {
+        if count > 0 && loaded.get(wanted).is_none() && !loaded.broken.contains(wanted) {
+            let why = format!("{whose}“项目”表有 {count} 个项目，");
+            report_missing_sheet(&mut self.ctx, sheets, wanted, why);
+            self.complete = false;
         }
     }
 }
