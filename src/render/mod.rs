@@ -56,6 +56,22 @@ pub struct Cover {
     pub year: i32,
 }
 
+/// The attachment `attach` asks for of one document's data (a self-evaluation's with
+/// `evaluation`), and the file it reads.
+fn attached(
+    department: &Department,
+    evaluation: Option<&Evaluation>,
+    attach: Attach,
+) -> (Option<Attachment>, Vec<VirtualFile>) {
+    let (attachment, file) = match (attach, evaluation) {
+        (Attach::Nothing, _) => return (None, Vec::new()),
+        (Attach::Served, None) => data::served(department, 0),
+        (Attach::Served, Some(e)) => data::served_evaluation(department, e, 0),
+        (Attach::Beside { stem }, _) => data::beside(department, evaluation, &stem),
+    };
+    (Some(attachment), vec![file])
+}
+
 /// What a volume (汇编) collects: goals texts, or self-evaluations — one kind per volume.
 #[derive(Debug, Clone, Copy)]
 pub enum VolumeContents<'a> {
@@ -212,17 +228,7 @@ impl Renderer {
 
     /// A department's document, carrying its data as `attach` says.
     pub fn document(&self, department: &Department, attach: Attach) -> crate::Result<Rendered> {
-        let (attachment, files) = match attach {
-            Attach::Nothing => (None, Vec::new()),
-            Attach::Served => {
-                let (attachment, file) = data::served(department, 0);
-                (Some(attachment), vec![file])
-            }
-            Attach::Beside { stem } => {
-                let (attachment, file) = data::beside(department, None, &stem);
-                (Some(attachment), vec![file])
-            }
-        };
+        let (attachment, files) = attached(department, None, attach);
         let view = DocumentView::new(department).with_attachment(attachment);
         let source = self.source(MAIN_TEMPLATE, "doc", Value::from(Serde(&view)), false)?;
         Ok(Rendered { source, files })
@@ -235,17 +241,7 @@ impl Renderer {
         evaluation: &Evaluation,
         attach: Attach,
     ) -> crate::Result<Rendered> {
-        let (attachment, files) = match attach {
-            Attach::Nothing => (None, Vec::new()),
-            Attach::Served => {
-                let (attachment, file) = data::served_evaluation(department, evaluation, 0);
-                (Some(attachment), vec![file])
-            }
-            Attach::Beside { stem } => {
-                let (attachment, file) = data::beside(department, Some(evaluation), &stem);
-                (Some(attachment), vec![file])
-            }
-        };
+        let (attachment, files) = attached(department, Some(evaluation), attach);
         let view = EvaluationView::new(department, evaluation).with_attachment(attachment);
         let view = Value::from(Serde(&view));
         let source = self.source(EVALUATION_TEMPLATE, "doc", view, false)?;
